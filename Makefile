@@ -1,0 +1,54 @@
+# Two commands do all the set-up on a fresh Debian/Ubuntu machine:
+#   make run    create .venv, install, migrate, load reference and demo data, serve on 127.0.0.1:8000
+#   make test   run the test suite (PostgreSQL when DATABASE_URL names one, else SQLite)
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SCALE ?= full
+
+.PHONY: run test install system-deps migrate demo serve lint bench messages clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages WeasyPrint needs for Chinese PDFs (run as root; quick when already installed).
+system-deps:
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  need=""; for p in fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext; do \
+	    dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
+	  if [ -n "$$need" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$need; fi; \
+	else echo "Install fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 gettext with your package manager if PDFs lack glyphs."; fi
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+migrate: install messages
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py setup_demo --scale $(DEMO_SCALE)
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+run: system-deps demo serve
+
+test: install messages
+	$(PY) -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

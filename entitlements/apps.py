@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EntitlementsConfig(AppConfig):
+    name = "entitlements"
+    verbose_name = _("权益保障")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HouseholdsConfig(AppConfig):
+    name = "households"
+    verbose_name = _("转户办理")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,194 @@
+"""Households, the people in them who transfer, transfer applications and their events."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from nongzhuancheng.models import County, PoliceStation
+from nongzhuancheng.scoping import ScopedQuerySet
+
+from .ids import mask
+from .reference import Category, Education, Ethnicity, HouseholdKind, MaritalStatus, Relation, Sex
+
+
+class Household(models.Model):
+    """A rural household (户) as its register (户口簿) shows it."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="households", verbose_name=_("原户籍县区"))
+    station = models.ForeignKey(
+        PoliceStation, on_delete=models.PROTECT, related_name="households", verbose_name=_("受理派出所")
+    )
+    number = models.CharField(_("户号"), max_length=20)
+    kind = models.CharField(_("户别"), max_length=20, choices=HouseholdKind.choices, default=HouseholdKind.AGRICULTURAL)
+    head_name = models.CharField(_("户主姓名"), max_length=40)
+    township = models.CharField(_("乡镇"), max_length=40)
+    village = models.CharField(_("村（社区）"), max_length=40)
+    address = models.CharField(_("住址"), max_length=120)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ScopedQuerySet.as_manager()
+    scope_county = "county"
+    scope_station = "station"
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        constraints = [models.UniqueConstraint(fields=["station", "number"], name="household_number_unique_in_station")]
+
+    def __str__(self):
+        return f"{self.head_name}户（{self.number}）"
+
+
+class TransferApplication(models.Model):
+    """One household's application to transfer some or all of its members (农转城申请)."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("受理")
+        RETURNED = "returned", _("退回补正")
+        COMPLETED = "completed", _("办结")
+        REJECTED = "rejected", _("不予办理")
+        WITHDRAWN = "withdrawn", _("撤回")
+
+    # The allowed moves: one table, one service (households.services._move) performs them.
+    TRANSITIONS = {
+        Status.RECEIVED: {Status.COMPLETED, Status.RETURNED, Status.REJECTED, Status.WITHDRAWN},
+        Status.RETURNED: {Status.RECEIVED, Status.REJECTED, Status.WITHDRAWN},
+        Status.COMPLETED: set(),
+        Status.REJECTED: set(),
+        Status.WITHDRAWN: set(),
+    }
+    # An application in one of these states holds its members' ID numbers (no second application).
+    CLAIMING = {Status.RECEIVED, Status.RETURNED, Status.COMPLETED}
+    OPEN = {Status.RECEIVED, Status.RETURNED}
+
+    number = models.CharField(_("申请编号"), max_length=24, unique=True, null=True, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="applications", verbose_name=_("户")
+    )
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"))
+    station = models.ForeignKey(PoliceStation, on_delete=models.PROTECT, related_name="+", verbose_name=_("受理派出所"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    received_on = models.DateField(_("受理日期"))
+    due_on = models.DateField(_("办结时限"))
+    completed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    documents = models.JSONField(_("已核验材料"), default=list, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("受理人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ScopedQuerySet.as_manager()
+    scope_county = "county"
+    scope_station = "station"
+
+    class Meta:
+        verbose_name = _("转户申请")
+        verbose_name_plural = _("转户申请")
+        indexes = [
+            models.Index(fields=["county", "status", "id"], name="app_county_status_id"),
+            models.Index(fields=["station", "status", "id"], name="app_station_status_id"),
+            models.Index(fields=["status", "due_on"], name="app_status_due"),
+        ]
+
+    def __str__(self):
+        return self.number or f"#{self.pk}"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN
+
+    @property
+    def missing_documents(self):
+        from .reference import REQUIRED_DOCUMENTS
+
+        return [d for d in REQUIRED_DOCUMENTS if d not in (self.documents or [])]
+
+    def allowed_moves(self):
+        return sorted(self.TRANSITIONS[self.status])
+
+
+class Person(models.Model):
+    """A member of the household who transfers with this application."""
+
+    application = models.ForeignKey(
+        TransferApplication, on_delete=models.CASCADE, related_name="members", verbose_name=_("转户申请")
+    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("户"))
+    name = models.CharField(_("姓名"), max_length=40)
+    id_number = models.CharField(_("公民身份号码"), max_length=18, db_index=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"))
+    ethnicity = models.CharField(_("民族"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
+    education = models.CharField(_("文化程度"), max_length=2, choices=Education.choices, blank=True)
+    marital_status = models.CharField(_("婚姻状况"), max_length=2, choices=MaritalStatus.choices, blank=True)
+    relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices, default=Relation.HEAD)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    occupation = models.CharField(_("职业"), max_length=40, blank=True)
+    category = models.CharField(_("转户类别"), max_length=24, choices=Category.choices)
+    destination_address = models.CharField(_("迁入城镇地址"), max_length=120)
+    # Written only by households.services: True while the application is received, returned or
+    # completed. The partial unique constraint below makes a second claim on an ID number fail
+    # in the database, even when two clerks submit at the same moment.
+    holds_claim = models.BooleanField(_("占用身份号码"), default=True, editable=False)
+    # Denormalised from the application so that counting is one indexed table scan.
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"))
+    station = models.ForeignKey(PoliceStation, on_delete=models.PROTECT, related_name="+", verbose_name=_("受理派出所"))
+    completed_on = models.DateField(_("办结日期"), null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_county = "county"
+    scope_station = "station"
+
+    class Meta:
+        verbose_name = _("转户人员")
+        verbose_name_plural = _("转户人员")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number"], condition=Q(holds_claim=True), name="one_claim_per_id_number"),
+        ]
+        indexes = [
+            models.Index(fields=["completed_on", "county", "category"], name="person_completed_county_cat"),
+            models.Index(fields=["county", "completed_on"], name="person_county_completed"),
+            models.Index(fields=["station", "completed_on"], name="person_station_completed"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.masked_id}）"
+
+    @property
+    def masked_id(self):
+        return mask(self.id_number)
+
+
+class ApplicationEvent(models.Model):
+    """One move of an application's status: who, when, from, to, note."""
+
+    application = models.ForeignKey(
+        TransferApplication, on_delete=models.CASCADE, related_name="events", verbose_name=_("转户申请")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12)
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_county = "application__county"
+    scope_station = "application__station"
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+
+    def __str__(self):
+        return f"{self.application} {self.from_status}→{self.to_status}"

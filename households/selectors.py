@@ -1,0 +1,76 @@
+"""Reads of households, people and applications."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import ApplicationEvent, Household, Person, TransferApplication
+
+
+def application_list(*, user, filters=None):
+    """Applications the user may see, newest first, with the filters of the list page and API."""
+    filters = filters or {}
+    qs = TransferApplication.objects.for_user(user).select_related("household", "station", "county")
+    q = (filters.get("q") or "").strip()
+    if q:
+        from .ids import clean
+
+        cleaned = clean(q)
+        people = Person.objects.filter(Q(name__contains=q) | Q(id_number__startswith=cleaned))
+        qs = qs.filter(
+            Q(number__iexact=q) | Q(household__head_name__contains=q) | Q(pk__in=people.values("application_id"))
+        )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("county"):
+        qs = qs.filter(county_id=filters["county"])
+    if filters.get("station"):
+        qs = qs.filter(station_id=filters["station"])
+    if filters.get("received_from"):
+        qs = qs.filter(received_on__gte=filters["received_from"])
+    if filters.get("received_to"):
+        qs = qs.filter(received_on__lte=filters["received_to"])
+    return qs.order_by("-id")
+
+
+def application_get(*, user, pk):
+    """One application in the user's scope (raises DoesNotExist otherwise: views answer 404)."""
+    return (
+        TransferApplication.objects.for_user(user)
+        .select_related("household", "station", "county", "created_by")
+        .get(pk=pk)
+    )
+
+
+def application_overdue_list(*, user, today=None):
+    """Open applications past their working-day time limit, the most overdue first."""
+    today = today or timezone.localdate()
+    return (
+        TransferApplication.objects.for_user(user)
+        .filter(status__in=TransferApplication.OPEN, due_on__lt=today)
+        .select_related("household", "station", "county")
+        .order_by("due_on", "id")
+    )
+
+
+def application_events(*, application):
+    return ApplicationEvent.objects.filter(application=application).select_related("actor")
+
+
+def claim_find(id_number):
+    """The person row currently holding this ID number (any station: only for duplicate checks).
+
+    Callers must show only where and when, never the other household's data."""
+    return (
+        Person.objects.filter(id_number=id_number, holds_claim=True)
+        .select_related("application", "station", "station__county")
+        .first()
+    )
+
+
+def person_find_by_id_number(*, user, id_number):
+    """The people rows with this ID number in the user's scope (all applications, newest first)."""
+    return Person.objects.for_user(user).filter(id_number=id_number).select_related("application").order_by("-id")
+
+
+def household_find(*, user, station, number):
+    return Household.objects.for_user(user).filter(station=station, number=number).first()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "nongzhuancheng"
+    verbose_name = _("组织机构")
+    default_auto_field = "django.db.models.BigAutoField"

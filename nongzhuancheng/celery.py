@@ -1,0 +1,20 @@
+"""The Celery app and the beat schedule."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nongzhuancheng.settings")
+
+app = Celery("nongzhuancheng")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Ten-day bulletins (旬报): after midnight on the 1st, 11th and 21st, for the period just ended.
+app.conf.beat_schedule = {
+    "bulletin-for-period-just-ended": {
+        "task": "reports.tasks.bulletin_issue_for_last_period_task",
+        "schedule": crontab(minute=15, hour=0, day_of_month="1,11,21"),
+    },
+}

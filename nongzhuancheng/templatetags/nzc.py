@@ -1,0 +1,35 @@
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+from households.ids import mask
+from nongzhuancheng.scoping import can_see_full_id
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name, label):
+    """A navigation link; names of pages not installed are skipped."""
+    try:
+        url = reverse(url_name)
+    except NoReverseMatch:
+        return ""
+    request = context.get("request")
+    active = " active" if request is not None and request.path.startswith(url) and url != "/" else ""
+    return format_html('<a class="nav-link{}" href="{}">{}</a>', active, url, label)
+
+
+@register.filter
+def masked(number):
+    """530602********123X."""
+    return mask(number)
+
+
+@register.simple_tag(takes_context=True)
+def id_number(context, number):
+    """The whole number for roles that may see it, masked for the others."""
+    request = context.get("request")
+    if request is not None and can_see_full_id(request.user):
+        return number
+    return mask(number)
