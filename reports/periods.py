@@ -1,0 +1,110 @@
+"""Ten-day periods (旬): 上旬 days 1–10, 中旬 11–20, 下旬 21 to the end of the month.
+
+Pure date arithmetic, no Django. 36 periods a year, numbered 1–36 within the year.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+PART_NAMES = {1: "上旬", 2: "中旬", 3: "下旬"}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    month: int
+    part: int  # 1 上旬, 2 中旬, 3 下旬
+
+    def __post_init__(self):
+        if not (1 <= self.month <= 12 and self.part in (1, 2, 3)):
+            raise ValueError(f"no such period: {self.year}-{self.month} part {self.part}")
+
+    @classmethod
+    def containing(cls, day):
+        part = 1 if day.day <= 10 else 2 if day.day <= 20 else 3
+        return cls(day.year, day.month, part)
+
+    @classmethod
+    def from_index(cls, year, index):
+        """Period number ``index`` (1–36) of ``year``."""
+        if not 1 <= index <= 36:
+            raise ValueError("a year has 36 ten-day periods")
+        return cls(year, (index - 1) // 3 + 1, (index - 1) % 3 + 1)
+
+    @classmethod
+    def parse(cls, text):
+        """'2012-10-2' → 2012年10月中旬."""
+        year, month, part = (int(x) for x in text.split("-"))
+        return cls(year, month, part)
+
+    @property
+    def index(self):
+        return (self.month - 1) * 3 + self.part
+
+    @property
+    def start(self):
+        return datetime.date(self.year, self.month, (1, 11, 21)[self.part - 1])
+
+    @property
+    def end(self):
+        if self.part == 3:
+            return datetime.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return datetime.date(self.year, self.month, 10 * self.part)
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+    def next(self):
+        if self.part < 3:
+            return Period(self.year, self.month, self.part + 1)
+        if self.month < 12:
+            return Period(self.year, self.month + 1, 1)
+        return Period(self.year + 1, 1, 1)
+
+    def previous(self):
+        if self.part > 1:
+            return Period(self.year, self.month, self.part - 1)
+        if self.month > 1:
+            return Period(self.year, self.month - 1, 3)
+        return Period(self.year - 1, 12, 3)
+
+    def __contains__(self, day):
+        return self.start <= day <= self.end
+
+    @property
+    def key(self):
+        return f"{self.year}-{self.month:02d}-{self.part}"
+
+    @property
+    def label(self):
+        return f"{self.year}年{self.month}月{PART_NAMES[self.part]}"
+
+    def __str__(self):
+        return self.label
+
+
+def periods_of_year(year):
+    return [Period.from_index(year, i) for i in range(1, 37)]
+
+
+def last_ended_period(today):
+    """The period that ended most recently before ``today`` (what a bulletin made today reports)."""
+    return Period.containing(today).previous()
+
+
+def remaining_periods(as_of):
+    """Periods of as_of's year that end after ``as_of`` (the current one counts if unfinished)."""
+    current = Period.containing(as_of)
+    periods = [p for p in periods_of_year(as_of.year) if p >= current]
+    if periods and periods[0].end == as_of:
+        periods = periods[1:]
+    return periods
+
+
+def year_elapsed_share(as_of):
+    """序时进度: the share of the year elapsed at the end of ``as_of`` (days elapsed ÷ days in year)."""
+    start = datetime.date(as_of.year, 1, 1)
+    days_in_year = 366 if calendar.isleap(as_of.year) else 365
+    return ((as_of - start).days + 1) / days_in_year
