@@ -1,0 +1,46 @@
+"""Completion rates and multiples, cut (not rounded) to the digits shown — as the report does.
+
+579,476 ÷ 500,000 = 1.158952 → "115.8%" and 579,476 ÷ 130,000 = 4.4575 → "4.45倍"; rounding would
+give 115.9% and 4.46, and would show a county at 99.96% as "100.0%" before it has met its target.
+Every page, export and bulletin formats rates through these functions.
+"""
+
+from decimal import ROUND_DOWN, Decimal
+
+
+def ratio(numerator, denominator):
+    """Exact ratio as a Decimal, or None when there is no denominator."""
+    if not denominator:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+def cut(value, digits):
+    """Truncate towards zero to ``digits`` decimal places."""
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-digits)
+    return Decimal(value).quantize(quantum, rounding=ROUND_DOWN)
+
+
+def percent(numerator, denominator, digits=1):
+    """'115.8%' (cut), or '—' without a denominator."""
+    r = ratio(numerator, denominator)
+    if r is None:
+        return "—"
+    return f"{cut(r * 100, digits)}%"
+
+
+def percent_of(value, digits=1):
+    """A ratio already computed (Decimal or float) shown as a cut percentage."""
+    if value is None:
+        return "—"
+    return f"{cut(Decimal(str(value)) * 100, digits)}%"
+
+
+def multiple(numerator, denominator, digits=2):
+    """'4.45' (cut): how many times the denominator."""
+    r = ratio(numerator, denominator)
+    if r is None:
+        return "—"
+    return f"{cut(r, digits)}"
