@@ -1,0 +1,1 @@
+"""Spreadsheet import jobs (models registered with the households app)."""
