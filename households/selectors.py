@@ -7,7 +7,11 @@ from .models import ApplicationEvent, Household, Person, TransferApplication
 
 
 def application_list(*, user, filters=None):
-    """Applications the user may see, newest first, with the filters of the list page and API."""
+    """Applications the user may see, newest first, with the filters of the list page and API.
+
+    Filters (all optional, as GET parameters of the list page, the API and the exports): q (ID
+    number prefix, name, head of household or application number), status, county (id), station
+    (id), category, completed_from / completed_to, received_from / received_to (ISO dates)."""
     filters = filters or {}
     qs = TransferApplication.objects.for_user(user).select_related("household", "station", "county")
     q = (filters.get("q") or "").strip()
@@ -25,6 +29,12 @@ def application_list(*, user, filters=None):
         qs = qs.filter(county_id=filters["county"])
     if filters.get("station"):
         qs = qs.filter(station_id=filters["station"])
+    if filters.get("category"):
+        qs = qs.filter(pk__in=Person.objects.filter(category=filters["category"]).values("application_id"))
+    if filters.get("completed_from"):
+        qs = qs.filter(completed_on__gte=filters["completed_from"])
+    if filters.get("completed_to"):
+        qs = qs.filter(completed_on__lte=filters["completed_to"])
     if filters.get("received_from"):
         qs = qs.filter(received_on__gte=filters["received_from"])
     if filters.get("received_to"):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("households/import/", include("households.import_urls")),
     path("households/", include("households.urls")),
     path("progress/", include("quotas.urls")),
     path("entitlements/", include("entitlements.urls")),
