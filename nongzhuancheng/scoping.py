@@ -119,3 +119,21 @@ class ScopeExemptMixin(LoginRequiredMixin):
     service, or a page built only from scoped selectors). The URL walk test accepts it."""
 
     scope_exempt = True
+
+
+def scoped_view(view):
+    """Marks a function view that fetches every row through ``for_user`` (or a scoped selector).
+
+    Use it on function views (including DRF ``@api_view`` ones, as the outermost decorator); class-based
+    views use ScopedViewMixin / ScopedViewSetMixin instead. The URL walk test accepts a marked view. It
+    does not check sign-in: combine it with ``login_required`` (pages) or DRF's permissions (API).
+    """
+    view.scoped = True
+    return view
+
+
+def scope_exempt(view):
+    """Marks a function view that shows no scoped model rows by itself (the function-view twin of
+    ScopeExemptMixin). Combine it with ``login_required``; the URL walk test accepts a marked view."""
+    view.scope_exempt = True
+    return view
