@@ -46,7 +46,10 @@ def mask(number):
 
 
 def area_name(code):
-    """The name of an area code if it was ever assigned (any year), else None."""
+    """The name of an area code if it was ever assigned (any year), else None.
+
+    A province-level code (``530000``) is returned by name too; ``parse`` refuses it because
+    numbers are issued with county-level (or prefecture-level) codes."""
     try:
         results = numdb.get("cn/loc").info(code)
     except Exception:  # stdnum raises bare KeyError on some codes
@@ -107,7 +110,7 @@ def parse(raw, today=None):
             _("身份号码校验位错误：最后一位应为 %(e)s，输入的是 %(g)s，请核对号码。") % {"e": expected, "g": number[17]},
             code="checksum",
         )
-    name = area_name(number[:6])
+    name = area_name(number[:6]) if not number[:6].endswith("0000") else None
     if name is None:
         raise ValidationError(
             _("身份号码前6位 %(c)s 不是有效的行政区划代码。") % {"c": number[:6]}, code="area"

@@ -41,16 +41,28 @@ class DuplicateTransfer(ValidationError):
 
 
 def duplicate_message(person):
+    """The refusal a clerk sees for an ID number already claimed: where and when, nothing more."""
     app = person.application
-    return _(
-        "身份号码 %(id)s 已于 %(date)s 在%(station)s申请转户（申请编号 %(number)s，%(status)s），不能重复办理。"
-    ) % {
+    if app.status == Status.COMPLETED and app.completed_on:
+        text = _("身份号码 %(id)s 已于 %(date)s 在%(station)s办结农转城（申请编号 %(number)s），不能重复办理。")
+        date = app.completed_on
+    else:
+        text = _("身份号码 %(id)s 已于 %(date)s 在%(station)s受理农转城申请（申请编号 %(number)s，%(status)s），不能重复办理。")
+        date = app.received_on
+    return text % {
         "id": ids.mask(person.id_number),
-        "date": app.received_on.isoformat(),
+        "date": date.isoformat(),
         "station": str(person.station),
         "number": app.number or app.pk,
         "status": app.get_status_display(),
     }
+
+
+def _members_error(errors):
+    """One ValidationError for per-member problems: ``member_errors`` maps index -> {field: [messages]}."""
+    exc = ValidationError(_("成员信息有误，请修改后再提交。"), code="members")
+    exc.member_errors = errors
+    return exc
 
 
 def person_check_identity(*, id_number, sex=None, birth_date=None, today=None):
@@ -79,12 +91,16 @@ def person_check_identity(*, id_number, sex=None, birth_date=None, today=None):
 
 
 def _check_members(members, today):
-    """Validate every member; raise one ValidationError listing errors per member index."""
+    """Validate every member; raise one ValidationError listing errors per member index.
+
+    Returns the cleaned dicts (ID number normalised to 18 digits, sex and birth date derived)."""
+    if not members:
+        raise ValidationError({"members": [_("至少需要一名转户成员。")]})
     errors = {}
     cleaned = []
     seen = {}
     for i, data in enumerate(members):
-        data = dict(data)
+        data = {k: v for k, v in dict(data).items() if k in PERSON_FIELDS}
         member_errors = {}
         try:
             rid = person_check_identity(
@@ -101,22 +117,40 @@ def _check_members(members, today):
                     member_errors["id_number"] = [duplicate_message(existing)]
         except ValidationError as exc:
             member_errors.update(exc.message_dict)
-        if not (data.get("name") or "").strip():
+        for field in ("name", "destination_address", "phone", "occupation"):
+            if isinstance(data.get(field), str):
+                data[field] = data[field].strip()
+        if not data.get("name"):
             member_errors["name"] = [_("请填写姓名。")]
         if data.get("category") not in Category.values:
             member_errors["category"] = [_("转户类别必须是十一类之一。")]
-        if not (data.get("destination_address") or "").strip():
+        if not data.get("destination_address"):
             member_errors["destination_address"] = [_("请填写迁入城镇地址。")]
+        # the model's own field rules (choices, lengths), for fields not reported above
+        probe = Person(**{k: v for k, v in data.items() if v is not None})
+        try:
+            probe.clean_fields(exclude=["application", "household", "county", "station", *member_errors])
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                member_errors.setdefault(field, messages)
         if member_errors:
             errors[i] = member_errors
         cleaned.append(data)
-    if not members:
-        raise ValidationError({"members": [_("至少需要一名转户成员。")]})
     if errors:
-        exc = ValidationError(_("成员信息有误，请修改后再提交。"))
-        exc.member_errors = errors
-        raise exc
+        raise _members_error(errors)
     return cleaned
+
+
+def _check_documents(documents):
+    unknown = set(documents or ()) - set(REQUIRED_DOCUMENTS)
+    if unknown:
+        raise ValidationError({"documents": _("未知的材料：%(d)s") % {"d": ", ".join(sorted(unknown))}})
+    return sorted(set(documents or ()))
+
+
+def _require_writer(actor, message=None):
+    if not can_write(actor):
+        raise PermissionDenied(message or _("当前角色只能查看，不能办理。"))
 
 
 def _station_for(actor, station):
@@ -130,131 +164,166 @@ def _station_for(actor, station):
     return station
 
 
+def _household_from(actor, household, station):
+    """The Household to receive for: one in scope (instance or id), or one found or created from a dict."""
+    if isinstance(household, (Household, int)):
+        pk = household.pk if isinstance(household, Household) else household
+        try:
+            return Household.objects.for_user(actor).select_for_update().get(pk=pk)
+        except Household.DoesNotExist:
+            raise ValidationError({"household": _("找不到该户，或不在本辖区内。")}) from None
+    station = _station_for(actor, station)
+    data = {k: v.strip() if isinstance(v, str) else v for k, v in dict(household).items() if k in HOUSEHOLD_FIELDS}
+    hh = Household.objects.select_for_update().filter(station=station, number=data.get("number") or "").first()
+    if hh is None:
+        hh = Household(station=station, county_id=station.county_id)
+    for field, value in data.items():
+        setattr(hh, field, value)
+    hh.full_clean()
+    hh._history_user = actor
+    hh.save()
+    return hh
+
+
 @transaction.atomic
 def application_create(*, actor, household, members, documents=(), station=None, received_on=None, note=""):
     """Receive (受理) a household's application with its members.
 
-    ``household`` is a Household in the actor's scope or a dict of its fields; ``members`` a list
-    of dicts of Person fields (raw ID numbers are fine). Raises ValidationError (with
-    ``member_errors`` for per-member problems) and changes nothing on any error."""
-    if not can_write(actor):
-        raise PermissionDenied(_("当前角色只能查看，不能受理申请。"))
+    ``household`` is a Household in the actor's scope (or its id) or a dict of its fields (found by
+    户号 at the station, else created); ``members`` a list of dicts of Person fields (raw ID numbers
+    are fine). Raises ValidationError (with ``member_errors`` for per-member problems) or
+    PermissionDenied, and changes nothing on any error."""
+    _require_writer(actor, _("当前角色只能查看，不能受理申请。"))
     today = timezone.localdate()
     received_on = received_on or today
+    if isinstance(received_on, str):
+        received_on = datetime.date.fromisoformat(received_on)
+    if received_on > today:
+        raise ValidationError({"received_on": _("受理日期不能晚于今天。")})
+    documents = _check_documents(documents)
     cleaned = _check_members(members, today)
-    if isinstance(household, Household):
-        hh = Household.objects.for_user(actor).select_for_update().get(pk=household.pk)
-        station = hh.station
-    else:
-        station = _station_for(actor, station)
-        hh = Household.objects.filter(station=station, number=(household.get("number") or "").strip()).first()
-        if hh is None:
-            hh = Household(station=station, county_id=station.county_id)
-        for field in HOUSEHOLD_FIELDS:
-            if field in household:
-                setattr(hh, field, household[field].strip() if isinstance(household[field], str) else household[field])
-        hh.full_clean()
-        hh.save()
-    unknown = set(documents) - set(REQUIRED_DOCUMENTS)
-    if unknown:
-        raise ValidationError({"documents": _("未知的材料：%(d)s") % {"d": ", ".join(sorted(unknown))}})
+    hh = _household_from(actor, household, station)
+    station = hh.station
     app = TransferApplication.objects.create(
         household=hh, county_id=hh.county_id, station=station, status=Status.RECEIVED,
         received_on=received_on, due_on=add_working_days(received_on, settings.NZC_TIME_LIMIT_WORKING_DAYS),
-        documents=sorted(set(documents)), note=note, created_by=actor,
+        documents=documents, note=note or "", created_by=actor,
     )
     app.number = f"{station.county.code}{received_on:%Y%m%d}{app.pk:07d}"
     app.save(update_fields=["number"])
     people = []
     for data in cleaned:
         person = Person(application=app, household=hh, county_id=hh.county_id, station=station, holds_claim=True)
-        for field in PERSON_FIELDS:
-            if field in data and data[field] is not None:
-                setattr(person, field, data[field])
-        person.full_clean(exclude=["application", "household", "county", "station"], validate_constraints=False)
+        for field, value in data.items():
+            if value is not None:
+                setattr(person, field, value)
+        person._history_user = actor
         people.append(person)
     try:
         with transaction.atomic():
             for person in people:
                 person.save()
     except IntegrityError:
-        # Another clerk claimed one of these ID numbers between our check and our insert.
-        for person in people:
+        # Another clerk claimed one of these ID numbers between our check and our insert; the
+        # partial unique index made us wait for their commit, so the winner is visible now.
+        errors = {}
+        for i, person in enumerate(people):
             existing = claim_find(person.id_number)
             if existing is not None and existing.application_id != app.pk:
-                raise DuplicateTransfer({"members": [duplicate_message(existing)]}) from None
+                errors[i] = {"id_number": [duplicate_message(existing)]}
+        if errors:
+            raise _members_error(errors) from None
         raise
-    ApplicationEvent.objects.create(application=app, actor=actor, from_status="", to_status=Status.RECEIVED, note=note)
+    ApplicationEvent.objects.create(application=app, actor=actor, from_status="", to_status=Status.RECEIVED, note=note or "")
     return app
 
 
 def _move(*, application, to, actor, note="", on=None):
-    """The one writer of TransferApplication.status."""
-    if not can_write(actor):
-        raise PermissionDenied(_("当前角色只能查看，不能办理。"))
+    """The one writer of TransferApplication.status: checks the TRANSITIONS table and the rules of
+    the move on the locked row, saves, records the event and keeps the people in step."""
+    _require_writer(actor)
+    to = Status(to)
     with transaction.atomic():
+        # out of scope raises DoesNotExist, exactly like a missing row (views answer 404)
         app = TransferApplication.objects.for_user(actor).select_for_update().get(pk=application.pk)
         if to not in app.TRANSITIONS[app.status]:
             raise TransitionNotAllowed(
-                _("不能从“%(a)s”变为“%(b)s”。") % {"a": app.get_status_display(), "b": Status(to).label}
+                _("不能从“%(a)s”变为“%(b)s”。") % {"a": app.get_status_display(), "b": to.label}, code="transition"
             )
+        today = timezone.localdate()
+        on = on or today
+        if isinstance(on, str):
+            on = datetime.date.fromisoformat(on)
         before = app.status
         app.status = to
-        on = on or timezone.localdate()
         fields = ["status", "updated_at"]
         members = Person.objects.filter(application=app)
         if to == Status.COMPLETED:
+            if app.missing_documents:
+                raise ValidationError(
+                    _("材料不全，不能办结：缺少%(d)s。")
+                    % {"d": "、".join(str(Document(d).label) for d in app.missing_documents)},
+                    code="documents",
+                )
+            if on > today or on < app.received_on:
+                raise ValidationError({"completed_on": _("办结日期必须在受理日期与今天之间。")})
             app.completed_on = on
             fields.append("completed_on")
             members.update(completed_on=on)
         elif to in (Status.REJECTED, Status.WITHDRAWN):
-            members.update(holds_claim=False, completed_on=None)
+            members.update(holds_claim=False, completed_on=None)  # the ID numbers are free again
         elif to == Status.RECEIVED:  # resubmitted after a return: the time limit starts again
             app.received_on = on
             app.due_on = add_working_days(on, settings.NZC_TIME_LIMIT_WORKING_DAYS)
             fields += ["received_on", "due_on"]
+        app._history_user = actor
         app.save(update_fields=fields)
-        ApplicationEvent.objects.create(application=app, actor=actor, from_status=before, to_status=to, note=note)
+        ApplicationEvent.objects.create(application=app, actor=actor, from_status=before, to_status=to, note=note or "")
         if to == Status.COMPLETED:
             application_completed.send(sender=TransferApplication, application=app, actor=actor)
     return app
 
 
+def _locked_in_scope(model, obj, actor):
+    """The row, locked, if it is in the actor's scope; DoesNotExist otherwise (views answer 404)."""
+    return model.objects.for_user(actor).select_for_update().get(pk=obj.pk)
+
+
+@transaction.atomic
 def application_set_documents(*, application, actor, documents):
-    """Record which required documents have been checked."""
-    unknown = set(documents) - set(REQUIRED_DOCUMENTS)
-    if unknown:
-        raise ValidationError({"documents": _("未知的材料：%(d)s") % {"d": ", ".join(sorted(unknown))}})
-    with transaction.atomic():
-        app = TransferApplication.objects.for_user(actor).select_for_update().get(pk=application.pk)
-        if not can_write(actor):
-            raise PermissionDenied(_("当前角色只能查看。"))
-        if not app.is_open:
-            raise TransitionNotAllowed(_("已结束的申请不能修改材料。"))
-        app.documents = sorted(set(documents))
-        app.save(update_fields=["documents", "updated_at"])
+    """Record which required documents have been checked (only while the application is open)."""
+    _require_writer(actor)
+    documents = _check_documents(documents)
+    app = _locked_in_scope(TransferApplication, application, actor)
+    if not app.is_open:
+        raise TransitionNotAllowed(_("已结束的申请不能修改材料。"))
+    app.documents = documents
+    app._history_user = actor
+    app.save(update_fields=["documents", "updated_at"])
     return app
 
 
-def application_complete(*, application, actor, note="", on=None):
-    """办结: every required document must have been checked."""
-    app = TransferApplication.objects.for_user(actor).get(pk=application.pk)
-    if app.status == Status.RECEIVED and app.missing_documents:
-        raise ValidationError(
-            _("材料不全，不能办结：缺少%(d)s。") % {"d": "、".join(str(Document(d).label) for d in app.missing_documents)}
-        )
-    return _move(application=app, to=Status.COMPLETED, actor=actor, note=note, on=on)
+@transaction.atomic
+def application_complete(*, application, actor, note="", on=None, documents=None):
+    """办结: every required document must have been checked (``documents``, if given, are recorded first)."""
+    if documents is not None:
+        application = application_set_documents(application=application, actor=actor, documents=documents)
+    return _move(application=application, to=Status.COMPLETED, actor=actor, note=note, on=on)
 
 
 def application_return(*, application, actor, note):
     """退回补正: the applicant must bring what is missing; the note says what."""
+    _require_writer(actor)
     if not (note or "").strip():
         raise ValidationError({"note": _("退回补正时请写明需补正的材料。")})
     return _move(application=application, to=Status.RETURNED, actor=actor, note=note)
 
 
+@transaction.atomic
 def application_resubmit(*, application, actor, note="", documents=None):
-    """Received again after a return (补正后重新受理)."""
+    """Received again after a return (补正后重新受理); the time limit starts again."""
+    if documents is not None:
+        _check_documents(documents)
     app = _move(application=application, to=Status.RECEIVED, actor=actor, note=note)
     if documents is not None:
         app = application_set_documents(application=app, actor=actor, documents=documents)
@@ -262,14 +331,15 @@ def application_resubmit(*, application, actor, note="", documents=None):
 
 
 def application_reject(*, application, actor, note):
-    """不予办理, with a reason."""
+    """不予办理, with a reason. The members' ID numbers are released."""
+    _require_writer(actor)
     if not (note or "").strip():
         raise ValidationError({"note": _("不予办理时必须写明理由。")})
     return _move(application=application, to=Status.REJECTED, actor=actor, note=note)
 
 
 def application_withdraw(*, application, actor, note=""):
-    """撤回 at the applicant's request."""
+    """撤回 at the applicant's request. The members' ID numbers are released."""
     return _move(application=application, to=Status.WITHDRAWN, actor=actor, note=note)
 
 
@@ -280,31 +350,72 @@ MOVES = {
     "reject": application_reject,
     "withdraw": application_withdraw,
 }
+# The status each named move leads to (for pages and the API to offer only what the table allows).
+MOVE_TARGETS = {
+    "complete": Status.COMPLETED,
+    "return": Status.RETURNED,
+    "resubmit": Status.RECEIVED,
+    "reject": Status.REJECTED,
+    "withdraw": Status.WITHDRAWN,
+}
+
+
+def moves_allowed(application):
+    """Names of the moves the TRANSITIONS table allows from the application's status."""
+    allowed = application.TRANSITIONS[application.status]
+    return [name for name, target in MOVE_TARGETS.items() if target in allowed]
+
+
+@transaction.atomic
+def household_update(*, household, actor, **changes):
+    """Correct a household's register data (户号, 户别, 户主, address); keeps a history."""
+    _require_writer(actor, _("当前角色只能查看。"))
+    unknown = set(changes) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise ValidationError({field: _("该字段不能修改。") for field in sorted(unknown)})
+    hh = _locked_in_scope(Household, household, actor)
+    for field, value in changes.items():
+        setattr(hh, field, value.strip() if isinstance(value, str) else value)
+    hh.full_clean()
+    hh._history_user = actor
+    hh.save()
+    return hh
 
 
 @transaction.atomic
 def person_update(*, person, actor, **changes):
     """Correct a person's data (keeps a history). On a completed application the count moves with
-    the category; it is never duplicated."""
-    if not can_write(actor):
-        raise PermissionDenied(_("当前角色只能查看。"))
-    person = Person.objects.for_user(actor).select_for_update().get(pk=person.pk)
-    if "id_number" in changes or "sex" in changes or "birth_date" in changes:
+    the category; it is never duplicated. A new ID number is checked like a new one."""
+    _require_writer(actor, _("当前角色只能查看。"))
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError({field: _("该字段不能修改。") for field in sorted(unknown)})
+    person = _locked_in_scope(Person, person, actor)
+    if {"id_number", "sex", "birth_date"} & set(changes):
+        number_changed = "id_number" in changes
         rid = person_check_identity(
             id_number=changes.get("id_number", person.id_number),
-            sex=changes.get("sex", person.sex), birth_date=changes.get("birth_date", person.birth_date),
+            # a new number brings its own sex and birth date unless they were typed too
+            sex=changes.get("sex") or (None if number_changed else person.sex),
+            birth_date=changes.get("birth_date") or (None if number_changed else person.birth_date),
         )
         changes["id_number"], changes["sex"], changes["birth_date"] = rid.number, rid.sex, rid.birth_date
-        if rid.number != person.id_number:
+        if rid.number != person.id_number and person.holds_claim:
             existing = claim_find(rid.number)
             if existing is not None and existing.pk != person.pk:
                 raise DuplicateTransfer({"id_number": [duplicate_message(existing)]})
     for field, value in changes.items():
-        if field not in PERSON_FIELDS:
-            raise ValidationError({field: _("该字段不能修改。")})
-        setattr(person, field, value)
+        setattr(person, field, value.strip() if isinstance(value, str) else value)
     person.full_clean(exclude=["application", "household", "county", "station"], validate_constraints=False)
-    person.save()
+    person._history_user = actor
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        existing = claim_find(person.id_number)
+        if existing is not None:
+            raise DuplicateTransfer({"id_number": [duplicate_message(existing)]}) from None
+        raise
     if person.application.status == Status.COMPLETED:
         application_corrected.send(
             sender=TransferApplication, application=person.application, actor=actor, changed={"person_ids": [person.pk]}
@@ -315,17 +426,19 @@ def person_update(*, person, actor, **changes):
 @transaction.atomic
 def application_correct_completion(*, application, actor, completed_on, note):
     """Correct the completion date of a completed application: its count moves to the new date."""
+    _require_writer(actor, _("当前角色只能查看。"))
     if not (note or "").strip():
         raise ValidationError({"note": _("更正办结日期时请写明原因。")})
-    if not can_write(actor):
-        raise PermissionDenied(_("当前角色只能查看。"))
-    app = TransferApplication.objects.for_user(actor).select_for_update().get(pk=application.pk)
+    if isinstance(completed_on, str):
+        completed_on = datetime.date.fromisoformat(completed_on)
+    app = _locked_in_scope(TransferApplication, application, actor)
     if app.status != Status.COMPLETED:
         raise TransitionNotAllowed(_("只有已办结的申请可以更正办结日期。"))
     if completed_on > timezone.localdate() or completed_on < app.received_on:
         raise ValidationError({"completed_on": _("办结日期必须在受理日期与今天之间。")})
     before = app.completed_on
     app.completed_on = completed_on
+    app._history_user = actor
     app.save(update_fields=["completed_on", "updated_at"])
     Person.objects.filter(application=app).update(completed_on=completed_on)
     ApplicationEvent.objects.create(
