@@ -1,0 +1,398 @@
+"""Reads for the ten-day bulletins.
+
+``bulletin_data`` gathers every number a bulletin shows through the other apps' selectors (quotas for
+targets and progress, entitlements for the five guarantees and five retentions) and formats rates with
+``nongzhuancheng.figures`` (cut, not rounded). The result is a plain dataclass; ``as_frozen`` turns it
+into JSON-ready data, which is what the bulletin record keeps and what its template reads.
+"""
+
+import dataclasses
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+
+from nongzhuancheng import figures
+
+from .models import Bulletin
+from .periods import Period
+
+
+@dataclass
+class CountyRow:
+    county_id: int
+    code: str
+    name: str
+    target: int
+    period_done: int
+    previous_period_done: int
+    change: int                 # period_done − previous_period_done (较上旬增减)
+    cumulative: int
+    rate: str                   # 完成率, cut
+    pace: str                   # 序时进度, cut
+    pace_gap: str               # "+35.5" / "−12.0" percentage points (超/落后序时进度)
+    ahead_of_pace: bool
+    rank: int
+    rank_change: int | None     # positive = moved up since the previous period
+    needed_per_period: int | None  # 倒排: still needed per remaining period
+
+
+@dataclass
+class CategoryRow:
+    code: str
+    label: str
+    completed: int
+    eligible: int
+    share: str                  # completed ÷ eligible, cut
+
+
+@dataclass
+class StationRow:
+    rank: int
+    name: str
+    period_done: int
+    cumulative: int
+
+
+@dataclass
+class PivotTable:
+    """Counties down, kinds (the five guarantees or retentions) across; cells are short texts."""
+    kinds: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)   # {"name": 县区, "cells": [str, ...]}
+
+
+@dataclass
+class BulletinData:
+    period_key: str
+    period_label: str
+    year: int
+    issue_number: int
+    as_of: datetime.date
+    scope_name: str             # 全市 or the county's name
+    county_code: str            # "" for the city bulletin
+    doc_number: str
+    issuer: str
+    target: int
+    provincial_target: int | None
+    cumulative: int
+    period_done: int
+    previous_period_done: int
+    change: int
+    rate: str
+    provincial_multiple: str
+    pace: str
+    opening: str
+    notice: str
+    counties: list[CountyRow] = field(default_factory=list)
+    total: CountyRow | None = None
+    categories: list[CategoryRow] = field(default_factory=list)
+    stations: list[StationRow] = field(default_factory=list)
+    delivery: PivotTable = field(default_factory=PivotTable)
+    retention: PivotTable = field(default_factory=PivotTable)
+    behind_pace: list[str] = field(default_factory=list)
+    last_ranked: list[str] = field(default_factory=list)
+    rate_chart_svg: str = ""
+    series_chart_svg: str = ""
+
+
+def doc_number_for(*, year, issue_number, county=None):
+    number = settings.NZC_BULLETIN_DOC_NUMBER.format(year=year, issue=issue_number)
+    return f"{number}（{county.name}）" if county is not None else number
+
+
+def _points(rate, pace):
+    """Percentage points between a completion rate and the pace, cut to one decimal."""
+    if rate is None:
+        return "—"
+    gap = figures.cut((Decimal(rate) - Decimal(str(pace))) * 100, 1)
+    return f"+{gap}" if gap >= 0 else f"−{abs(gap)}"
+
+
+def _day(d):
+    return f"{d.month}月{d.day}日"
+
+
+def _change_words(change):
+    if change > 0:
+        return f"增加{change}人"
+    if change < 0:
+        return f"减少{-change}人"
+    return "持平"
+
+
+def _county_rows(progress):
+    rows = []
+    for c in progress.counties:
+        rows.append(CountyRow(
+            county_id=c.county_id, code=c.county_code, name=c.county_name, target=c.target,
+            period_done=c.period_done, previous_period_done=c.previous_period_done,
+            change=c.period_done - c.previous_period_done, cumulative=c.cumulative,
+            rate=figures.percent_of(c.rate), pace=figures.percent_of(c.pace), pace_gap=_points(c.rate, c.pace),
+            ahead_of_pace=bool(c.ahead_of_pace), rank=c.rank, rank_change=c.rank_change,
+            needed_per_period=c.needed_per_period,
+        ))
+    rows.sort(key=lambda r: r.rank)
+    return rows
+
+
+def _total_row(progress, rows):
+    needed = [r.needed_per_period for r in rows if r.needed_per_period is not None]
+    return CountyRow(
+        county_id=0, code="", name="全市合计", target=progress.target, period_done=progress.period_done,
+        previous_period_done=progress.previous_period_done,
+        change=progress.period_done - progress.previous_period_done, cumulative=progress.cumulative,
+        rate=figures.percent_of(progress.rate), pace=figures.percent_of(progress.pace),
+        pace_gap=_points(progress.rate, progress.pace),
+        ahead_of_pace=progress.rate is not None and progress.rate >= Decimal(str(progress.pace)),
+        rank=0, rank_change=None, needed_per_period=sum(needed) if needed else None,
+    )
+
+
+def _attr(row, *names, default=None):
+    for name in names:
+        if isinstance(row, dict) and name in row:
+            return row[name]
+        if hasattr(row, name):
+            return getattr(row, name)
+    return default
+
+
+def _category_rows(*, year, as_of, county):
+    from quotas import selectors as quotas
+
+    rows = []
+    for r in quotas.category_progress(year=year, as_of=as_of, county=county):
+        completed = _attr(r, "completed", "cumulative", default=0) or 0
+        eligible = _attr(r, "eligible", "pool", "eligible_pool", default=0) or 0
+        rows.append(CategoryRow(
+            code=str(_attr(r, "category", "code", default="")),
+            label=str(_attr(r, "label", "category_label", "name", default="")),
+            completed=completed, eligible=eligible, share=figures.percent(completed, eligible),
+        ))
+    return rows
+
+
+def _station_rows(*, county, year, as_of):
+    from quotas import selectors as quotas
+
+    rows = []
+    for i, r in enumerate(quotas.station_progress(county=county, year=year, as_of=as_of), start=1):
+        rows.append(StationRow(
+            rank=_attr(r, "rank", default=i) or i,
+            name=str(_attr(r, "station_name", "name", default="")),
+            period_done=_attr(r, "period_done", default=0) or 0,
+            cumulative=_attr(r, "cumulative", "completed", default=0) or 0,
+        ))
+    return rows
+
+
+def _pivot(rows, cell, total_cell=None):
+    table = PivotTable()
+    by_county = {}
+    for r in rows:
+        if r.kind_label not in table.kinds:
+            table.kinds.append(r.kind_label)
+        by_county.setdefault(r.county_name, []).append(r)
+    for name, county_rows in by_county.items():
+        table.rows.append({"name": name, "cells": [cell(r) for r in county_rows]})
+    if total_cell is not None and len(by_county) > 1:
+        table.rows.append({"name": "全市合计", "cells": [total_cell(table.kinds[i], [
+            rs[i] for rs in by_county.values() if i < len(rs)]) for i in range(len(table.kinds))]})
+    return table
+
+
+def _delivery_cell(r):
+    demand = r.requested + r.in_progress + r.delivered + r.refused
+    return f"{r.delivered}/{demand}（{figures.percent_of(r.delivery_rate)}）"
+
+
+def _delivery_total(_kind, rows):
+    delivered = sum(r.delivered for r in rows)
+    demand = sum(r.requested + r.in_progress + r.delivered + r.refused for r in rows)
+    return f"{delivered}/{demand}（{figures.percent(delivered, demand)}）"
+
+
+def _retention_cell(r):
+    return f"{r.kept}/{r.circulated}/{r.given_up}"
+
+
+def _retention_total(_kind, rows):
+    return "/".join(str(sum(getattr(r, f) for r in rows)) for f in ("kept", "circulated", "given_up"))
+
+
+def _entitlement_tables(*, as_of, county):
+    """Delivery of the five guarantees and state of the five retentions by county."""
+    from entitlements import selectors as entitlements
+
+    delivery = _pivot(entitlements.delivery_summary(as_of=as_of, county=county), _delivery_cell, _delivery_total)
+    retention = _pivot(entitlements.retention_summary(as_of=as_of, county=county), _retention_cell,
+                       _retention_total)
+    return delivery, retention
+
+
+def _charts(*, progress, year, as_of, county):
+    """Inline SVG charts from quotas.charts (empty when that module is not available)."""
+    try:
+        from quotas import charts
+        from quotas import selectors as quotas
+    except ImportError:
+        return "", ""
+    rate_svg = series_svg = ""
+    if hasattr(charts, "county_rate_chart"):
+        rate_svg = charts.county_rate_chart(progress)
+    if hasattr(charts, "period_series_chart") and hasattr(quotas, "period_series"):
+        series_svg = charts.period_series_chart(quotas.period_series(year=year, as_of=as_of, county=county))
+    return rate_svg, series_svg
+
+
+def _opening(*, scope_name, as_of, period, cumulative, rate, multiple, pace_gap, period_done, change, county):
+    where = "全市" if county is None else scope_name
+    text = f"截至{_day(as_of)}，{where}累计转户{cumulative}人，完成{'市' if county is None else '县区'}下达任务的{rate}"
+    if county is None and multiple != "—":
+        text += f"，是省下达任务的{multiple}倍"
+    text += f"，{'超' if not pace_gap.startswith('−') else '落后'}序时进度{pace_gap.lstrip('+−')}个百分点。"
+    text += f"本旬（{_day(period.start)}至{_day(as_of)}）{where}转户{period_done}人，较上旬{_change_words(change)}。"
+    return text
+
+
+def _notice(*, rows, pace, as_of):
+    behind = [r for r in rows if not r.ahead_of_pace]
+    last_rank = max((r.rank for r in rows), default=0)
+    last = [r for r in rows if r.rank == last_rank]
+    parts = []
+    if behind:
+        names = "、".join(f"{r.name}（{r.rate}）" for r in behind)
+        parts.append(f"截至{_day(as_of)}，{names}完成率低于序时进度（{pace}）")
+    else:
+        parts.append(f"截至{_day(as_of)}，各县区完成率均达到序时进度（{pace}）")
+    if last:
+        names = "、".join(r.name for r in last)
+        parts.append(f"{names}排名末位")
+    text = "，".join(parts) + "，予以通报。"
+    if behind or last:
+        text += "请上述县区查找原因，倒排工期、加大力度，于下旬首个工作日前向市领导组办公室书面说明。"
+    return text, [r.name for r in behind], [r.name for r in last]
+
+
+def bulletin_data(*, period, county=None, as_of=None):
+    """Every figure of the bulletin for ``period`` (the city's, or ``county``'s with its stations)."""
+    from quotas import selectors as quotas
+
+    as_of = as_of or period.end
+    progress = quotas.county_progress(year=period.year, as_of=as_of)
+    rows = _county_rows(progress)
+    total = _total_row(progress, rows)
+    multiple = figures.multiple(progress.cumulative, progress.provincial_target)
+    pace = figures.percent_of(progress.pace)
+
+    if county is None:
+        own = total
+        scope_name = "全市"
+        target = progress.target
+    else:
+        own = next((r for r in rows if r.county_id == county.pk), None) or CountyRow(
+            county_id=county.pk, code=county.code, name=county.name, target=0, period_done=0,
+            previous_period_done=0, change=0, cumulative=0, rate="—", pace=pace, pace_gap="—",
+            ahead_of_pace=False, rank=0, rank_change=None, needed_per_period=None,
+        )
+        scope_name = county.name
+        target = own.target
+
+    delivery, retention = _entitlement_tables(as_of=as_of, county=county)
+    notice, behind, last = _notice(rows=rows, pace=pace, as_of=as_of)
+    rate_svg, series_svg = _charts(progress=progress, year=period.year, as_of=as_of, county=county)
+    return BulletinData(
+        period_key=period.key, period_label=period.label, year=period.year, issue_number=period.index,
+        as_of=as_of, scope_name=scope_name, county_code=county.code if county else "",
+        doc_number=doc_number_for(year=period.year, issue_number=period.index, county=county),
+        issuer=settings.NZC_BULLETIN_ISSUER,
+        target=target, provincial_target=progress.provincial_target if county is None else None,
+        cumulative=own.cumulative, period_done=own.period_done, previous_period_done=own.previous_period_done,
+        change=own.change, rate=own.rate, provincial_multiple=multiple if county is None else "—", pace=pace,
+        opening=_opening(
+            scope_name=scope_name, as_of=as_of, period=period, cumulative=own.cumulative, rate=own.rate,
+            multiple=multiple, pace_gap=own.pace_gap, period_done=own.period_done, change=own.change,
+            county=county,
+        ),
+        notice=notice, counties=rows, total=total,
+        categories=_category_rows(year=period.year, as_of=as_of, county=county),
+        stations=_station_rows(county=county, year=period.year, as_of=as_of) if county is not None else [],
+        delivery=delivery, retention=retention, behind_pace=behind, last_ranked=last,
+        rate_chart_svg=rate_svg, series_chart_svg=series_svg,
+    )
+
+
+def _json_ready(value):
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def as_frozen(data):
+    """The dataclass as JSON-ready data (what a bulletin record keeps)."""
+    return _json_ready(dataclasses.asdict(data))
+
+
+# Labels of the figures compared between revisions (the charts are drawn from them, so not compared).
+_HEADLINE = [
+    ("target", "目标任务"), ("cumulative", "累计完成"), ("period_done", "本旬完成"), ("rate", "完成率"),
+    ("provincial_multiple", "为省下达任务倍数"), ("pace", "序时进度"),
+]
+_COUNTY = [
+    ("target", "目标任务"), ("period_done", "本旬完成"), ("cumulative", "累计完成"), ("rate", "完成率"),
+    ("rank", "排名"), ("change", "较上旬增减"), ("needed_per_period", "每旬还需完成"),
+]
+
+
+def bulletin_diff(*, old, new):
+    """What changed between two frozen figure sets: a list of (what, before, after)."""
+    changes = []
+    for key, label in _HEADLINE:
+        if old.get(key) != new.get(key):
+            changes.append((f"{new.get('scope_name', '')}{label}", old.get(key), new.get(key)))
+    old_rows = {r["code"]: r for r in old.get("counties", [])}
+    for row in new.get("counties", []):
+        before = old_rows.pop(row["code"], None)
+        if before is None:
+            changes.append((f"{row['name']}", "—", "新增"))
+            continue
+        for key, label in _COUNTY:
+            if before.get(key) != row.get(key):
+                changes.append((f"{row['name']}{label}", before.get(key), row.get(key)))
+    for row in old_rows.values():
+        changes.append((f"{row['name']}", "—", "删除"))
+    old_cats = {r["code"]: r for r in old.get("categories", [])}
+    for row in new.get("categories", []):
+        before = old_cats.get(row["code"])
+        if before and before.get("completed") != row.get("completed"):
+            changes.append((f"{row['label']}转户人数", before.get("completed"), row.get("completed")))
+    return changes
+
+
+def bulletin_list(*, user):
+    return Bulletin.objects.for_user(user).select_related("county", "requested_by")
+
+
+def bulletin_get(*, user, pk):
+    return Bulletin.objects.for_user(user).select_related("county", "requested_by").get(pk=pk)
+
+
+def bulletin_previous_revision(*, bulletin):
+    """The latest issued revision before this one, of the same period and scope, or None."""
+    return (
+        Bulletin.objects.for_period(bulletin.period)
+        .filter(scope=bulletin.scope, revision__lt=bulletin.revision, state=Bulletin.State.ISSUED)
+        .order_by("-revision")
+        .first()
+    )
+
+
+def period_of(bulletin):
+    return Period(bulletin.year, bulletin.month, bulletin.part)

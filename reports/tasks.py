@@ -1,0 +1,35 @@
+"""Thin Celery tasks: they take ids or dates and call a service. Both are safe to run twice."""
+
+import datetime
+
+from celery import shared_task
+
+from . import services
+from .models import Bulletin
+from .periods import Period
+
+
+@shared_task(
+    bind=True, autoretry_for=(Exception,), retry_backoff=5, retry_backoff_max=300, retry_jitter=True,
+    max_retries=3, acks_late=True,
+)
+def bulletin_render_task(self, bulletin_id):
+    bulletin = Bulletin.objects.filter(pk=bulletin_id).first()
+    if bulletin is None or bulletin.state == Bulletin.State.ISSUED:
+        return bulletin_id
+    services.bulletin_render(bulletin=bulletin)
+    return bulletin_id
+
+
+@shared_task
+def bulletin_issue_for_last_period_task(period=None, today=None):
+    """Beat's entry: the bulletins of the period just ended (city + one per county).
+
+    ``period`` ("2012-10-2") or ``today`` (ISO date) may be given to issue those of a past period.
+    """
+    day = datetime.date.fromisoformat(today) if today else None
+    if period:
+        made = services.bulletin_issue_for_period(period=Period.parse(period), today=day)
+    else:
+        made = services.bulletin_request_for_today(today=day)
+    return [b.pk for b in made]
