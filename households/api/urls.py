@@ -1,5 +1,14 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from . import views
 
-urlpatterns = router.urls
+router = DefaultRouter()
+router.register("households", views.HouseholdViewSet, basename="household")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("applications", views.ApplicationViewSet, basename="application")
+
+urlpatterns = [
+    path("id-check/", views.IdCheckView.as_view(), name="id-check"),
+    *router.urls,
+]

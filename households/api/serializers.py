@@ -1,0 +1,242 @@
+"""Input and output serializers of the households API. Inputs only validate shapes: the rules
+live in households.services, which the views call."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from nongzhuancheng.scoping import can_see_full_id
+
+from ..models import ApplicationEvent, Household, Person, TransferApplication
+from ..reference import (
+    REQUIRED_DOCUMENTS,
+    Category,
+    Document,
+    Education,
+    Ethnicity,
+    HouseholdKind,
+    MaritalStatus,
+    Relation,
+    Sex,
+)
+from ..services import moves_allowed
+
+# ---------------------------------------------------------------- output
+
+
+class MaskedIdField(serializers.CharField):
+    """A resident ID number: whole only where the serializer's context says ``full_id``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        from ..ids import mask
+
+        return value if self.context.get("full_id") else mask(value)
+
+
+def full_id_context(request, detail):
+    """Whole ID numbers only on a detail response, and only for roles allowed to see them."""
+    return {"full_id": bool(detail and can_see_full_id(request.user))}
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    county_name = serializers.CharField(source="county.name", read_only=True)
+    station_name = serializers.CharField(source="station.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id", "number", "kind", "kind_display", "head_name", "township", "village", "address",
+            "county", "county_name", "station", "station_name", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id_number = MaskedIdField()
+    sex_display = serializers.CharField(source="get_sex_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    relation_display = serializers.CharField(source="get_relation_display", read_only=True)
+    ethnicity_display = serializers.CharField(source="get_ethnicity_display", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "application", "household", "name", "id_number", "sex", "sex_display", "birth_date",
+            "ethnicity", "ethnicity_display", "education", "marital_status", "relation", "relation_display",
+            "phone", "occupation", "category", "category_display", "destination_address", "county", "station",
+            "holds_claim", "completed_on",
+        ]
+        read_only_fields = fields
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+
+    class Meta:
+        model = ApplicationEvent
+        fields = ["id", "at", "actor", "from_status", "to_status", "note"]
+        read_only_fields = fields
+
+
+class HouseholdBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Household
+        fields = ["id", "number", "head_name", "township", "village"]
+        read_only_fields = fields
+
+
+class ApplicationListSerializer(serializers.ModelSerializer):
+    household = HouseholdBriefSerializer(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    county_name = serializers.CharField(source="county.name", read_only=True)
+    station_name = serializers.CharField(source="station.name", read_only=True)
+    members = PersonSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TransferApplication
+        fields = [
+            "id", "number", "status", "status_display", "household", "county", "county_name", "station",
+            "station_name", "received_on", "due_on", "completed_on", "members",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationDetailSerializer(ApplicationListSerializer):
+    household = HouseholdSerializer(read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+    missing_documents = serializers.ListField(child=serializers.CharField(), read_only=True)
+    allowed_moves = serializers.SerializerMethodField()
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta(ApplicationListSerializer.Meta):
+        fields = ApplicationListSerializer.Meta.fields + [
+            "documents", "missing_documents", "note", "created_by", "created_at", "allowed_moves", "events",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_moves(self, obj):
+        return moves_allowed(obj)
+
+
+# ---------------------------------------------------------------- input
+
+
+class HouseholdInputSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=20, label=_("户号"))
+    kind = serializers.ChoiceField(choices=HouseholdKind.choices, default=HouseholdKind.AGRICULTURAL, label=_("户别"))
+    head_name = serializers.CharField(max_length=40, label=_("户主姓名"))
+    township = serializers.CharField(max_length=40, label=_("乡镇"))
+    village = serializers.CharField(max_length=40, label=_("村（社区）"))
+    address = serializers.CharField(max_length=120, label=_("住址"))
+
+
+class HouseholdUpdateSerializer(HouseholdInputSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class PersonInputSerializer(serializers.Serializer):
+    """A member as typed: the ID number raw (15 or 18 digits, spaces and full-width digits are
+    fine); sex and birth date optional (derived from the number; a typed value must agree)."""
+
+    name = serializers.CharField(max_length=40, label=_("姓名"))
+    id_number = serializers.CharField(max_length=40, label=_("公民身份号码"))
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, label=_("性别"))
+    birth_date = serializers.DateField(required=False, label=_("出生日期"))
+    ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, default=Ethnicity.HAN, label=_("民族"))
+    education = serializers.ChoiceField(choices=Education.choices, required=False, allow_blank=True, label=_("文化程度"))
+    marital_status = serializers.ChoiceField(
+        choices=MaritalStatus.choices, required=False, allow_blank=True, label=_("婚姻状况")
+    )
+    relation = serializers.ChoiceField(choices=Relation.choices, default=Relation.HEAD, label=_("与户主关系"))
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, label=_("联系电话"))
+    occupation = serializers.CharField(max_length=40, required=False, allow_blank=True, label=_("职业"))
+    category = serializers.ChoiceField(choices=Category.choices, label=_("转户类别"))
+    destination_address = serializers.CharField(max_length=120, label=_("迁入城镇地址"))
+
+
+class PersonUpdateSerializer(PersonInputSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            field.default = serializers.empty
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    """Either ``household_id`` (a household in your scope) or ``household`` (its register data)."""
+
+    household_id = serializers.IntegerField(required=False, label=_("户"))
+    household = HouseholdInputSerializer(required=False)
+    station = serializers.IntegerField(required=False, label=_("受理派出所"), help_text=_("县区及以上角色必填"))
+    received_on = serializers.DateField(required=False, label=_("受理日期"))
+    documents = serializers.ListField(
+        child=serializers.ChoiceField(choices=Document.choices), required=False, default=list, label=_("已核验材料")
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", label=_("备注"))
+    members = PersonInputSerializer(many=True, label=_("转户成员"))
+
+    def validate(self, attrs):
+        if not attrs.get("household_id") and not attrs.get("household"):
+            raise serializers.ValidationError({"household": [_("请填写户的信息或选择已登记的户。")]})
+        if not attrs.get("members"):
+            raise serializers.ValidationError({"members": [_("至少需要一名转户成员。")]})
+        return attrs
+
+
+class MoveSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", label=_("说明"))
+
+
+class CompleteSerializer(MoveSerializer):
+    completed_on = serializers.DateField(required=False, label=_("办结日期"))
+    documents = serializers.ListField(
+        child=serializers.ChoiceField(choices=Document.choices), required=False, label=_("已核验材料"),
+        help_text=_("如提供，先记录为已核验材料（须为全部：%(d)s）") % {"d": ", ".join(REQUIRED_DOCUMENTS)},
+    )
+
+
+class ResubmitSerializer(MoveSerializer):
+    documents = serializers.ListField(
+        child=serializers.ChoiceField(choices=Document.choices), required=False, label=_("已核验材料")
+    )
+
+
+class NoteRequiredSerializer(serializers.Serializer):
+    note = serializers.CharField(label=_("说明"))
+
+
+class IdCheckInputSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=40, label=_("公民身份号码"))
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, label=_("性别"))
+    birth_date = serializers.DateField(required=False, label=_("出生日期"))
+
+
+class ClaimSerializer(serializers.Serializer):
+    """Where and when the number was claimed; nothing of the other household."""
+
+    station = serializers.CharField()
+    received_on = serializers.DateField()
+    completed_on = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    message = serializers.CharField()
+
+
+class IdCheckSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    id_number = serializers.CharField(allow_null=True, help_text=_("18位标准号码（仅在号码有效时）"))
+    masked = serializers.CharField(allow_null=True)
+    sex = serializers.CharField(allow_null=True)
+    birth_date = serializers.DateField(allow_null=True)
+    area_name = serializers.CharField(allow_null=True)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    claim = ClaimSerializer(allow_null=True)

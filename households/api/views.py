@@ -1,0 +1,276 @@
+"""Households API: thin viewsets that read through selectors / scoped querysets and write through
+households.services. Out of scope answers 404, a read-only role 403 on writes, errors are JSON."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from nongzhuancheng.models import PoliceStation
+from nongzhuancheng.scoping import ScopedViewSetMixin, can_write
+
+from .. import ids, selectors, services
+from ..filters import ApplicationFilter, PersonFilter
+from ..models import ApplicationEvent, Household, Person, TransferApplication
+from . import serializers as s
+
+
+class WriterOrReadOnly(permissions.IsAuthenticated):
+    """Reads for every signed-in role (scoped); writes only for clerks, county officers and admins."""
+
+    message = _("当前角色只能查看，不能修改。")
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        return request.method in permissions.SAFE_METHODS or can_write(request.user)
+
+
+def _drf_error(exc):
+    """A Django ValidationError from a service as a DRF one: {field: [messages]}, with per-member
+    errors as ``members: [{field: [...]}, {}, ...]`` in the order they were sent."""
+    member_errors = getattr(exc, "member_errors", None)
+    if member_errors is not None:
+        count = max(member_errors) + 1
+        return exceptions.ValidationError(
+            {"members": [member_errors.get(i, {}) for i in range(count)], "detail": exc.messages}
+        )
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(exc.message_dict)
+    return exceptions.ValidationError({"detail": exc.messages})
+
+
+class ServiceErrorsMixin:
+    """Services raise Django exceptions; answer them as JSON like DRF's own."""
+
+    permission_classes = [WriterOrReadOnly]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            exc = _drf_error(exc)
+        elif isinstance(exc, ObjectDoesNotExist):
+            exc = exceptions.NotFound()
+        elif isinstance(exc, DjangoPermissionDenied):
+            exc = exceptions.PermissionDenied(str(exc) or None)
+        return super().handle_exception(exc)
+
+    def full_id_context(self, detail):
+        return s.full_id_context(self.request, detail)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="户列表"),
+    retrieve=extend_schema(summary="户详情"),
+    partial_update=extend_schema(summary="更正户的登记信息", request=s.HouseholdUpdateSerializer),
+)
+class HouseholdViewSet(
+    ServiceErrorsMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin, viewsets.GenericViewSet,
+):
+    queryset = Household.objects.select_related("county", "station").order_by("-id")
+    serializer_class = s.HouseholdSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def partial_update(self, request, *args, **kwargs):
+        household = self.get_object()
+        data = s.HouseholdUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        household = services.household_update(household=household, actor=request.user, **data.validated_data)
+        return Response(s.HouseholdSerializer(household).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="转户人员列表（身份号码遮蔽）"),
+    retrieve=extend_schema(summary="转户人员详情"),
+    partial_update=extend_schema(summary="更正人员信息", request=s.PersonUpdateSerializer),
+)
+class PersonViewSet(
+    ServiceErrorsMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin, viewsets.GenericViewSet,
+):
+    queryset = Person.objects.order_by("-id")
+    serializer_class = s.PersonSerializer
+    filterset_class = PersonFilter
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), **self.full_id_context(self.action != "list")}
+
+    def partial_update(self, request, *args, **kwargs):
+        person = self.get_object()
+        data = s.PersonUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        person = services.person_update(person=person, actor=request.user, **data.validated_data)
+        return Response(s.PersonSerializer(person, context=self.get_serializer_context()).data)
+
+
+def _move_schema(summary, request):
+    return extend_schema(summary=summary, request=request, responses={200: s.ApplicationDetailSerializer})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="转户申请列表（身份号码遮蔽）"),
+    retrieve=extend_schema(summary="转户申请详情"),
+    create=extend_schema(
+        summary="受理转户申请（户及成员）",
+        request=s.ApplicationCreateSerializer,
+        responses={201: s.ApplicationDetailSerializer, 400: OpenApiResponse(description="校验错误")},
+    ),
+)
+class ApplicationViewSet(
+    ServiceErrorsMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin, viewsets.GenericViewSet,
+):
+    queryset = TransferApplication.objects.select_related("household", "county", "station")
+    filterset_class = ApplicationFilter
+
+    def get_queryset(self):
+        qs = super().get_queryset().prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
+        if self.action != "list":
+            qs = qs.select_related("created_by").prefetch_related(
+                Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor"))
+            )
+        return qs.order_by("-id")
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":  # filters are for the list only; get_object keeps the scoped queryset
+            return queryset
+        # the filter answers from selectors.application_list (scoped by for_user itself)
+        qs = super().filter_queryset(queryset)
+        return qs.prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
+
+    def get_serializer_class(self):
+        return s.ApplicationListSerializer if self.action == "list" else s.ApplicationDetailSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), **self.full_id_context(self.action != "list")}
+
+    def _detail(self, app, code=status.HTTP_200_OK):
+        app = self.get_queryset().get(pk=app.pk)
+        return Response(s.ApplicationDetailSerializer(app, context=self.get_serializer_context()).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        data = s.ApplicationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        station = None
+        if v.get("station"):
+            station = PoliceStation.objects.filter(pk=v["station"]).first()
+            if station is None:
+                raise exceptions.ValidationError({"station": [_("派出所不存在。")]})
+        app = services.application_create(
+            actor=request.user,
+            household=v.get("household_id") or dict(v["household"]),
+            members=[dict(m) for m in v["members"]],
+            documents=v.get("documents") or [],
+            station=station,
+            received_on=v.get("received_on"),
+            note=v.get("note", ""),
+        )
+        return self._detail(app, status.HTTP_201_CREATED)
+
+    @_move_schema("办结", s.CompleteSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        app = self.get_object()
+        data = s.CompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        app = services.application_complete(
+            application=app, actor=request.user, note=v["note"], on=v.get("completed_on"), documents=v.get("documents")
+        )
+        return self._detail(app)
+
+    @_move_schema("退回补正（须写明需补正的材料）", s.NoteRequiredSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        app = self.get_object()
+        data = s.MoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._detail(services.application_return(application=app, actor=request.user, **data.validated_data))
+
+    @_move_schema("补正后重新受理", s.ResubmitSerializer)
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        app = self.get_object()
+        data = s.ResubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        app = services.application_resubmit(
+            application=app, actor=request.user, note=v["note"], documents=v.get("documents")
+        )
+        return self._detail(app)
+
+    @_move_schema("不予办理（须写明理由）", s.NoteRequiredSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        app = self.get_object()
+        data = s.MoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._detail(services.application_reject(application=app, actor=request.user, **data.validated_data))
+
+    @_move_schema("撤回", s.MoveSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        app = self.get_object()
+        data = s.MoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._detail(services.application_withdraw(application=app, actor=request.user, **data.validated_data))
+
+    @extend_schema(summary="办理记录", responses={200: s.EventSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def events(self, request, pk=None):
+        app = self.get_object()
+        events = selectors.application_events(application=app)
+        return Response(s.EventSerializer(events, many=True).data)
+
+
+class IdCheckView(ServiceErrorsMixin, APIView):
+    """Check a resident ID number as it is typed: is it valid, and is it already claimed anywhere in
+    the city? A claim shows only where and when, never the other household's data."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    scope_exempt = True  # reads only the claim summary, city-wide by design
+
+    @extend_schema(summary="身份号码校验与查重", request=s.IdCheckInputSerializer, responses={200: s.IdCheckSerializer})
+    def post(self, request):
+        data = s.IdCheckInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        result = {
+            "valid": False, "id_number": None, "masked": None, "sex": None, "birth_date": None,
+            "area_name": None, "errors": {}, "claim": None,
+        }
+        try:
+            rid = services.person_check_identity(
+                id_number=v["id_number"], sex=v.get("sex"), birth_date=v.get("birth_date")
+            )
+        except DjangoValidationError as exc:
+            result["errors"] = exc.message_dict
+            try:  # the number itself may be fine while the typed sex or birth date is not
+                rid = ids.parse(v["id_number"])
+            except DjangoValidationError:
+                rid = None
+        if rid is not None:
+            result.update(
+                valid=not result["errors"], id_number=rid.number, masked=rid.masked, sex=rid.sex,
+                birth_date=rid.birth_date, area_name=rid.area_name,
+            )
+            claim = selectors.claim_find(rid.number)
+            if claim is not None:
+                app = claim.application
+                result["claim"] = {
+                    "station": str(claim.station),
+                    "received_on": app.received_on,
+                    "completed_on": app.completed_on,
+                    "status": app.status,
+                    "status_display": app.get_status_display(),
+                    "message": services.duplicate_message(claim),
+                }
+        return Response(s.IdCheckSerializer(result).data)

@@ -1,0 +1,62 @@
+"""Filters of the application list (API). The filtering itself is ``selectors.application_list``:
+this FilterSet only validates the parameters and describes them in the OpenAPI schema."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from nongzhuancheng.models import County, PoliceStation
+
+from . import selectors
+from .models import Person, TransferApplication
+from .reference import Category
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("身份号码、姓名、户主或申请编号"), method="_noop")
+    status = django_filters.ChoiceFilter(choices=TransferApplication.Status.choices, label=_("状态"), method="_noop")
+    county = django_filters.ModelChoiceFilter(queryset=County.objects.all(), label=_("县区"), method="_noop")
+    station = django_filters.ModelChoiceFilter(queryset=PoliceStation.objects.all(), label=_("派出所"), method="_noop")
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("转户类别"), method="_noop")
+    completed_from = django_filters.DateFilter(label=_("办结日期起"), method="_noop")
+    completed_to = django_filters.DateFilter(label=_("办结日期止"), method="_noop")
+    received_from = django_filters.DateFilter(label=_("受理日期起"), method="_noop")
+    received_to = django_filters.DateFilter(label=_("受理日期止"), method="_noop")
+
+    class Meta:
+        model = TransferApplication
+        fields = []
+
+    def _noop(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        data = {}
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            data[name] = value.pk if hasattr(value, "pk") else value
+        user = self.request.user if self.request is not None else None
+        # application_list scopes with for_user itself, exactly like the viewset's queryset
+        return selectors.application_list(user=user, filters=data)
+
+
+class PersonFilter(django_filters.FilterSet):
+    id_number = django_filters.CharFilter(label=_("公民身份号码"), method="_by_id_number")
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("转户类别"))
+    application = django_filters.NumberFilter(field_name="application_id", label=_("转户申请"))
+    county = django_filters.NumberFilter(field_name="county_id", label=_("县区"))
+    station = django_filters.NumberFilter(field_name="station_id", label=_("派出所"))
+    completed_from = django_filters.DateFilter(field_name="completed_on", lookup_expr="gte", label=_("办结日期起"))
+    completed_to = django_filters.DateFilter(field_name="completed_on", lookup_expr="lte", label=_("办结日期止"))
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def _by_id_number(self, queryset, name, value):
+        from .ids import clean, upgrade_15
+
+        number = clean(value)
+        if len(number) == 15 and number.isdigit():
+            number = upgrade_15(number)
+        return queryset.filter(id_number=number)
