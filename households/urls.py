@@ -1,7 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "households"
 
-urlpatterns = []
+urlpatterns = [
+    path("new/", views.ApplicationNewView.as_view(), name="application_new"),
+    path("id-check/", views.IdCheckView.as_view(), name="id_check"),
+    path("applications/", views.ApplicationListView.as_view(), name="application_list"),
+    path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
+    path("applications/<int:pk>/move/<str:action>/", views.ApplicationMoveView.as_view(), name="application_move"),
+    path(
+        "applications/<int:pk>/documents/", views.ApplicationDocumentsView.as_view(), name="application_documents"
+    ),
+    path("applications/<int:pk>/receipt/", views.ApplicationReceiptView.as_view(), name="application_receipt"),
+    path("overdue/", views.OverdueView.as_view(), name="overdue"),
+]

@@ -1,0 +1,344 @@
+"""The green-channel pages: entry form, live ID check, list, detail with the workflow, receipt, overdue.
+
+Views are thin: forms check what was typed, services write, selectors read (and scope)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from nongzhuancheng.scoping import ScopeExemptMixin, can_write
+
+from . import ids, selectors, services
+from .forms import ApplicationFilterForm, DocumentsForm, HouseholdForm, MemberFormSet, MoveForm
+from .models import Household, Person, TransferApplication
+from .reference import Document
+from .workdays import working_days_between
+
+MOVE_LABELS = {
+    "complete": gettext_lazy("办结"),
+    "return": gettext_lazy("退回补正"),
+    "resubmit": gettext_lazy("补正后重新受理"),
+    "reject": gettext_lazy("不予办理"),
+    "withdraw": gettext_lazy("撤回"),
+}
+# Which action performs the move to a status (allowed_moves() lists target statuses).
+ACTION_FOR_STATUS = {
+    TransferApplication.Status.COMPLETED: "complete",
+    TransferApplication.Status.RETURNED: "return",
+    TransferApplication.Status.RECEIVED: "resubmit",
+    TransferApplication.Status.REJECTED: "reject",
+    TransferApplication.Status.WITHDRAWN: "withdraw",
+}
+NOTE_REQUIRED = {"return", "reject"}
+
+
+def _get_application(request, pk):
+    try:
+        return selectors.application_get(user=request.user, pk=pk)
+    except TransferApplication.DoesNotExist:
+        raise Http404 from None
+
+
+class ApplicationNewView(ScopeExemptMixin, View):
+    """受理: the clerk's entry form (household, members formset, documents checklist)."""
+
+    template_name = "households/application_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_write(request.user):
+            raise PermissionDenied(_("当前角色只能查看，不能受理申请。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self.render(
+            HouseholdForm(user=request.user, prefix="household"),
+            MemberFormSet(prefix="members"),
+            DocumentsForm(prefix="docs"),
+        )
+
+    def post(self, request):
+        household_form = HouseholdForm(request.POST, user=request.user, prefix="household")
+        formset = MemberFormSet(request.POST, prefix="members")
+        documents_form = DocumentsForm(request.POST, prefix="docs")
+        valid = all([household_form.is_valid(), formset.is_valid(), documents_form.is_valid()])
+        member_forms = formset.member_forms() if formset.is_bound else []
+        page_errors = []
+        if valid:
+            try:
+                app = services.application_create(
+                    actor=request.user,
+                    household=household_form.household_data(),
+                    members=[f.member_data() for f in member_forms],
+                    documents=documents_form.cleaned_data["documents"],
+                    station=household_form.cleaned_data.get("station"),
+                )
+            except ValidationError as exc:
+                page_errors = self._map_errors(exc, household_form, member_forms, documents_form)
+            else:
+                messages.success(
+                    request, _("已受理申请 %(n)s，共 %(c)d 人。") % {"n": app.number, "c": len(member_forms)}
+                )
+                return redirect("households:application_receipt", pk=app.pk)
+        return self.render(household_form, formset, documents_form, page_errors=page_errors)
+
+    @staticmethod
+    def _map_errors(exc, household_form, member_forms, documents_form):
+        """Put each message of the service next to the field it is about; return the rest."""
+        rest = []
+        for index, errors in getattr(exc, "member_errors", {}).items():
+            form = member_forms[index]
+            for field, msgs in errors.items():
+                form.add_error(field if field in form.fields else None, msgs)
+        if hasattr(exc, "error_dict"):
+            for field, errs in exc.error_dict.items():
+                msgs = [m for e in errs for m in e.messages]
+                if field in household_form.fields:
+                    household_form.add_error(field, msgs)
+                elif field == "documents":
+                    documents_form.add_error("documents", msgs)
+                else:
+                    rest += msgs
+        elif not getattr(exc, "member_errors", None):
+            rest += exc.messages
+        if getattr(exc, "member_errors", None) and not rest:
+            rest = exc.messages
+        return rest
+
+    def render(self, household_form, formset, documents_form, page_errors=(), status=200):
+        context = {
+            "household_form": household_form,
+            "formset": formset,
+            "documents_form": documents_form,
+            "page_errors": page_errors,
+            "fixed_station": None if "station" in household_form.fields else self.request.user.assignment.station,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class IdCheckView(ScopeExemptMixin, View):
+    """JSON for the live check as the clerk types: validity, derived data, and a duplicate warning
+    that says only where, when and in what state the first application is."""
+
+    def get(self, request):
+        raw = request.GET.get("id_number", "")
+        try:
+            rid = ids.parse(raw)
+        except ValidationError as exc:
+            return JsonResponse({"valid": False, "message": " ".join(exc.messages), "cleaned": ids.clean(raw)})
+        result = {
+            "valid": True,
+            "message": _("号码有效：%(area)s，%(birth)s 出生，%(sex)s。") % {
+                "area": rid.area_name, "birth": rid.birth_date.isoformat(), "sex": _("男") if rid.sex == "M" else _("女"),
+            },
+            "number": rid.number,
+            "upgraded": len(ids.clean(raw)) == 15,
+            "sex": rid.sex,
+            "birth_date": rid.birth_date.isoformat(),
+            "area_name": rid.area_name,
+            "duplicate": None,
+        }
+        existing = selectors.claim_find(rid.number)
+        if existing is not None:
+            app = existing.application
+            result["duplicate"] = {
+                "station": str(existing.station),
+                "received_on": app.received_on.isoformat(),
+                "status": app.get_status_display(),
+                "message": _("该身份号码已于 %(date)s 在%(station)s申请转户（%(status)s），不能重复办理。") % {
+                    "date": app.received_on.isoformat(), "station": existing.station, "status": app.get_status_display(),
+                },
+            }
+        return JsonResponse(result)
+
+
+class ApplicationListView(ScopeExemptMixin, TemplateView):
+    """转户申请: search and filters of selectors.application_list, paginated, ID numbers masked."""
+
+    template_name = "households/application_list.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ApplicationFilterForm(self.request.GET or None, user=self.request.user)
+        qs = (
+            selectors.application_list(user=self.request.user, filters=form.filters())
+            .annotate(member_count=Count("members"))
+            .prefetch_related(Prefetch("members", queryset=Person.objects.only("id", "application_id", "name", "id_number").order_by("id")))
+        )
+        page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(form=form, page=page, applications=page.object_list, query=query.urlencode())
+        return context
+
+
+class ApplicationDetailView(ScopeExemptMixin, TemplateView):
+    """One application: household, members, documents, workflow actions, events and record history."""
+
+    template_name = "households/application_detail.html"
+
+    def get_context_data(self, pk, **kwargs):
+        context = super().get_context_data(**kwargs)
+        app = _get_application(self.request, pk)
+        members = list(app.members.order_by("id"))
+        writer = can_write(self.request.user)
+        actions = []
+        if writer:
+            for status in app.allowed_moves():
+                action = ACTION_FOR_STATUS[status]
+                actions.append({
+                    "action": action, "label": MOVE_LABELS[action], "note_required": action in NOTE_REQUIRED,
+                    "url": reverse("households:application_move", args=[app.pk, action]),
+                })
+        checked = set(app.documents or [])
+        context.update(
+            app=app,
+            household=app.household,
+            members=members,
+            documents=[(value, label, value in checked) for value, label in Document.choices],
+            documents_editable=writer and app.is_open,
+            actions=actions,
+            events=_labelled(selectors.application_events(application=app)),
+            history=_record_history(app, members),
+            overdue_days=working_days_between(app.due_on, timezone.localdate()) if app.is_open else 0,
+        )
+        return context
+
+
+def _labelled(events):
+    labels = dict(TransferApplication.Status.choices)
+    events = list(events)
+    for event in events:
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
+    return events
+
+
+def _record_history(app, members):
+    """The household's and the members' historical records, newest first, each with what changed.
+
+    Two queries; the differences are worked out here between consecutive versions of each record."""
+    rows = []
+    hh_history = list(
+        Household.history.filter(id=app.household_id).select_related("history_user").order_by("history_date", "history_id")
+    )
+    person_history = list(
+        Person.history.filter(application_id=app.pk).select_related("history_user").order_by("history_date", "history_id")
+    )
+    for records, fields, label in (
+        (hh_history, services.HOUSEHOLD_FIELDS, _("户")),
+        (person_history, services.PERSON_FIELDS, _("成员")),
+    ):
+        previous = {}
+        for rec in records:
+            before = previous.get(rec.id)
+            changes = []
+            if before is not None:
+                for name in fields:
+                    old, new = getattr(before, name), getattr(rec, name)
+                    if old != new:
+                        verbose = rec.instance_type._meta.get_field(name).verbose_name
+                        shown_old, shown_new = old, new
+                        if name == "id_number":
+                            shown_old, shown_new = ids.mask(old), ids.mask(new)
+                        changes.append(f"{verbose}：{shown_old} → {shown_new}")
+            previous[rec.id] = rec
+            rows.append({
+                "at": rec.history_date,
+                "who": rec.history_user,
+                "kind": rec.get_history_type_display(),
+                "what": f"{label} {getattr(rec, 'head_name', None) or getattr(rec, 'name', '')}",
+                "changes": changes,
+            })
+    rows.sort(key=lambda r: r["at"], reverse=True)
+    return rows
+
+
+class ApplicationMoveView(ScopeExemptMixin, View):
+    """POST a workflow action; every move goes through households.services."""
+
+    def post(self, request, pk, action):
+        app = _get_application(request, pk)
+        if action not in services.MOVES:
+            raise Http404
+        if not can_write(request.user):
+            raise PermissionDenied(_("当前角色只能查看，不能办理。"))
+        form = MoveForm(request.POST)
+        form.is_valid()
+        note = form.cleaned_data.get("note", "")
+        try:
+            app = services.MOVES[action](application=app, actor=request.user, note=note)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("申请 %(n)s 已%(a)s，当前状态：%(s)s。") % {
+                    "n": app.number, "a": MOVE_LABELS[action], "s": app.get_status_display(),
+                }
+            )
+        return redirect("households:application_detail", pk=pk)
+
+
+class ApplicationDocumentsView(ScopeExemptMixin, View):
+    """POST the documents checklist of an open application."""
+
+    def post(self, request, pk):
+        app = _get_application(request, pk)
+        if not can_write(request.user):
+            raise PermissionDenied(_("当前角色只能查看。"))
+        form = DocumentsForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("材料清单有误。"))
+            return redirect("households:application_detail", pk=pk)
+        try:
+            services.application_set_documents(application=app, actor=request.user, documents=form.cleaned_data["documents"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("材料核验已保存。"))
+        return redirect("households:application_detail", pk=pk)
+
+
+class ApplicationReceiptView(ScopeExemptMixin, TemplateView):
+    """受理回执: printable, with masked ID numbers and the working-day time limit."""
+
+    template_name = "households/application_receipt.html"
+
+    def get_context_data(self, pk, **kwargs):
+        context = super().get_context_data(**kwargs)
+        app = _get_application(self.request, pk)
+        context.update(
+            app=app,
+            household=app.household,
+            members=app.members.order_by("id"),
+            time_limit=working_days_between(app.received_on, app.due_on),
+            printed_on=timezone.localdate(),
+        )
+        return context
+
+
+class OverdueView(ScopeExemptMixin, TemplateView):
+    """超期: open applications past their due date, the most overdue first."""
+
+    template_name = "households/overdue.html"
+    paginate_by = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        qs = selectors.application_overdue_list(user=self.request.user, today=today).annotate(
+            member_count=Count("members")
+        )
+        page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = [(app, working_days_between(app.due_on, today)) for app in page.object_list]
+        context.update(page=page, rows=rows, today=today)
+        return context

@@ -1,0 +1,167 @@
+"""Forms of the green-channel pages. They check what the clerk typed; the services decide."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from nongzhuancheng.models import County, PoliceStation
+from nongzhuancheng.scoping import CLERK, COUNTY_OFFICER, assignment_of, role_of
+
+from . import services
+from .models import Household, Person, TransferApplication
+from .reference import Category, Document, Sex
+
+HOUSEHOLD_FIELDS = services.HOUSEHOLD_FIELDS
+MEMBER_FIELDS = services.PERSON_FIELDS
+
+
+def _model_field(model, name, **kwargs):
+    return model._meta.get_field(name).formfield(**kwargs)
+
+
+class HouseholdForm(forms.Form):
+    """户: the household as its register shows it; a clerk's station is fixed, others choose it."""
+
+    station = forms.ModelChoiceField(queryset=PoliceStation.objects.none(), label=_("受理派出所"))
+    number = _model_field(Household, "number")
+    kind = _model_field(Household, "kind")
+    head_name = _model_field(Household, "head_name")
+    township = _model_field(Household, "township")
+    village = _model_field(Household, "village")
+    address = _model_field(Household, "address")
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if role_of(user) == CLERK:
+            del self.fields["station"]
+        else:
+            self.fields["station"].queryset = PoliceStation.objects.for_user(user).select_related("county")
+        self.fields["number"].widget.attrs.update(autofocus=True, autocomplete="off")
+
+    def household_data(self):
+        return {name: self.cleaned_data[name] for name in HOUSEHOLD_FIELDS}
+
+
+class MemberForm(forms.Form):
+    """One member who transfers. Sex and birth date may be left blank: the ID number gives them."""
+
+    name = _model_field(Person, "name")
+    id_number = forms.CharField(
+        label=_("公民身份号码"), max_length=40,
+        widget=forms.TextInput(attrs={"class": "id-number", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    sex = forms.ChoiceField(label=_("性别"), choices=[("", _("（按身份号码）"))] + list(Sex.choices), required=False)
+    birth_date = forms.DateField(
+        label=_("出生日期"), required=False, input_formats=["%Y-%m-%d", "%Y%m%d"],
+        widget=forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "autocomplete": "off"}),
+    )
+    ethnicity = _model_field(Person, "ethnicity")
+    education = _model_field(Person, "education")
+    marital_status = _model_field(Person, "marital_status")
+    relation = _model_field(Person, "relation")
+    phone = _model_field(Person, "phone")
+    occupation = _model_field(Person, "occupation")
+    category = _model_field(Person, "category")
+    destination_address = _model_field(Person, "destination_address")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        # No preselected relation: a blank added member must stay "unchanged" and be skipped.
+        self.fields["relation"].initial = None
+        self.fields["relation"].choices = [("", "---------")] + list(
+            c for c in self.fields["relation"].choices if c[0]
+        )
+        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+
+    def clean(self):
+        data = super().clean()
+        raw = data.get("id_number")
+        if raw:
+            try:
+                rid = services.person_check_identity(
+                    id_number=raw, sex=data.get("sex") or None, birth_date=data.get("birth_date") or None
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+            else:
+                data["id_number"], data["sex"], data["birth_date"] = rid.number, rid.sex, rid.birth_date
+        return data
+
+    def member_data(self):
+        return {name: self.cleaned_data.get(name) for name in MEMBER_FIELDS}
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def member_forms(self):
+        """The forms that hold a member (blank added rows are skipped)."""
+        return [f for f in self.forms if f.has_changed() or not f.empty_permitted]
+
+
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=BaseMemberFormSet, extra=0, min_num=1, validate_min=True, max_num=30, validate_max=True
+)
+
+
+class DocumentsForm(forms.Form):
+    """The documents checklist (材料核验)."""
+
+    documents = forms.MultipleChoiceField(
+        label=_("已核验材料"), choices=Document.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class MoveForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _county_choices(user):
+    assignment = assignment_of(user)
+    counties = County.objects.all()
+    if role_of(user) in (CLERK, COUNTY_OFFICER) and assignment is not None:
+        counties = counties.filter(pk=assignment.county_id)
+    return counties
+
+
+class ApplicationFilterForm(forms.Form):
+    """The GET parameters of selectors.application_list."""
+
+    q = forms.CharField(
+        label=_("身份号码或姓名"), required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "placeholder": _("身份号码、姓名或申请编号")}),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部"))] + list(TransferApplication.Status.choices)
+    )
+    county = forms.ModelChoiceField(label=_("县区"), required=False, queryset=County.objects.none(), empty_label=_("全部"))
+    station = forms.ModelChoiceField(
+        label=_("派出所"), required=False, queryset=PoliceStation.objects.none(), empty_label=_("全部")
+    )
+    category = forms.ChoiceField(label=_("转户类别"), required=False, choices=[("", _("全部"))] + list(Category.choices))
+    received_from = forms.DateField(label=_("受理日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    completed_from = forms.DateField(label=_("办结日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    completed_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = _county_choices(user)
+        self.fields["station"].queryset = PoliceStation.objects.for_user(user).select_related("county")
+        if role_of(user) == CLERK:
+            del self.fields["county"]
+            del self.fields["station"]
+
+    def filters(self):
+        """Valid filters as the selector takes them (ids and ISO dates); invalid ones are dropped."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        out = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            out[name] = value.pk if hasattr(value, "pk") else value.isoformat() if hasattr(value, "isoformat") else value
+        return out

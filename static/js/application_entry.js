@@ -1,0 +1,97 @@
+/* The entry form: live resident ID check as you type, and adding members by keyboard. */
+(function () {
+  "use strict";
+  var form = document.getElementById("entry-form");
+  if (!form) return;
+  var checkUrl = form.dataset.idCheckUrl;
+  var members = document.getElementById("members");
+  var template = document.getElementById("member-template");
+  var total = form.querySelector("input[name='members-TOTAL_FORMS']");
+
+  function sibling(input, field) {
+    return form.querySelector("[name='" + input.name.replace(/id_number$/, field) + "']");
+  }
+
+  function show(input, text, kind) {
+    var box = input.closest(".f").querySelector(".id-live");
+    if (!box) return;
+    box.textContent = text;
+    box.className = "id-live " + (kind || "");
+  }
+
+  function check(input) {
+    var value = input.value.trim();
+    if (!value) { show(input, ""); return; }
+    var asked = value;
+    fetch(checkUrl + "?id_number=" + encodeURIComponent(value), { credentials: "same-origin",
+      headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (input.value.trim() !== asked) return;  // the clerk typed on meanwhile
+        if (!data.valid) { show(input, data.message, "bad"); return; }
+        var sex = sibling(input, "sex"), birth = sibling(input, "birth_date");
+        if (sex && !sex.value) sex.value = data.sex;
+        if (birth && !birth.value) birth.value = data.birth_date;
+        if (data.duplicate) { show(input, data.duplicate.message, "bad dup"); return; }
+        show(input, data.message + (data.upgraded ? " → " + data.number : ""), "ok");
+      })
+      .catch(function () { show(input, ""); });
+  }
+
+  var timers = new WeakMap();
+  form.addEventListener("input", function (e) {
+    var input = e.target;
+    if (!input.classList || !input.classList.contains("id-number")) return;
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(function () { check(input); }, 300));
+  });
+  form.addEventListener("change", function (e) {
+    if (e.target.classList && e.target.classList.contains("id-number")) check(e.target);
+  });
+
+  function renumber() {
+    var cards = members.querySelectorAll("[data-member]");
+    cards.forEach(function (card, i) {
+      card.querySelectorAll("[name],[id],[for]").forEach(function (el) {
+        ["name", "id", "for"].forEach(function (attr) {
+          var v = el.getAttribute(attr);
+          if (v) el.setAttribute(attr, v.replace(/members-(\d+|__prefix__)-/, "members-" + i + "-"));
+        });
+      });
+      var no = card.querySelector(".member-no");
+      if (no) no.textContent = i + 1;
+    });
+    total.value = cards.length;
+  }
+
+  function addMember() {
+    var previous = members.querySelectorAll("[data-member]");
+    var last = previous[previous.length - 1];
+    var fragment = template.content.cloneNode(true);
+    members.appendChild(fragment);
+    renumber();
+    var cards = members.querySelectorAll("[data-member]");
+    var card = cards[cards.length - 1];
+    if (last) {  // the same household usually moves to the same address, in the same category
+      ["destination_address", "category"].forEach(function (field) {
+        var from = last.querySelector("[name$='-" + field + "']"), to = card.querySelector("[name$='-" + field + "']");
+        if (from && to) to.value = from.value;
+      });
+    }
+    card.querySelector("[name$='-name']").focus();
+  }
+
+  document.getElementById("add-member").addEventListener("click", addMember);
+  members.addEventListener("click", function (e) {
+    if (e.target.classList.contains("remove-member")) {
+      e.target.closest("[data-member]").remove();
+      renumber();
+    }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey && (e.key === "n" || e.key === "N")) { e.preventDefault(); addMember(); }
+    if ((e.ctrlKey || e.metaKey) && e.key === "Enter") { e.preventDefault(); form.requestSubmit(); }
+  });
+  // after a failed submit the numbers already typed are checked again
+  form.querySelectorAll(".id-number").forEach(function (input) { if (input.value) check(input); });
+})();
