@@ -6,3 +6,6 @@ class EntitlementsConfig(AppConfig):
     name = "entitlements"
     verbose_name = _("权益保障")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects to households.signals)

@@ -1,0 +1,231 @@
+"""Thin views: the work queue, a person's entitlements, delivery figures, transitions ending soon,
+and the POST endpoints of the moves (which call the services)."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from households.models import Person
+from nongzhuancheng.exports import Column, export_response
+from nongzhuancheng.figures import percent_of
+from nongzhuancheng.scoping import ScopeExemptMixin, role_of
+
+from . import selectors, services
+from .forms import GuaranteeMoveForm, RetentionMoveForm, RetentionRecordForm
+from .models import GuaranteeCase, GuaranteeKind, Retention, can_work
+
+QUEUE_COLUMNS = [
+    Column(_("保障事项"), lambda c: c.get_kind_display()),
+    Column(_("状态"), lambda c: c.get_state_display()),
+    Column(_("姓名"), "person.name"),
+    Column(_("公民身份号码"), "person.id_number", id_number=True),
+    Column(_("县区"), "county.name"),
+    Column(_("派出所"), lambda c: c.station.name),
+    Column(_("申请日期"), "requested_on"),
+    Column(_("已等待（天）"), lambda c: c.waited),
+    Column(_("落实内容"), "reference"),
+]
+
+
+class QueueView(ScopeExemptMixin, TemplateView):
+    """The member unit's work queue: open cases, oldest request first, with the days waited.
+    County officers see their county's, clerks their station's (read only)."""
+
+    template_name = "entitlements/queue.html"
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        kind = request.GET.get("kind") or None
+        if kind and kind not in GuaranteeKind.values:
+            kind = None
+        qs = selectors.queue_list(user=request.user, kind=kind)
+        today = timezone.localdate()
+        fmt = request.GET.get("format")
+        if fmt:
+            rows = list(qs[:50000])
+            for c in rows:
+                c.waited = c.days_waited(today)
+            return export_response(rows, QUEUE_COLUMNS, fmt=fmt, filename="entitlements-queue", user=request.user)
+        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        for c in page.object_list:
+            c.waited = c.days_waited(today)
+        context = self.get_context_data(page=page, kind=kind, kinds=GuaranteeKind.choices, today=today)
+        return self.render_to_response(context)
+
+
+class PersonView(ScopeExemptMixin, TemplateView):
+    """Five retentions and five guarantees of one person at a glance, with their history."""
+
+    template_name = "entitlements/person.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        try:
+            person = Person.objects.for_user(user).select_related("county", "station", "application").get(
+                pk=kwargs["person_pk"]
+            )
+        except Person.DoesNotExist:
+            raise Http404 from None
+        retentions, cases = selectors.person_entitlements(user=user, person=person)
+        if not retentions and not cases and role_of(user) == "member_unit":
+            raise Http404
+        for record in retentions + cases:
+            record.workable = can_work(user, record)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            person=person, retentions=retentions, cases=cases,
+            case_form=GuaranteeMoveForm(), retention_form=RetentionMoveForm(), record_form=RetentionRecordForm(),
+        )
+        return context
+
+
+class DeliveryView(ScopeExemptMixin, TemplateView):
+    """Delivery by county and kind: requested, delivered, rate (cut) and median days."""
+
+    template_name = "entitlements/delivery.html"
+
+    def get_context_data(self, **kwargs):
+        as_of = _date_param(self.request.GET.get("as_of")) or timezone.localdate()
+        rows = selectors.delivery_summary(as_of=as_of, user=self.request.user)
+        totals = selectors.delivery_totals(rows)
+        for r in rows + totals:
+            r.rate_text = percent_of(r.delivery_rate)
+        retention_rows = selectors.retention_summary(as_of=as_of, user=self.request.user)
+        context = super().get_context_data(**kwargs)
+        context.update(as_of=as_of, rows=rows, totals=totals, retention_rows=retention_rows)
+        return context
+
+
+class TransitionsView(ScopeExemptMixin, TemplateView):
+    """Family-planning transitions ending in the next 90 days."""
+
+    template_name = "entitlements/transitions.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        page = Paginator(selectors.transitions_ending(user=self.request.user, today=today), 50).get_page(
+            self.request.GET.get("page")
+        )
+        for r in page.object_list:
+            r.days_left = (r.transition_ends_on - today).days
+        context = super().get_context_data(**kwargs)
+        context.update(page=page, today=today, days=90)
+        return context
+
+
+def _date_param(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _errors_text(exc):
+    if hasattr(exc, "message_dict"):
+        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return "；".join(exc.messages)
+
+
+class CaseMoveView(ScopeExemptMixin, View):
+    """POST: move a guarantee case (calls services.guarantee_move). A role that may read but not
+    work the case gets 403 (PermissionDenied from the service); a case out of scope 404."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            case = selectors.case_get(user=request.user, pk=pk)
+        except GuaranteeCase.DoesNotExist:
+            raise Http404 from None
+        form = GuaranteeMoveForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("输入有误：%(e)s") % {"e": form.errors.as_text()})
+        else:
+            d = form.cleaned_data
+            try:
+                services.guarantee_move(
+                    case=case, to=d["to"], actor=request.user, note=d["note"], reason=d["reason"],
+                    reference=d["reference"] or None, on=d["on"],
+                )
+                messages.success(request, _("已保存。"))
+            except ValidationError as exc:
+                messages.error(request, _errors_text(exc))
+        return redirect(_back(request, case.person_id))
+
+
+class RetentionMoveView(ScopeExemptMixin, View):
+    """POST: circulate, give up or restore a retention (calls the retention services)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            retention = selectors.retention_get(user=request.user, pk=pk)
+        except Retention.DoesNotExist:
+            raise Http404 from None
+        form = RetentionMoveForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("输入有误：%(e)s") % {"e": form.errors.as_text()})
+            return redirect(_back(request, retention.person_id))
+        d = form.cleaned_data
+        to = d["to"]
+        try:
+            if to == Retention.State.CIRCULATED:
+                services.retention_circulate(
+                    retention=retention, actor=request.user, counterparty=d["counterparty"],
+                    term_ends_on=d["term_ends_on"], price=d["price"], contract_no=d["contract_no"],
+                    note=d["note"], on=d["on"],
+                )
+            elif to == Retention.State.GIVEN_UP:
+                services.retention_give_up(
+                    retention=retention, actor=request.user, compensation=d["compensation"],
+                    agreement_no=d["agreement_no"], note=d["note"], on=d["on"],
+                )
+            else:
+                services.retention_restore(retention=retention, actor=request.user, note=d["note"], on=d["on"])
+            messages.success(request, _("已保存。"))
+        except ValidationError as exc:
+            messages.error(request, _errors_text(exc))
+        return redirect(_back(request, retention.person_id))
+
+
+class RetentionRecordView(ScopeExemptMixin, View):
+    """POST: record area, certificate, organisation or share of a retention."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            retention = selectors.retention_get(user=request.user, pk=pk)
+        except Retention.DoesNotExist:
+            raise Http404 from None
+        form = RetentionRecordForm(request.POST)
+        if form.is_valid():
+            d = dict(form.cleaned_data)
+            note = d.pop("note")
+            fields = {k: v for k, v in d.items() if k in request.POST}
+            try:
+                services.retention_record(retention=retention, actor=request.user, note=note, **fields)
+                messages.success(request, _("已保存。"))
+            except ValidationError as exc:
+                messages.error(request, _errors_text(exc))
+        else:
+            messages.error(request, _("输入有误：%(e)s") % {"e": form.errors.as_text()})
+        return redirect(_back(request, retention.person_id))
+
+
+def _back(request, person_id):
+    nxt = request.POST.get("next")
+    if nxt and nxt.startswith("/") and not nxt.startswith("//"):
+        return nxt
+    return reverse("entitlements:person", args=[person_id])
+

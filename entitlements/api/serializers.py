@@ -1,0 +1,81 @@
+from rest_framework import serializers
+
+from ..models import GuaranteeCase, Retention
+
+
+class PersonBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    id_number = serializers.SerializerMethodField()
+
+    def get_id_number(self, person):
+        from nongzhuancheng.scoping import can_see_full_id
+
+        request = self.context.get("request")
+        if request is not None and can_see_full_id(request.user):
+            return person.id_number
+        return person.masked_id
+
+
+class RetentionSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Retention
+        fields = [
+            "id", "person", "application", "county", "station", "kind", "kind_label", "state", "state_label",
+            "opened_on", "changed_on", "area_mu", "certificate_no", "organisation", "share", "transition_ends_on",
+            "counterparty", "term_ends_on", "price", "contract_no", "compensation", "agreement_no",
+        ]
+        read_only_fields = fields
+
+
+class GuaranteeCaseSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = GuaranteeCase
+        fields = [
+            "id", "person", "application", "county", "station", "kind", "kind_label", "state", "state_label",
+            "opened_on", "requested_on", "started_on", "delivered_on", "refused_on", "days_to_deliver",
+            "refusal_reason", "reference",
+        ]
+        read_only_fields = fields
+
+
+class GuaranteeMoveInputSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=GuaranteeCase.State.choices)
+    on = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reference = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None, max_length=120)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RetentionMoveInputSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Retention.State.choices)
+    on = serializers.DateField(required=False, allow_null=True)
+    counterparty = serializers.CharField(required=False, allow_blank=True, default="")
+    term_ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
+    contract_no = serializers.CharField(required=False, allow_blank=True, default="")
+    compensation = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
+    agreement_no = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeliveryRowSerializer(serializers.Serializer):
+    county_id = serializers.IntegerField()
+    county_name = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    requested = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    not_needed = serializers.IntegerField()
+    delivery_rate = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=True)
+    median_days = serializers.FloatField(allow_null=True)

@@ -1,0 +1,93 @@
+"""Thin API: list/retrieve in the user's scope, move actions that call the services."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from nongzhuancheng.figures import cut
+from nongzhuancheng.scoping import ScopedViewSetMixin
+
+from .. import selectors, services
+from ..models import GuaranteeCase, Retention
+from .serializers import (
+    DeliveryRowSerializer,
+    GuaranteeCaseSerializer,
+    GuaranteeMoveInputSerializer,
+    RetentionMoveInputSerializer,
+    RetentionSerializer,
+)
+
+
+def _call(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except ValidationError as exc:
+        raise APIValidationError(exc.message_dict if hasattr(exc, "message_dict") else exc.messages) from None
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from None
+
+
+class RetentionViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Retention.objects.select_related("person").order_by("pk")
+    serializer_class = RetentionSerializer
+    filterset_fields = ["kind", "state", "county", "station", "person"]
+
+    @extend_schema(request=RetentionMoveInputSerializer, responses=RetentionSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        retention = self.get_object()
+        data = RetentionMoveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        to = d["to"]
+        if to == Retention.State.CIRCULATED:
+            r = _call(services.retention_circulate, retention=retention, actor=request.user,
+                      counterparty=d["counterparty"], term_ends_on=d["term_ends_on"], price=d["price"],
+                      contract_no=d["contract_no"], note=d["note"], on=d.get("on"))
+        elif to == Retention.State.GIVEN_UP:
+            r = _call(services.retention_give_up, retention=retention, actor=request.user,
+                      compensation=d["compensation"], agreement_no=d["agreement_no"], note=d["note"], on=d.get("on"))
+        else:
+            r = _call(services.retention_restore, retention=retention, actor=request.user, note=d["note"], on=d.get("on"))
+        return Response(RetentionSerializer(r, context={"request": request}).data)
+
+
+class GuaranteeCaseViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           viewsets.GenericViewSet):
+    queryset = GuaranteeCase.objects.select_related("person").order_by("pk")
+    serializer_class = GuaranteeCaseSerializer
+    filterset_fields = ["kind", "state", "county", "station", "person"]
+
+    @extend_schema(request=GuaranteeMoveInputSerializer, responses=GuaranteeCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        case = self.get_object()
+        data = GuaranteeMoveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        c = _call(services.guarantee_move, case=case, to=d["to"], actor=request.user, note=d["note"],
+                  reason=d["reason"], reference=d["reference"], on=d.get("on"))
+        return Response(GuaranteeCaseSerializer(c, context={"request": request}).data)
+
+
+class DeliverySummaryView(APIView):
+    """Delivery by county and kind in the user's scope (?as_of=YYYY-MM-DD, default today)."""
+
+    @extend_schema(responses=DeliveryRowSerializer(many=True))
+    def get(self, request):
+        as_of = request.query_params.get("as_of")
+        try:
+            as_of = timezone.datetime.fromisoformat(as_of).date() if as_of else timezone.localdate()
+        except ValueError:
+            raise APIValidationError({"as_of": "YYYY-MM-DD"}) from None
+        rows = selectors.delivery_summary(as_of=as_of, user=request.user)
+        for r in rows:
+            r.delivery_rate = cut(r.delivery_rate, 6)
+        return Response(DeliveryRowSerializer(rows, many=True).data)

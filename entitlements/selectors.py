@@ -1,0 +1,232 @@
+"""Reads of retentions and guarantee cases. Counts are SQL aggregates.
+
+``delivery_summary`` and ``retention_summary`` are the contract the ten-day bulletin reads.
+
+State as of a date: only records opened (transfer completed) on or before ``as_of`` count. A case
+delivered or refused after ``as_of`` counts as it stood then: ``in_progress`` if it had been
+started by then, otherwise ``requested``. A retention circulated or given up after ``as_of``
+counts as ``kept``. (A case re-requested after a refusal counts by its latest request.)
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from nongzhuancheng.figures import ratio
+from nongzhuancheng.models import County
+from nongzhuancheng.scoping import CLERK, COUNTY_OFFICER, MEMBER_UNIT, assignment_of, role_of
+
+from .models import (
+    GuaranteeCase,
+    GuaranteeEvent,
+    GuaranteeKind,
+    Retention,
+    RetentionEvent,
+    RetentionKind,
+    kinds_of_domain,
+)
+
+GState = GuaranteeCase.State
+RState = Retention.State
+
+
+@dataclass
+class DeliveryRow:
+    county_id: int
+    county_name: str
+    kind: str
+    kind_label: str
+    requested: int        # still waiting, not started (at as_of)
+    in_progress: int
+    delivered: int
+    refused: int
+    not_needed: int
+    delivery_rate: Decimal | None   # delivered ÷ (requested + in_progress + delivered + refused)
+    median_days: float | None       # median days from request to delivery of those delivered by as_of
+
+    @property
+    def needed(self):
+        return self.requested + self.in_progress + self.delivered + self.refused
+
+
+@dataclass
+class RetentionRow:
+    county_id: int
+    county_name: str
+    kind: str
+    kind_label: str
+    kept: int
+    circulated: int
+    given_up: int
+
+
+def _median_from_histogram(pairs):
+    """Median of values given as (value, count) pairs."""
+    pairs = sorted(pairs)
+    n = sum(c for _, c in pairs)
+    if not n:
+        return None
+    lo_rank, hi_rank = (n - 1) // 2, n // 2
+    lo = hi = None
+    seen = 0
+    for value, count in pairs:
+        if lo is None and lo_rank < seen + count:
+            lo = value
+        if hi_rank < seen + count:
+            hi = value
+            break
+        seen += count
+    return (lo + hi) / 2
+
+
+def _counties(user, county):
+    qs = County.objects.all()
+    if county is not None:
+        qs = qs.filter(pk=getattr(county, "pk", county))
+    if user is not None and role_of(user) in (COUNTY_OFFICER, CLERK):
+        qs = qs.filter(pk=assignment_of(user).county_id)
+    return list(qs.values_list("pk", "name"))
+
+
+def _visible_kinds(model, user, kinds):
+    """Kinds a member-unit user works (all kinds for everyone else)."""
+    if user is not None and role_of(user) == MEMBER_UNIT:
+        return kinds_of_domain(assignment_of(user).member_unit.domain, kinds)
+    return list(kinds)
+
+
+def delivery_summary(*, as_of, user=None, county=None):
+    """Guarantee delivery by county and kind at ``as_of`` (one row per county × kind, zeros included).
+
+    ``user`` limits the rows to what the user may see (None: everything, for the bulletin)."""
+    qs = GuaranteeCase.objects.all() if user is None else GuaranteeCase.objects.for_user(user)
+    qs = qs.filter(opened_on__lte=as_of)
+    if county is not None:
+        qs = qs.filter(county_id=getattr(county, "pk", county))
+    delivered = Q(state=GState.DELIVERED, delivered_on__lte=as_of)
+    refused = Q(state=GState.REFUSED, refused_on__lte=as_of)
+    closed_later = Q(state=GState.DELIVERED, delivered_on__gt=as_of) | Q(state=GState.REFUSED, refused_on__gt=as_of)
+    started = Q(started_on__isnull=False, started_on__lte=as_of)
+    counts = {
+        (r["county_id"], r["kind"]): r
+        for r in qs.values("county_id", "kind").annotate(
+            requested=Count("pk", filter=Q(state=GState.REQUESTED) | (closed_later & ~started)),
+            in_progress=Count("pk", filter=Q(state=GState.IN_PROGRESS) | (closed_later & started)),
+            delivered=Count("pk", filter=delivered),
+            refused=Count("pk", filter=refused),
+            not_needed=Count("pk", filter=Q(state=GState.NOT_NEEDED)),
+        ).order_by()
+    }
+    histograms = {}
+    for c, k, days, n in (
+        qs.filter(delivered).values_list("county_id", "kind", "days_to_deliver").annotate(n=Count("pk")).order_by()
+    ):
+        histograms.setdefault((c, k), []).append((days or 0, n))
+    rows = []
+    for county_id, county_name in _counties(user, county):
+        for kind in _visible_kinds(GuaranteeCase, user, GuaranteeKind):
+            r = counts.get((county_id, kind.value), {})
+            requested, in_progress = r.get("requested", 0), r.get("in_progress", 0)
+            dlv, ref, nn = r.get("delivered", 0), r.get("refused", 0), r.get("not_needed", 0)
+            rows.append(DeliveryRow(
+                county_id=county_id, county_name=county_name, kind=kind.value, kind_label=str(kind.label),
+                requested=requested, in_progress=in_progress, delivered=dlv, refused=ref, not_needed=nn,
+                delivery_rate=ratio(dlv, requested + in_progress + dlv + ref),
+                median_days=_median_from_histogram(histograms.get((county_id, kind.value), [])),
+            ))
+    return rows
+
+
+def delivery_totals(rows):
+    """City-wide totals per kind of delivery rows (the medians cannot be summed: None)."""
+    totals = {}
+    for r in rows:
+        t = totals.setdefault(r.kind, DeliveryRow(0, "", r.kind, r.kind_label, 0, 0, 0, 0, 0, None, None))
+        t.requested += r.requested
+        t.in_progress += r.in_progress
+        t.delivered += r.delivered
+        t.refused += r.refused
+        t.not_needed += r.not_needed
+    for t in totals.values():
+        t.delivery_rate = ratio(t.delivered, t.needed)
+    return list(totals.values())
+
+
+def retention_summary(*, as_of, user=None, county=None):
+    """Retentions by county and kind at ``as_of``: kept, circulated, given up (persons)."""
+    qs = Retention.objects.all() if user is None else Retention.objects.for_user(user)
+    qs = qs.filter(opened_on__lte=as_of)
+    if county is not None:
+        qs = qs.filter(county_id=getattr(county, "pk", county))
+    changed_by = Q(changed_on__lte=as_of)
+    counts = {
+        (r["county_id"], r["kind"]): r
+        for r in qs.values("county_id", "kind").annotate(
+            kept=Count("pk", filter=Q(state=RState.KEPT) | ~changed_by),
+            circulated=Count("pk", filter=Q(state=RState.CIRCULATED) & changed_by),
+            given_up=Count("pk", filter=Q(state=RState.GIVEN_UP) & changed_by),
+        ).order_by()
+    }
+    rows = []
+    for county_id, county_name in _counties(user, county):
+        for kind in _visible_kinds(Retention, user, RetentionKind):
+            r = counts.get((county_id, kind.value), {})
+            rows.append(RetentionRow(
+                county_id=county_id, county_name=county_name, kind=kind.value, kind_label=str(kind.label),
+                kept=r.get("kept", 0), circulated=r.get("circulated", 0), given_up=r.get("given_up", 0),
+            ))
+    return rows
+
+
+def queue_list(*, user, kind=None, county=None):
+    """Open guarantee cases in the user's scope, oldest request first (the work queue)."""
+    qs = (
+        GuaranteeCase.objects.for_user(user)
+        .filter(state__in=GuaranteeCase.OPEN)
+        .select_related("person", "county", "station")
+        .order_by("requested_on", "pk")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if county:
+        qs = qs.filter(county_id=county)
+    return qs
+
+
+def case_get(*, user, pk):
+    return GuaranteeCase.objects.for_user(user).select_related("person", "county", "station").get(pk=pk)
+
+
+def retention_get(*, user, pk):
+    return Retention.objects.for_user(user).select_related("person", "county", "station").get(pk=pk)
+
+
+def person_entitlements(*, user, person):
+    """The person's retentions and guarantee cases in the user's scope, with their events."""
+    retentions = list(Retention.objects.for_user(user).filter(person=person).order_by("pk"))
+    cases = list(GuaranteeCase.objects.for_user(user).filter(person=person).order_by("pk"))
+    r_events, c_events = {}, {}
+    for e in RetentionEvent.objects.filter(retention__in=retentions).select_related("actor"):
+        r_events.setdefault(e.retention_id, []).append(e)
+    for e in GuaranteeEvent.objects.filter(case__in=cases).select_related("actor"):
+        c_events.setdefault(e.case_id, []).append(e)
+    for r in retentions:
+        r.history = r_events.get(r.pk, [])
+    for c in cases:
+        c.history = c_events.get(c.pk, [])
+    return retentions, cases
+
+
+def transitions_ending(*, user, today=None, days=90):
+    """Family-planning transitions (still kept) that end within ``days`` days from today."""
+    today = today or timezone.localdate()
+    return (
+        Retention.objects.for_user(user)
+        .filter(kind=RetentionKind.FAMILY_PLANNING, state=RState.KEPT,
+                transition_ends_on__gte=today, transition_ends_on__lte=today + datetime.timedelta(days=days))
+        .select_related("person", "county", "station")
+        .order_by("transition_ends_on", "pk")
+    )
