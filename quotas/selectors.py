@@ -4,8 +4,24 @@ The dataclasses below are the contract the dashboard, the API and the ten-day bu
 """
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from households.models import Person
+from households.reference import SURVEY_ELIGIBLE_2012, Category
+from nongzhuancheng.figures import ratio
+from nongzhuancheng.models import County, PoliceStation
+from reports.periods import Period, days_elapsed, days_in_year, periods_of_year, remaining_periods
+
+from .models import Level, SurveyPool, Target, TargetRevision
+
+# The city's goal: 1,550,000 new urban-registered residents by 2020 (report of 2012-10-24).
+GOAL_TOTAL = 1_550_000
+GOAL_YEAR = 2020
 
 
 @dataclass
@@ -44,3 +60,380 @@ class CityProgress:
     provincial_multiple: Decimal | None
     pace: Decimal
     counties: list[CountyProgress] = field(default_factory=list)
+
+
+@dataclass
+class StationProgress:
+    station_id: int
+    station_code: str
+    station_name: str
+    cumulative: int
+    period_done: int
+    month_done: int
+    share: Decimal | None  # of the county's cumulative
+
+
+@dataclass
+class CategoryProgress:
+    category: str
+    label: str
+    cumulative: int
+    period_done: int
+    eligible: int | None            # the survey's pool (调查摸底), None if not surveyed
+    pool_rate: Decimal | None       # cumulative ÷ eligible
+    share: Decimal | None           # of all transfers counted
+
+
+@dataclass
+class PeriodPoint:
+    period: Period
+    done: int | None          # completed in the period (up to as_of); None for periods after as_of
+    cumulative: int | None    # from 1 January to the end of the period (or as_of)
+    target: int               # target in force at the period's end (or as_of, whichever is earlier)
+    target_path: int          # target × share of the year elapsed at the period's end, cut to a whole person
+
+
+@dataclass
+class YearProgress:
+    year: int
+    target: int | None
+    done: int | None                 # None for years after as_of
+    cumulative: int | None           # since the first planned year
+    planned_cumulative: int          # sum of the targets since the first planned year
+
+
+@dataclass
+class MultiYearProgress:
+    as_of: datetime.date
+    goal: int
+    goal_year: int
+    planned_total: int
+    cumulative: int
+    goal_rate: Decimal | None
+    years: list[YearProgress] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _clamp(year, as_of):
+    """as_of inside ``year`` (a later date means the whole year, an earlier one 1 January)."""
+    return min(max(as_of, datetime.date(year, 1, 1)), datetime.date(year, 12, 31))
+
+
+def _county_id(county):
+    return getattr(county, "pk", county)
+
+
+def _revisions(year, levels):
+    """{(level, county_id): [(effective_on, amount), ...]} ordered by date: one query."""
+    rows = (
+        TargetRevision.objects.filter(target__year=year, target__level__in=levels)
+        .order_by("effective_on", "id")
+        .values_list("target__level", "target__county_id", "effective_on", "amount")
+    )
+    out = {}
+    for level, county_id, effective_on, amount in rows:
+        out.setdefault((level, county_id), []).append((effective_on, amount))
+    return out
+
+
+def _in_force(history, day):
+    """The amount of the latest revision effective on or before ``day`` (None if none yet)."""
+    amount = None
+    for effective_on, value in history or ():
+        if effective_on > day:
+            break
+        amount = value
+    return amount
+
+
+def target_in_force(*, year, day, level=Level.CITY, county=None):
+    """The amount of one target in force at ``day`` (None if not set yet)."""
+    history = _revisions(year, [level]).get((level, _county_id(county)))
+    return _in_force(history, day)
+
+
+def visible_counties(user):
+    """Counties whose drill-down the user may open: scoped through PoliceStation.for_user."""
+    qs = County.objects.all()
+    if user is None:
+        return qs
+    return qs.filter(pk__in=PoliceStation.objects.for_user(user).values("county_id"))
+
+
+def _rank(rows, rate_of, cumulative_of):
+    """{county_id: rank}: by rate (no target last), ties by higher cumulative, then code."""
+    def key(c):
+        rate = rate_of(c)
+        return (rate is None, -(rate or 0), -cumulative_of(c), c.code)
+
+    return {c.pk: i for i, c in enumerate(sorted(rows, key=key), start=1)}
+
+
+def _pace(as_of):
+    return ratio(days_elapsed(as_of), days_in_year(as_of.year))
+
+
+def _projected_date(*, target, cumulative, as_of):
+    """The day the target is met at the average daily rate so far, None if not within the year."""
+    if not target or not cumulative:
+        return None
+    elapsed = days_elapsed(as_of)
+    days_needed = -(-target * elapsed // cumulative)  # ceil(target ÷ (cumulative ÷ elapsed))
+    day = datetime.date(as_of.year, 1, 1) + datetime.timedelta(days=days_needed - 1)
+    return day if day.year == as_of.year else None
+
+
+def _needed(remaining, periods_left, target):
+    if not target:
+        return None
+    if remaining == 0:
+        return 0
+    if periods_left == 0:
+        return None
+    return math.ceil(remaining / periods_left)
+
+
+# ---------------------------------------------------------------- selectors
+
+def county_progress(*, year, as_of, user=None):
+    """The city and its 11 counties at ``as_of`` (three queries).
+
+    Ranks are computed among all counties; with ``user`` the county rows are those the user may
+    see (a county officer or clerk gets their own county), the city totals stay city-wide as in
+    the circulated bulletin."""
+    as_of = _clamp(year, as_of)
+    jan1 = datetime.date(year, 1, 1)
+    period = Period.containing(as_of)
+    previous = period.previous()
+    month_start = as_of.replace(day=1)
+
+    counties = County.objects.all()
+    if user is not None:
+        counties = counties.annotate(
+            visible=Exists(PoliceStation.objects.for_user(user).filter(county_id=OuterRef("pk")))
+        )
+    counties = list(counties)
+
+    history = _revisions(year, [Level.PROVINCE, Level.CITY, Level.COUNTY])
+    done = "completed_on"  # counting a column of the index keeps index-only scans possible
+    counts = {
+        row["county_id"]: row
+        for row in Person.objects.filter(completed_on__gte=min(jan1, previous.start), completed_on__lte=as_of)
+        .values("county_id")
+        .annotate(
+            cumulative=Count(done, filter=Q(completed_on__gte=jan1)),
+            period_done=Count(done, filter=Q(completed_on__gte=period.start)),
+            month_done=Count(done, filter=Q(completed_on__gte=month_start)),
+            previous_period_done=Count(done, filter=Q(completed_on__gte=previous.start, completed_on__lte=previous.end)),
+            previous_cumulative=Count(done, filter=Q(completed_on__gte=jan1, completed_on__lte=previous.end)),
+        )
+        .order_by()
+    }
+    empty = {"cumulative": 0, "period_done": 0, "month_done": 0, "previous_period_done": 0, "previous_cumulative": 0}
+
+    def count(c, name):
+        return counts.get(c.pk, empty)[name]
+
+    def target_at(c, day):
+        return _in_force(history.get((Level.COUNTY, c.pk)), day) or 0
+
+    pace = _pace(as_of)
+    periods_left = len(remaining_periods(as_of))
+    rank = _rank(counties, lambda c: ratio(count(c, "cumulative"), target_at(c, as_of)),
+                 lambda c: count(c, "cumulative"))
+    previous_rank = None
+    if previous.year == year:
+        previous_rank = _rank(counties, lambda c: ratio(count(c, "previous_cumulative"), target_at(c, previous.end)),
+                              lambda c: count(c, "previous_cumulative"))
+
+    rows = []
+    for c in counties:
+        if user is not None and not c.visible:
+            continue
+        target = target_at(c, as_of)
+        cumulative = count(c, "cumulative")
+        rate = ratio(cumulative, target)
+        remaining = max(target - cumulative, 0)
+        prev = previous_rank[c.pk] if previous_rank else None
+        rows.append(CountyProgress(
+            county_id=c.pk, county_code=c.code, county_name=c.name, target=target,
+            period_done=count(c, "period_done"), month_done=count(c, "month_done"), cumulative=cumulative,
+            rate=rate, pace=pace, ahead_of_pace=rate is not None and rate >= pace,
+            rank=rank[c.pk], previous_rank=prev, rank_change=(prev - rank[c.pk]) if prev else None,
+            remaining=remaining, periods_left=periods_left,
+            needed_per_period=_needed(remaining, periods_left, target),
+            projected_date=_projected_date(target=target, cumulative=cumulative, as_of=as_of),
+            previous_period_done=count(c, "previous_period_done"),
+        ))
+    rows.sort(key=lambda r: r.rank)
+
+    city_target = _in_force(history.get((Level.CITY, None)), as_of) or 0
+    provincial = _in_force(history.get((Level.PROVINCE, None)), as_of)
+    cumulative = sum(r["cumulative"] for r in counts.values())
+    return CityProgress(
+        year=year, as_of=as_of, target=city_target, provincial_target=provincial, cumulative=cumulative,
+        period_done=sum(r["period_done"] for r in counts.values()),
+        previous_period_done=sum(r["previous_period_done"] for r in counts.values()),
+        month_done=sum(r["month_done"] for r in counts.values()),
+        rate=ratio(cumulative, city_target), provincial_multiple=ratio(cumulative, provincial),
+        pace=pace, counties=rows,
+    )
+
+
+def station_progress(*, county, year, as_of):
+    """The county's police stations at ``as_of``, most transfers first (two queries)."""
+    as_of = _clamp(year, as_of)
+    jan1 = datetime.date(year, 1, 1)
+    period = Period.containing(as_of)
+    done = "completed_on"
+    counts = {
+        row["station_id"]: row
+        for row in Person.objects.filter(county_id=_county_id(county), completed_on__gte=jan1, completed_on__lte=as_of)
+        .values("station_id")
+        .annotate(
+            cumulative=Count(done),
+            period_done=Count(done, filter=Q(completed_on__gte=period.start)),
+            month_done=Count(done, filter=Q(completed_on__gte=as_of.replace(day=1))),
+        )
+        .order_by()
+    }
+    total = sum(r["cumulative"] for r in counts.values())
+    rows = []
+    for s in PoliceStation.objects.filter(county_id=_county_id(county)).order_by("code"):
+        r = counts.get(s.pk, {"cumulative": 0, "period_done": 0, "month_done": 0})
+        rows.append(StationProgress(
+            station_id=s.pk, station_code=s.code, station_name=s.name, cumulative=r["cumulative"],
+            period_done=r["period_done"], month_done=r["month_done"], share=ratio(r["cumulative"], total),
+        ))
+    rows.sort(key=lambda r: (-r.cumulative, r.station_code))
+    return rows
+
+
+def survey_pools(*, year, county=None):
+    """{category: eligible} from the latest survey up to ``year`` (one query).
+
+    City-wide without imported pools, the report's own counts (SURVEY_ELIGIBLE_2012) are used."""
+    qs = SurveyPool.objects.filter(survey_year__lte=year)
+    if county is not None:
+        qs = qs.filter(county_id=_county_id(county))
+    latest = qs.order_by("-survey_year").values("survey_year")[:1]
+    pools = {
+        row["category"]: row["eligible"]
+        for row in qs.filter(survey_year__in=latest).values("category").annotate(eligible=Sum("eligible")).order_by()
+    }
+    if not pools and county is None and year >= 2012:
+        pools = dict(SURVEY_ELIGIBLE_2012)
+    return pools
+
+
+def category_progress(*, year, as_of, county=None):
+    """Transfers by category against the survey's eligible pool (two queries)."""
+    as_of = _clamp(year, as_of)
+    period = Period.containing(as_of)
+    qs = Person.objects.filter(completed_on__gte=datetime.date(year, 1, 1), completed_on__lte=as_of)
+    if county is not None:
+        qs = qs.filter(county_id=_county_id(county))
+    counts = {
+        row["category"]: row
+        for row in qs.values("category").annotate(
+            cumulative=Count("completed_on"),
+            period_done=Count("completed_on", filter=Q(completed_on__gte=period.start)),
+        ).order_by()
+    }
+    pools = survey_pools(year=year, county=county)
+    total = sum(r["cumulative"] for r in counts.values())
+    rows = []
+    for value, label in Category.choices:
+        r = counts.get(value, {"cumulative": 0, "period_done": 0})
+        eligible = pools.get(value)
+        rows.append(CategoryProgress(
+            category=value, label=str(label), cumulative=r["cumulative"], period_done=r["period_done"],
+            eligible=eligible, pool_rate=ratio(r["cumulative"], eligible), share=ratio(r["cumulative"], total),
+        ))
+    return rows
+
+
+def period_series(*, year, as_of, county=None):
+    """The 36 ten-day periods of ``year``: done and cumulative against the target path (two queries)."""
+    as_of = _clamp(year, as_of)
+    qs = Person.objects.filter(completed_on__gte=datetime.date(year, 1, 1), completed_on__lte=as_of)
+    if county is not None:
+        qs = qs.filter(county_id=_county_id(county))
+    by_day = qs.values("completed_on").annotate(n=Count("completed_on")).order_by()
+    per_period = {}
+    for row in by_day:
+        key = Period.containing(row["completed_on"])
+        per_period[key] = per_period.get(key, 0) + row["n"]
+    if county is None:
+        history = _revisions(year, [Level.CITY]).get((Level.CITY, None))
+    else:
+        history = _revisions(year, [Level.COUNTY]).get((Level.COUNTY, _county_id(county)))
+    total_days = days_in_year(year)
+    points = []
+    cumulative = 0
+    for p in periods_of_year(year):
+        target = _in_force(history, min(p.end, as_of)) or 0
+        path = target * days_elapsed(p.end) // total_days
+        if p.start > as_of:
+            points.append(PeriodPoint(period=p, done=None, cumulative=None, target=target, target_path=path))
+            continue
+        n = per_period.get(p, 0)
+        cumulative += n
+        points.append(PeriodPoint(period=p, done=n, cumulative=cumulative, target=target, target_path=path))
+    return points
+
+
+def multi_year_progress(*, as_of=None):
+    """The city's path against the goal of 1,550,000 by 2020: one row per planned year (two queries)."""
+    as_of = as_of or datetime.date.today()
+    finals = {}
+    for year, effective_on, amount in (
+        TargetRevision.objects.filter(target__level=Level.CITY)
+        .order_by("effective_on", "id")
+        .values_list("target__year", "effective_on", "amount")
+    ):
+        if year < as_of.year or effective_on <= as_of:
+            finals[year] = amount  # the last revision of a past year; the one in force for this year
+        else:
+            finals.setdefault(year, amount)  # a future year's plan
+    if not finals:
+        return MultiYearProgress(as_of=as_of, goal=GOAL_TOTAL, goal_year=GOAL_YEAR, planned_total=0,
+                                 cumulative=0, goal_rate=ratio(0, GOAL_TOTAL), years=[])
+    first = min(finals)
+    last = max(max(finals), GOAL_YEAR)
+    done_by_year = dict(
+        Person.objects.filter(completed_on__gte=datetime.date(first, 1, 1), completed_on__lte=as_of)
+        .annotate(y=ExtractYear("completed_on"))
+        .values("y")
+        .annotate(n=Count("completed_on"))
+        .order_by()
+        .values_list("y", "n")
+    )
+    years = []
+    cumulative = planned = 0
+    for year in range(first, last + 1):
+        planned += finals.get(year, 0)
+        if year <= as_of.year:
+            done = done_by_year.get(year, 0)
+            cumulative += done
+            years.append(YearProgress(year=year, target=finals.get(year), done=done, cumulative=cumulative,
+                                      planned_cumulative=planned))
+        else:
+            years.append(YearProgress(year=year, target=finals.get(year), done=None, cumulative=None,
+                                      planned_cumulative=planned))
+    return MultiYearProgress(as_of=as_of, goal=GOAL_TOTAL, goal_year=GOAL_YEAR, planned_total=planned,
+                             cumulative=cumulative, goal_rate=ratio(cumulative, GOAL_TOTAL), years=years)
+
+
+def target_list(*, user, year=None):
+    """Targets the user may see, with their revisions."""
+    qs = Target.objects.for_user(user).select_related("county", "member_unit").prefetch_related("revisions")
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def latest_target_year():
+    """The latest year with a city target (the dashboard offers it when the current year has none)."""
+    return Target.objects.filter(level=Level.CITY).order_by("-year").values_list("year", flat=True).first()

@@ -103,8 +103,17 @@ def remaining_periods(as_of):
     return periods
 
 
+def days_in_year(year):
+    return 366 if calendar.isleap(year) else 365
+
+
+def days_elapsed(as_of):
+    """Days of as_of's year elapsed at the end of ``as_of`` (1 on 1 January, 365 or 366 on 31 December)."""
+    return (as_of - datetime.date(as_of.year, 1, 1)).days + 1
+
+
 def year_elapsed_share(as_of):
-    """序时进度: the share of the year elapsed at the end of ``as_of`` (days elapsed ÷ days in year)."""
-    start = datetime.date(as_of.year, 1, 1)
-    days_in_year = 366 if calendar.isleap(as_of.year) else 365
-    return ((as_of - start).days + 1) / days_in_year
+    """序时进度: the share of the year elapsed at the end of ``as_of`` (days elapsed ÷ days in year).
+
+    A float; exact figures divide ``days_elapsed`` by ``days_in_year`` as Decimals."""
+    return days_elapsed(as_of) / days_in_year(as_of.year)
