@@ -257,9 +257,10 @@ def _opening(*, scope_name, as_of, period, cumulative, rate, multiple, pace_gap,
 
 
 def _notice(*, rows, pace, as_of):
-    behind = [r for r in rows if not r.ahead_of_pace]
-    last_rank = max((r.rank for r in rows), default=0)
-    last = [r for r in rows if r.rank == last_rank]
+    with_target = [r for r in rows if r.target]
+    behind = [r for r in with_target if not r.ahead_of_pace]
+    last_rank = max((r.rank for r in with_target), default=0)
+    last = [r for r in with_target if r.rank == last_rank]
     parts = []
     if behind:
         names = "、".join(f"{r.name}（{r.rate}）" for r in behind)
