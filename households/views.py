@@ -10,6 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -39,6 +40,18 @@ ACTION_FOR_STATUS = {
     TransferApplication.Status.WITHDRAWN: "withdraw",
 }
 NOTE_REQUIRED = {"return", "reject"}
+
+
+class CountedPaginator(Paginator):
+    """Counts the rows on the plain queryset: the per-row annotations would only slow the COUNT."""
+
+    def __init__(self, object_list, per_page, *, count_from, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count_from = count_from
+
+    @cached_property
+    def count(self):
+        return self._count_from.count()
 
 
 def _get_application(request, pk):
@@ -169,12 +182,13 @@ class ApplicationListView(ScopeExemptMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = ApplicationFilterForm(self.request.GET or None, user=self.request.user)
+        base = selectors.application_list(user=self.request.user, filters=form.filters())
         qs = (
-            selectors.application_list(user=self.request.user, filters=form.filters())
+            base.select_related("station__county")
             .annotate(member_count=Count("members"))
             .prefetch_related(Prefetch("members", queryset=Person.objects.only("id", "application_id", "name", "id_number").order_by("id")))
         )
-        page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(form=form, page=page, applications=page.object_list, query=query.urlencode())
@@ -335,10 +349,9 @@ class OverdueView(ScopeExemptMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        qs = selectors.application_overdue_list(user=self.request.user, today=today).annotate(
-            member_count=Count("members")
-        )
-        page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        base = selectors.application_overdue_list(user=self.request.user, today=today)
+        qs = base.select_related("station__county").annotate(member_count=Count("members"))
+        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(self.request.GET.get("page"))
         rows = [(app, working_days_between(app.due_on, today)) for app in page.object_list]
         context.update(page=page, rows=rows, today=today)
         return context
