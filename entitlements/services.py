@@ -154,10 +154,10 @@ def entitlements_follow_correction(*, application, actor=None, changed=None):
         people = list(Person.objects.filter(application=application).order_by("pk"))
         holder = _housing_holder(people)
         by_pk = {p.pk: p for p in people}
-        cases = GuaranteeCase.objects.select_for_update().filter(
+        cases = list(GuaranteeCase.objects.select_for_update().filter(
             person_id__in=person_ids, kind__in=[GuaranteeKind.PENSION, GuaranteeKind.EMPLOYMENT, GuaranteeKind.EDUCATION]
-        )
-        untouched = set(_untouched_cases(cases))
+        ))
+        untouched = set(_untouched_cases(GuaranteeCase.objects.filter(pk__in=[c.pk for c in cases])))
         for case in cases:
             if case.pk not in untouched:
                 continue
