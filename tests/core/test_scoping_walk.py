@@ -1,0 +1,275 @@
+"""Scoping, checked across the whole site rather than view by view.
+
+1. Every URL pattern whose view is defined in our apps uses the scoping base classes
+   (ScopedViewMixin / ScopedViewSetMixin), or is marked exempt (ScopeExemptMixin, or the
+   ``scoped_view`` / ``scope_exempt`` markers of nongzhuancheng.scoping for function views).
+2. Every such URL refuses an anonymous visitor (a redirect to the sign-in page, 401 or 403; never 200).
+3. Every model with a ScopedQuerySet manager gives nothing to a signed-in user without a post.
+4. Every admin of a scoped model uses ScopedAdminMixin.
+
+Each test collects all offenders and names them, so one run lists everything to fix.
+"""
+
+import re
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db.models.query import EmptyQuerySet
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RoutePattern
+
+from nongzhuancheng.scoping import ScopedAdminMixin, ScopedQuerySet, ScopedViewMixin, ScopedViewSetMixin
+from tests.base import CastTestCase
+
+OUR_APPS = ("nongzhuancheng", "households", "quotas", "entitlements", "reports")
+
+# Views of our own apps that are deliberately open to anonymous visitors (none today). Add the view's
+# dotted name here with a comment saying why, e.g. a public page of green-channel phone numbers.
+PUBLIC_VIEWS = set()
+
+SAMPLE_BY_CONVERTER = {"int": "1", "str": "x1", "slug": "x1", "path": "x1", "uuid": "00000000-0000-0000-0000-000000000001"}
+
+
+def walk(patterns, prefix="", namespaces=(), values=None):
+    """Yield (sample path, pattern, namespaced URL name) for every leaf pattern, following includes."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespaces + ((pattern.namespace,) if pattern.namespace else ())
+            yield from walk(pattern.url_patterns, prefix + _sample(pattern.pattern, values), ns, values)
+        elif isinstance(pattern, URLPattern):
+            if "format" in _group_names(pattern.pattern):
+                continue  # DRF's format-suffix twin of a pattern already walked
+            name = ":".join(namespaces + (pattern.name or "",))
+            yield prefix + _sample(pattern.pattern, values), pattern, name
+
+
+def _group_names(pattern):
+    if isinstance(pattern, RoutePattern):
+        return set(pattern.converters)
+    return set(pattern.regex.groupindex)
+
+
+def _sample(pattern, values=None):
+    """A concrete path fragment matching the pattern, with sample values for its parameters
+    (``values`` maps parameter names to the value to use instead)."""
+    values = values or {}
+    if isinstance(pattern, RoutePattern):
+        route = str(pattern)
+
+        def value(match):
+            if match.group(2) in values:
+                return str(values[match.group(2)])
+            converter = match.group(1) or "str"
+            return SAMPLE_BY_CONVERTER.get(converter, "1")
+
+        return re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
+    regex = pattern.regex.pattern
+    regex = regex.lstrip("^").rstrip("$").replace("\\Z", "")
+    regex = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values.get(m.group(1), "1")), regex)
+    regex = regex.replace("/?", "/").replace("\\.", ".").replace("\\-", "-")
+    return regex
+
+
+def view_name(callback):
+    cls = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    target = cls or callback
+    return f"{target.__module__}.{target.__qualname__}"
+
+
+def is_ours(callback):
+    return callback.__module__.split(".")[0] in OUR_APPS
+
+
+def is_scoped_or_exempt(callback):
+    if getattr(callback, "scoped", False) or getattr(callback, "scope_exempt", False):
+        return True
+    cls = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if cls is None:
+        return False
+    return issubclass(cls, (ScopedViewMixin, ScopedViewSetMixin)) or getattr(cls, "scope_exempt", False) is True
+
+
+def our_urls(values=None, with_names=False):
+    seen = set()
+    for path, pattern, name in walk(get_resolver().url_patterns, values=values):
+        if not is_ours(pattern.callback):
+            continue
+        url = "/" + path
+        key = (url, view_name(pattern.callback))
+        if key not in seen:
+            seen.add(key)
+            yield (url, pattern, name) if with_names else (url, pattern)
+
+
+class UrlWalkTest(CastTestCase):
+    def test_it_finds_the_views_of_every_app(self):
+        modules = {pattern.callback.__module__.split(".")[0] for _, pattern in our_urls()}
+        self.assertLessEqual({"nongzhuancheng", "households"}, modules)
+
+    def test_every_view_of_our_apps_is_scoped_or_marked_exempt(self):
+        offenders = sorted(
+            f"{url} -> {view_name(pattern.callback)}"
+            for url, pattern in our_urls()
+            if not is_scoped_or_exempt(pattern.callback)
+        )
+        self.assertEqual(
+            offenders, [],
+            "these views use neither ScopedViewMixin / ScopedViewSetMixin nor ScopeExemptMixin "
+            "(function views: @scoped_view or @scope_exempt from nongzhuancheng.scoping):\n  " + "\n  ".join(offenders),
+        )
+
+    def test_every_view_of_our_apps_refuses_an_anonymous_visitor(self):
+        login_path = reverse("login")
+        offenders = []
+        for url, pattern in our_urls():
+            name = view_name(pattern.callback)
+            if name in PUBLIC_VIEWS:
+                continue
+            match = resolve(url)
+            if view_name(match.func) != name:
+                offenders.append(f"{url} -> {name}: sample URL resolves to {view_name(match.func)}")
+                continue
+            response = self.client.get(url)
+            method = "GET"
+            if response.status_code == 405:
+                response, method = self.client.post(url), "POST"
+            status = response.status_code
+            if status == 302 and not response["Location"].startswith(login_path):
+                offenders.append(f"{method} {url} -> {name}: redirects to {response['Location']}, not to sign-in")
+            elif status not in (302, 401, 403):
+                offenders.append(f"{method} {url} -> {name}: answers {status} to an anonymous visitor")
+        self.assertEqual(offenders, [], "\n  ".join([""] + offenders))
+
+
+def scoped_models():
+    found = []
+    for model in apps.get_models():
+        managers = [m for m in model._meta.managers if isinstance(m.get_queryset(), ScopedQuerySet)]
+        if managers:
+            found.append((model, managers))
+    return found
+
+
+class ScopedModelsTest(CastTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.complete(cls, cls.alice)
+        cls.nobody = get_user_model().objects.create_user("nobody", password="pw-for-tests-1")
+
+    def test_the_core_models_are_scoped(self):
+        names = {model.__name__ for model, _ in scoped_models()}
+        self.assertLessEqual({"PoliceStation", "Household", "TransferApplication", "Person", "ApplicationEvent"}, names)
+
+    def test_every_scoped_model_gives_nothing_to_a_user_without_a_post(self):
+        offenders = []
+        for model, managers in scoped_models():
+            for manager in managers:
+                for who, user in (("signed-in user without a post", self.nobody), ("anonymous", AnonymousUser())):
+                    qs = manager.all().for_user(user)
+                    if not isinstance(qs, EmptyQuerySet) or qs.exists():
+                        offenders.append(f"{model._meta.label}.{manager.name} for {who}")
+        self.assertEqual(offenders, [], "\n  ".join([""] + offenders))
+
+    def test_every_scoped_model_gives_rows_to_the_administrator(self):
+        self.assertTrue(all(
+            manager.all().for_user(self.root).count() == manager.all().count()
+            for _, managers in scoped_models() for manager in managers
+        ))
+
+    def test_every_scoped_model_names_its_place_or_its_own_rule(self):
+        offenders = [
+            model._meta.label for model, _ in scoped_models()
+            if not (getattr(model, "scope_county", None) or getattr(model, "scope_station", None)
+                    or callable(getattr(model, "scope_for_user", None)))
+        ]
+        self.assertEqual(offenders, [], "give these scope_county / scope_station or scope_for_user")
+
+    def test_every_admin_of_a_scoped_model_uses_the_scoped_admin_mixin(self):
+        scoped = {model for model, _ in scoped_models()}
+        offenders = sorted(
+            f"{model._meta.label} -> {type(model_admin).__module__}.{type(model_admin).__qualname__}"
+            for model, model_admin in admin.site._registry.items()
+            if model in scoped and not isinstance(model_admin, ScopedAdminMixin)
+        )
+        self.assertEqual(offenders, [], "\n  ".join([""] + offenders))
+
+
+# URL parameter that names an object, per URL name, when the view itself does not say which model it
+# shows (views built on scoped selectors). DRF viewsets are found from their ``queryset``.
+OBJECT_URLS = {
+    "households:application_detail": ("households.TransferApplication", "pk"),
+    "households:application_move": ("households.TransferApplication", "pk"),
+    "households:application_documents": ("households.TransferApplication", "pk"),
+    "households:application_receipt": ("households.TransferApplication", "pk"),
+    "entitlements:person": ("households.Person", "person_pk"),
+    "entitlements:case_move": ("entitlements.GuaranteeCase", "pk"),
+    "entitlements:retention_move": ("entitlements.Retention", "pk"),
+    "entitlements:retention_record": ("entitlements.Retention", "pk"),
+    "reports:bulletin_detail": ("reports.Bulletin", "pk"),
+    "reports:bulletin_pdf": ("reports.Bulletin", "pk"),
+    "quotas:county": ("nongzhuancheng.County", "code"),
+}
+FIXED_VALUES = {"action": "complete"}
+MISSING = "999999999"
+
+
+def object_model(name, callback):
+    if name in OBJECT_URLS:
+        label, param = OBJECT_URLS[name]
+        return apps.get_model(label), param
+    cls = getattr(callback, "cls", None)
+    queryset = getattr(cls, "queryset", None)
+    if queryset is not None and getattr(callback, "actions", None):
+        return queryset.model, "pk"
+    return None, None
+
+
+class OutOfScopeLikeMissingTest(CastTestCase):
+    """An object outside the user's scope answers exactly like one that does not exist: 404."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.complete(cls, cls.alice)  # 昭阳区: outside the scope of bob, a clerk in 鲁甸县
+
+    def out_of_scope_object(self, model):
+        if model._meta.label == "nongzhuancheng.County":
+            return model.objects.exclude(pk=self.bob.assignment.county_id).first()
+        visible = model._default_manager.for_user(self.bob).values("pk")
+        return model._default_manager.exclude(pk__in=visible).order_by("pk").first()
+
+    def answer(self, url):
+        response = self.client.get(url)
+        if response.status_code == 405:
+            return "POST", self.client.post(url).status_code
+        return "GET", response.status_code
+
+    def test_every_object_url_answers_an_out_of_scope_object_like_a_missing_one(self):
+        self.login(self.bob)
+        offenders, checked = [], []
+        for _, pattern, name in our_urls(with_names=True):
+            model, param = object_model(name, pattern.callback)
+            if model is None or param not in _group_names(pattern.pattern):
+                continue
+            obj = self.out_of_scope_object(model)
+            if obj is None:
+                continue
+            value = getattr(obj, param if param != "person_pk" else "pk")
+            urls = {
+                url: pattern_ for url, pattern_, name_ in our_urls({**FIXED_VALUES, param: value}, with_names=True)
+                if name_ == name
+            }
+            missing = [url for url, _, name_ in our_urls({**FIXED_VALUES, param: MISSING}, with_names=True)
+                       if name_ == name]
+            for url, missing_url in zip(urls, missing, strict=True):
+                method, status = self.answer(url)
+                _, missing_status = self.answer(missing_url)
+                checked.append(name)
+                if status != missing_status or (method == "GET" and status != 404) or status < 400:
+                    offenders.append(f"{method} {url} ({name}, {model._meta.label}) -> {status}; "
+                                     f"a missing one -> {missing_status}")
+        self.assertGreaterEqual(len(checked), 5, checked)
+        self.assertEqual(offenders, [], "\n  ".join([""] + offenders))
