@@ -1,0 +1,163 @@
+"""A clerk enters a household of four by keyboard in a real browser (headless Chromium)."""
+
+import datetime
+import os
+import shutil
+import tempfile
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.urls import reverse
+
+from households.models import TransferApplication
+from tests.base import PASSWORD, CastTestCase
+from tests.households.test_page_entry import family_of_four, wrong_check_digit
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SCREENSHOTS = os.environ.get("NZC_SCREENSHOT_DIR", tempfile.gettempdir())
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+except ImportError:  # pragma: no cover
+    webdriver = None
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        webdriver is None or not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)),
+        reason="needs selenium and Debian's chromium and chromium-driver packages",
+    ),
+]
+
+
+class EntryInTheBrowserTest(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profile = tempfile.mkdtemp(prefix="nzc-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                    "--lang=zh-CN", "--window-size=1280,2200", f"--user-data-dir={cls.profile}"):
+            options.add_argument(arg)
+        cls.browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        cls.browser.implicitly_wait(0)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.quit()
+        shutil.rmtree(cls.profile, ignore_errors=True)
+        super().tearDownClass()
+
+    def setUp(self):
+        CastTestCase.setUpTestData.__func__(type(self))  # the same cast, rebuilt for a live server
+
+    # helpers
+    def wait(self, condition, timeout=10):
+        return WebDriverWait(self.browser, timeout).until(condition)
+
+    def field(self, name):
+        return self.browser.find_element(By.NAME, name)
+
+    def type_into(self, name, text):
+        element = self.field(name)
+        element.clear()
+        element.send_keys(text)
+
+    def live_message(self, index):
+        return self.browser.find_element(By.CSS_SELECTOR, f"#id_members-{index}-id_number ~ .id-live")
+
+    def keys(self, *keys, modifier=None):
+        chain = ActionChains(self.browser)
+        if modifier:
+            chain.key_down(modifier)
+        chain.send_keys(*keys)
+        if modifier:
+            chain.key_up(modifier)
+        chain.perform()
+
+    def test_a_clerk_enters_a_family_of_four_fixes_a_bad_id_completes_and_finds_it_in_the_list(self):
+        b = self.browser
+        b.get(self.live_server_url + reverse("login"))
+        self.field("username").send_keys("alice")
+        self.field("password").send_keys(PASSWORD + Keys.ENTER)
+        # a clerk lands on the entry form, with the household number focused
+        self.wait(EC.url_contains(reverse("households:application_new")))
+        self.assertEqual(b.switch_to.active_element.get_attribute("name"), "household-number")
+        self.keys("5306020417")
+        for name, text in (("head_name", "张德明"), ("township", "北闸镇"), ("village", "塘房村"),
+                           ("address", "塘房村三社12号")):
+            self.type_into(f"household-{name}", text)
+
+        members = family_of_four()
+        good_id = members[2]["id_number"]
+        members[2]["id_number"] = wrong_check_digit(good_id)
+        for i, member in enumerate(members):
+            if i == 0:
+                self.keys(Keys.TAB)  # from the address on to the first member
+            else:
+                self.keys("n", modifier=Keys.ALT)  # add a member by keyboard
+                self.wait(lambda d, i=i: d.find_elements(By.NAME, f"members-{i}-name"))
+            self.assertEqual(b.switch_to.active_element.get_attribute("name"), f"members-{i}-name")
+            self.keys(member["name"])
+            self.type_into(f"members-{i}-id_number", member["id_number"])
+            Select(self.field(f"members-{i}-relation")).select_by_value(member["relation"])
+            Select(self.field(f"members-{i}-education")).select_by_value(member["education"])
+            Select(self.field(f"members-{i}-marital_status")).select_by_value(member["marital_status"])
+            Select(self.field(f"members-{i}-category")).select_by_value(member["category"])
+            self.type_into(f"members-{i}-phone", member.get("phone", ""))
+            self.type_into(f"members-{i}-destination_address", "昭阳区凤凰街道龙泉路88号")
+        # the live check explains the bad number, and fills sex and birth date of the good ones
+        self.wait(lambda d: "校验位错误" in self.live_message(2).text)
+        self.wait(lambda d: self.field("members-3-birth_date").get_attribute("value") == "1946-01-25")
+        self.assertEqual(Select(self.field("members-3-sex")).first_selected_option.get_attribute("value"), "F")
+        self.assertIn("号码有效", self.live_message(0).text)
+        for checkbox in b.find_elements(By.NAME, "docs-documents"):
+            checkbox.send_keys(Keys.SPACE)
+        b.save_screenshot(os.path.join(SCREENSHOTS, "nzc_entry_form.png"))
+
+        self.keys(Keys.ENTER, modifier=Keys.CONTROL)  # submit
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, ".f-id_number.has-error"))
+        self.assertIn("身份号码校验位错误", b.find_element(By.CSS_SELECTOR, ".f-id_number.has-error").text)
+        self.assertEqual(TransferApplication.objects.count(), 0)
+        # everything typed is still there
+        self.assertEqual(self.field("household-head_name").get_attribute("value"), "张德明")
+        self.assertEqual(self.field("household-address").get_attribute("value"), "塘房村三社12号")
+        for i, member in enumerate(members):
+            self.assertEqual(self.field(f"members-{i}-name").get_attribute("value"), member["name"])
+            self.assertEqual(self.field(f"members-{i}-id_number").get_attribute("value"), member["id_number"])
+            self.assertEqual(Select(self.field(f"members-{i}-category")).first_selected_option.get_attribute("value"),
+                             member["category"])
+        self.assertTrue(all(c.is_selected() for c in b.find_elements(By.NAME, "docs-documents")))
+
+        self.type_into("members-2-id_number", good_id)
+        self.wait(lambda d: "号码有效" in self.live_message(2).text)
+        self.keys(Keys.ENTER, modifier=Keys.CONTROL)
+        self.wait(EC.url_contains("/receipt/"))
+        app = TransferApplication.objects.get()
+        self.assertIn(app.number, b.page_source)
+        self.assertIn(f"{app.due_on.year}年{app.due_on.month}月{app.due_on.day}日", b.page_source)
+        self.assertEqual(app.members.count(), 4)
+        self.assertEqual(app.members.get(name="王桂芬").birth_date, datetime.date(1946, 1, 25))
+        b.save_screenshot(os.path.join(SCREENSHOTS, "nzc_receipt.png"))
+
+        b.find_element(By.LINK_TEXT, "查看申请").click()
+        self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "form.move-complete")))
+        self.assertIn(good_id, b.page_source)  # whole on the detail page
+        b.find_element(By.CSS_SELECTOR, "form.move-complete button").click()
+        self.wait(lambda d: "当前状态：办结" in d.page_source)
+        self.assertEqual(TransferApplication.objects.get().status, "completed")
+
+        b.get(self.live_server_url + reverse("households:application_list") + "?status=completed")
+        row = self.wait(EC.presence_of_element_located((By.LINK_TEXT, app.number))).find_element(By.XPATH, "../..")
+        self.assertIn("办结", row.text)
+        self.assertIn(good_id[:6] + "********" + good_id[-4:], row.text)
+        self.assertNotIn(good_id, row.text)
