@@ -22,13 +22,16 @@ install: $(VENV)/.installed
 # Debian packages WeasyPrint needs for Chinese PDFs (run as root; quick when already installed).
 system-deps:
 	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	  need=""; for p in fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext; do \
+	  need=""; for p in python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext; do \
 	    dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
 	  if [ -n "$$need" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$need; fi; \
-	else echo "Install fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 gettext with your package manager if PDFs lack glyphs."; fi
+	else echo "Not root: make sure python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext are installed."; fi
 
+# Compiles locale/*/django.po (the .mo files are not in git). Without gettext's msgfmt the site still
+# runs, in Simplified Chinese only.
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "msgfmt (gettext) not found: skipping translations; the site runs in Simplified Chinese only."; fi
 
 migrate: install messages
 	$(PY) manage.py migrate --noinput -v 0
