@@ -1,0 +1,152 @@
+"""Requesting bulletins: idempotence, scoping, re-issues with their diff, the embedded eager mode."""
+
+import datetime
+
+from households import services as household_services
+from nongzhuancheng.celery import app
+from reports import services
+from reports.models import Bulletin
+from reports.periods import Period
+from reports.tasks import bulletin_issue_for_last_period_task
+from tests.base import person_data
+from tests.reports.test_bulletin_scenario import PERIOD, BulletinScenarioTestCase, MediaMixin
+
+
+class BulletinIdempotenceTest(BulletinScenarioTestCase):
+    def test_the_scheduled_task_run_twice_gives_one_bulletin_per_scope(self):
+        bulletin_issue_for_last_period_task.apply(kwargs={"period": PERIOD.key})
+        bulletin_issue_for_last_period_task.apply(kwargs={"period": PERIOD.key})
+        self.assertEqual(Bulletin.objects.count(), 12)  # the city and each of the 11 counties
+        self.assertEqual(Bulletin.objects.filter(scope="city").count(), 1)
+        self.assertEqual(set(Bulletin.objects.values_list("revision", flat=True)), {1})
+
+    def test_the_beat_entry_names_the_task_for_the_period_just_ended(self):
+        entry = app.conf.beat_schedule["bulletin-for-period-just-ended"]
+        self.assertEqual(entry["task"], "reports.tasks.bulletin_issue_for_last_period_task")
+        bulletin_issue_for_last_period_task.apply(kwargs={"today": "2012-10-21"})
+        city = Bulletin.objects.get(scope="city")
+        self.assertEqual((city.period, city.as_of, city.preview), (PERIOD, datetime.date(2012, 10, 20), False))
+
+    def test_asking_twice_for_an_ended_period_returns_the_same_bulletin(self):
+        first, created = services.bulletin_request(period=PERIOD, actor=self.frank)
+        again, created_again = services.bulletin_request(period=PERIOD, actor=self.frank)
+        self.assertEqual((first.pk, created, created_again), (again.pk, True, False))
+
+    def test_a_preview_of_the_current_period_reads_up_to_today(self):
+        bulletin, _ = services.bulletin_request(period=PERIOD, actor=self.frank, today=datetime.date(2012, 10, 15))
+        self.assertTrue(bulletin.preview)
+        self.assertEqual(bulletin.as_of, datetime.date(2012, 10, 15))
+
+    def test_a_period_not_yet_started_is_refused(self):
+        with self.assertRaises(ValueError):
+            services.bulletin_request(period=Period(2012, 11, 1), today=datetime.date(2012, 10, 25))
+
+
+class BulletinScopingTest(BulletinScenarioTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.city = Bulletin.objects.create(year=2012, month=10, part=2, issue_number=29, as_of=PERIOD.end,
+                                           state=Bulletin.State.ISSUED, pdf="bulletins/2012/x.pdf")
+        cls.zy = Bulletin.objects.create(year=2012, month=10, part=2, issue_number=29, as_of=PERIOD.end,
+                                         scope="530602", county=cls.zhaoyang)
+        cls.ld = Bulletin.objects.create(year=2012, month=10, part=2, issue_number=29, as_of=PERIOD.end,
+                                         scope="530621", county=cls.ludian, state=Bulletin.State.ISSUED,
+                                         pdf="bulletins/2012/y.pdf")
+
+    def test_a_county_officer_sees_the_city_bulletins_and_their_own_county(self):
+        self.login(self.dave)
+        response = self.client.get("/reports/")
+        self.assertEqual({b.pk for b in response.context["bulletins"]}, {self.city.pk, self.zy.pk})
+        self.assertEqual(self.client.get(f"/reports/bulletins/{self.zy.pk}/").status_code, 200)
+
+    def test_a_county_officer_cannot_open_or_download_another_countys_bulletin(self):
+        self.login(self.dave)
+        self.assertEqual(self.client.get(f"/reports/bulletins/{self.ld.pk}/").status_code, 404)
+        self.assertEqual(self.client.get(f"/reports/bulletins/{self.ld.pk}/pdf/").status_code, 404)
+        self.assertEqual(self.client.get(f"/api/v1/bulletins/{self.ld.pk}/").status_code, 404)
+        self.assertEqual(self.client.get(f"/api/v1/bulletins/{self.ld.pk}/pdf/").status_code, 404)
+        ids = {row["id"] for row in self.client.get("/api/v1/bulletins/").json()["results"]}
+        self.assertEqual(ids, {self.city.pk, self.zy.pk})
+
+    def test_a_county_officer_may_ask_only_for_their_own_county_bulletin(self):
+        self.login(self.dave)
+        response = self.client.post("/reports/bulletins/request/", {"period": "2012-10-2", "county": "530621"})
+        self.assertEqual(response.status_code, 404)
+        response = self.client.post("/reports/bulletins/request/", {"period": "2012-10-2", "county": ""})
+        self.assertEqual(response.status_code, 403)
+        response = self.client.post("/reports/bulletins/request/",
+                                    {"period": "2012-10-2", "county": "530602", "reissue": "1"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Bulletin.objects.filter(scope="530602").count(), 2)
+
+    def test_a_clerk_cannot_ask_for_a_bulletin(self):
+        self.login(self.alice)
+        response = self.client.post("/api/v1/bulletins/request/", {"period": "2012-10-2"})
+        self.assertEqual(response.status_code, 403)
+
+    def test_the_city_reader_sees_every_bulletin(self):
+        self.login(self.frank)
+        self.assertEqual(self.client.get("/api/v1/bulletins/").json()["count"], 3)
+        self.assertEqual(self.client.get(f"/reports/bulletins/{self.ld.pk}/").status_code, 200)
+
+    def test_a_bulletin_without_its_pdf_yet_answers_404_for_the_download(self):
+        self.login(self.dave)
+        self.assertEqual(self.client.get(f"/reports/bulletins/{self.zy.pk}/pdf/").status_code, 404)
+
+
+class BulletinReissueTest(MediaMixin, BulletinScenarioTestCase):
+    def test_a_reissue_is_a_new_revision_and_its_page_shows_what_changed(self):
+        first, _ = services.bulletin_request(period=PERIOD, actor=self.frank)
+        services.bulletin_render(bulletin=first)
+        first.refresh_from_db()
+        # a late-entered transfer of 10-18 in 鲁甸县
+        app = self.receive(self.bob, received_on=datetime.date(2012, 10, 18), members=[person_data(area="530621")])
+        household_services.application_complete(application=app, actor=self.bob, on=datetime.date(2012, 10, 18))
+
+        self.login(self.frank)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post("/reports/bulletins/request/",
+                                        {"period": "2012-10-2", "county": "", "reissue": "1"})
+        second = Bulletin.objects.get(scope="city", revision=2)
+        self.assertRedirects(response, f"/reports/bulletins/{second.pk}/")
+        self.assertEqual(second.state, Bulletin.State.ISSUED)
+        first.refresh_from_db()
+        self.assertEqual((first.figures["cumulative"], second.figures["cumulative"]), (7, 8))
+        self.assertNotEqual(first.sha256, second.sha256)
+        self.assertTrue(first.pdf.storage.exists(first.pdf.name))
+
+        page = self.client.get(f"/reports/bulletins/{second.pk}/")
+        changes = {what: (before, after) for what, before, after in page.context["changes"]}
+        self.assertEqual(changes["全市累计完成"], (7, 8))
+        self.assertEqual(changes["全市完成率"], ("87.5%", "100.0%"))
+        self.assertEqual(changes["鲁甸县累计完成"], (2, 3))
+        self.assertEqual(changes["鲁甸县完成率"], ("50.0%", "75.0%"))
+        self.assertNotIn("昭阳区累计完成", changes)
+        self.assertContains(page, "与第1版相比的变化")
+        self.assertContains(page, "2012年第29期（第2版）")
+
+
+class BulletinEagerModeTest(MediaMixin, BulletinScenarioTestCase):
+    def test_without_redis_a_request_makes_the_bulletin_in_process(self):
+        self.assertTrue(app.conf.task_always_eager)
+        self.login(self.frank)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post("/reports/bulletins/request/", {"period": "2012-10-2", "county": "530602"})
+        bulletin = Bulletin.objects.get()
+        self.assertEqual((bulletin.state, bulletin.scope, bulletin.figures["cumulative"]),
+                         (Bulletin.State.ISSUED, "530602", 5))
+        response = self.client.get("/reports/")
+        self.assertContains(response, "2012年第29期")
+        self.assertContains(response, f"/reports/bulletins/{bulletin.pk}/pdf/")
+
+    def test_the_api_asks_for_a_bulletin_and_lists_it(self):
+        self.login(self.frank)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post("/api/v1/bulletins/request/", {"period": "2012-10-2"},
+                                        content_type="application/json")
+        self.assertEqual(response.status_code, 201)
+        detail = self.client.get(f"/api/v1/bulletins/{response.json()['id']}/").json()
+        self.assertEqual((detail["state"], detail["period_label"], detail["figures"]["rate"]),
+                         ("issued", "2012年10月中旬", "87.5%"))
+        self.assertTrue(detail["pdf_url"].endswith(f"/api/v1/bulletins/{detail['id']}/pdf/"))
