@@ -88,9 +88,24 @@
       renumber();
     }
   });
+  // Enter moves on to the next field (ID card readers end with Enter); Ctrl+Enter submits.
+  function nextField(from) {
+    var fields = Array.prototype.filter.call(
+      form.querySelectorAll("input:not([type=hidden]), select, textarea, button"),
+      function (el) { return !el.disabled && el.offsetParent !== null; });
+    var i = fields.indexOf(from);
+    return i >= 0 ? fields[i + 1] : null;
+  }
   document.addEventListener("keydown", function (e) {
-    if (e.altKey && (e.key === "n" || e.key === "N")) { e.preventDefault(); addMember(); }
-    if ((e.ctrlKey || e.metaKey) && e.key === "Enter") { e.preventDefault(); form.requestSubmit(); }
+    if (e.altKey && (e.key === "n" || e.key === "N")) { e.preventDefault(); addMember(); return; }
+    if (e.key !== "Enter") return;
+    if (e.ctrlKey || e.metaKey) { e.preventDefault(); form.requestSubmit(); return; }
+    var t = e.target;
+    if (form.contains(t) && (t.tagName === "SELECT" || (t.tagName === "INPUT" && t.type !== "submit"))) {
+      e.preventDefault();
+      var next = nextField(t);
+      if (next) next.focus();
+    }
   });
   // after a failed submit the numbers already typed are checked again
   form.querySelectorAll(".id-number").forEach(function (input) { if (input.value) check(input); });

@@ -1,6 +1,8 @@
 """A clerk enters a household of four by keyboard in a real browser (headless Chromium)."""
 
+import base64
 import datetime
+import io
 import os
 import shutil
 import tempfile
@@ -8,6 +10,7 @@ import tempfile
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
+from pypdf import PdfReader
 
 from households.models import TransferApplication
 from tests.base import PASSWORD, CastTestCase
@@ -92,7 +95,8 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
         # a clerk lands on the entry form, with the household number focused
         self.wait(EC.url_contains(reverse("households:application_new")))
         self.assertEqual(b.switch_to.active_element.get_attribute("name"), "household-number")
-        self.keys("5306020417")
+        self.keys("5306020417", Keys.ENTER)  # Enter moves on, it does not submit
+        self.assertEqual(b.switch_to.active_element.get_attribute("name"), "household-kind")
         for name, text in (("head_name", "张德明"), ("township", "北闸镇"), ("village", "塘房村"),
                            ("address", "塘房村三社12号")):
             self.type_into(f"household-{name}", text)
@@ -148,6 +152,12 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
         self.assertEqual(app.members.count(), 4)
         self.assertEqual(app.members.get(name="王桂芬").birth_date, datetime.date(1946, 1, 25))
         b.save_screenshot(os.path.join(SCREENSHOTS, "nzc_receipt.png"))
+        pdf = base64.b64decode(b.print_page())  # the print stylesheet: one page, no buttons
+        with open(os.path.join(SCREENSHOTS, "nzc_receipt.pdf"), "wb") as out:
+            out.write(pdf)
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        self.assertEqual(len(pages), 1)
+        self.assertIn(app.number, pages[0].extract_text())
 
         b.find_element(By.LINK_TEXT, "查看申请").click()
         self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "form.move-complete")))
