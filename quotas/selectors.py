@@ -115,7 +115,7 @@ class MultiYearProgress:
 
 # ---------------------------------------------------------------- helpers
 
-def _clamp(year, as_of):
+def clamp(year, as_of):
     """as_of inside ``year`` (a later date means the whole year, an earlier one 1 January)."""
     return min(max(as_of, datetime.date(year, 1, 1)), datetime.date(year, 12, 31))
 
@@ -202,7 +202,7 @@ def county_progress(*, year, as_of, user=None):
     Ranks are computed among all counties; with ``user`` the county rows are those the user may
     see (a county officer or clerk gets their own county), the city totals stay city-wide as in
     the circulated bulletin."""
-    as_of = _clamp(year, as_of)
+    as_of = clamp(year, as_of)
     jan1 = datetime.date(year, 1, 1)
     period = Period.containing(as_of)
     previous = period.previous()
@@ -283,7 +283,7 @@ def county_progress(*, year, as_of, user=None):
 
 def station_progress(*, county, year, as_of):
     """The county's police stations at ``as_of``, most transfers first (two queries)."""
-    as_of = _clamp(year, as_of)
+    as_of = clamp(year, as_of)
     jan1 = datetime.date(year, 1, 1)
     period = Period.containing(as_of)
     done = "completed_on"
@@ -329,7 +329,7 @@ def survey_pools(*, year, county=None):
 
 def category_progress(*, year, as_of, county=None):
     """Transfers by category against the survey's eligible pool (two queries)."""
-    as_of = _clamp(year, as_of)
+    as_of = clamp(year, as_of)
     period = Period.containing(as_of)
     qs = Person.objects.filter(completed_on__gte=datetime.date(year, 1, 1), completed_on__lte=as_of)
     if county is not None:
@@ -356,7 +356,7 @@ def category_progress(*, year, as_of, county=None):
 
 def period_series(*, year, as_of, county=None):
     """The 36 ten-day periods of ``year``: done and cumulative against the target path (two queries)."""
-    as_of = _clamp(year, as_of)
+    as_of = clamp(year, as_of)
     qs = Person.objects.filter(completed_on__gte=datetime.date(year, 1, 1), completed_on__lte=as_of)
     if county is not None:
         qs = qs.filter(county_id=_county_id(county))

@@ -1,7 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "quotas"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("county/<str:code>/", views.CountyView.as_view(), name="county"),
+    path("multi-year/", views.MultiYearView.as_view(), name="multi_year"),
+    path("targets/", views.TargetListView.as_view(), name="targets"),
+]

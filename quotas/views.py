@@ -1,0 +1,208 @@
+"""Progress pages: the city dashboard, a county's drill-down and the multi-year path.
+
+Built only from the scoped selectors (ScopeExemptMixin): a county outside the user's scope
+answers 404. Every figure links to the application list behind it (the list is scoped again).
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from nongzhuancheng.exports import Column, export_response
+from nongzhuancheng.figures import multiple, percent, percent_of
+from nongzhuancheng.scoping import ScopeExemptMixin
+from reports.periods import Period
+
+from . import charts, selectors
+from .models import Level, Target
+
+REPORT_LINK = "?year=2012&as_of=2012-10-20"
+
+
+def parse_params(params):
+    """(year, as_of) from ?year=&as_of=; defaults: today and its year."""
+    try:
+        as_of = datetime.date.fromisoformat(params.get("as_of", ""))
+    except ValueError:
+        as_of = None
+    try:
+        year = int(params.get("year", ""))
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        year = None
+    if as_of is None:
+        today = timezone.localdate()
+        as_of = today if year in (None, today.year) else datetime.date(year, 12, 31)
+    year = year or as_of.year
+    return year, as_of
+
+
+def applications_url(*, start, end, county_id=None, station_id=None, category=None):
+    params = {"status": "completed", "completed_from": start.isoformat(), "completed_to": end.isoformat()}
+    if county_id:
+        params["county"] = county_id
+    if station_id:
+        params["station"] = station_id
+    if category:
+        params["category"] = category
+    return reverse("households:application_list") + "?" + urlencode(params)
+
+
+class ProgressMixin(ScopeExemptMixin):
+    def dates(self):
+        return parse_params(self.request.GET)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year, as_of = self.dates()
+        ctx.update(nav_year=year, nav_as_of=selectors.clamp(year, as_of), report_link=REPORT_LINK)
+        return ctx
+
+    def windows(self, as_of):
+        """(start, end) of the figures' windows: year to date, this period, this month, previous period."""
+        period = Period.containing(as_of)
+        previous = period.previous()
+        return {
+            "cumulative": (datetime.date(as_of.year, 1, 1), as_of),
+            "period": (period.start, as_of),
+            "month": (as_of.replace(day=1), as_of),
+            "previous": (previous.start, previous.end),
+        }
+
+    def links(self, windows, **scope):
+        return {name: applications_url(start=a, end=b, **scope) for name, (a, b) in windows.items()}
+
+    def render_to_response(self, context, **kwargs):
+        fmt = self.request.GET.get("format")
+        if fmt:
+            rows, columns, name = self.export_rows(context)
+            return export_response(rows, columns, fmt=fmt, filename=name, user=self.request.user, sheet_title=name)
+        return super().render_to_response(context, **kwargs)
+
+
+def county_columns():
+    return [
+        Column(_("排名"), "rank"), Column(_("县区"), "county_name"), Column(_("目标任务"), "target"),
+        Column(_("本旬完成"), "period_done"), Column(_("本月完成"), "month_done"), Column(_("累计完成"), "cumulative"),
+        Column(_("完成率"), lambda r: percent_of(r.rate)), Column(_("序时进度"), lambda r: percent_of(r.pace)),
+        Column(_("进度"), lambda r: _("超序时") if r.ahead_of_pace else _("滞后")),
+        Column(_("较上旬增减"), "rank_change"), Column(_("尚需完成"), "remaining"),
+        Column(_("剩余旬数"), "periods_left"), Column(_("每旬需完成"), "needed_per_period"),
+        Column(_("预计完成日期"), "projected_date"),
+    ]
+
+
+class DashboardView(ProgressMixin, TemplateView):
+    template_name = "quotas/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year, as_of = self.dates()
+        city = selectors.county_progress(year=year, as_of=as_of, user=self.request.user)
+        windows = self.windows(city.as_of)
+        rows = [{"p": c, "links": self.links(windows, county_id=c.county_id), "rate": percent_of(c.rate),
+                 "bar": min(float(c.rate or 0), 1.0) * 100} for c in city.counties]
+        ctx.update(
+            city=city, rows=rows, period=Period.containing(city.as_of), links=self.links(windows),
+            city_rate=percent(city.cumulative, city.target), pace=percent_of(city.pace),
+            pace_at=float(city.pace) * 100,
+            provincial_multiple=multiple(city.cumulative, city.provincial_target),
+            chart=mark_safe(charts.rate_bars_svg(city)),
+            series_chart=mark_safe(charts.cumulative_svg(
+                selectors.period_series(year=year, as_of=city.as_of),
+                title=_("%(y)s年全市累计转户与目标序时进度") % {"y": year})),
+            categories=self.category_rows(year, city.as_of, windows, None),
+            has_target=bool(city.target),
+        )
+        return ctx
+
+    def category_rows(self, year, as_of, windows, county_id):
+        return [
+            {"c": c, "link": applications_url(start=windows["cumulative"][0], end=as_of, county_id=county_id,
+                                              category=c.category),
+             "pool_rate": percent_of(c.pool_rate), "share": percent_of(c.share)}
+            for c in selectors.category_progress(year=year, as_of=as_of, county=county_id)
+        ]
+
+    def export_rows(self, ctx):
+        return ctx["city"].counties, county_columns(), f"progress-{ctx['city'].as_of}"
+
+
+class CountyView(DashboardView):
+    template_name = "quotas/county.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super(DashboardView, self).get_context_data(**kwargs)  # skip the city figures
+        county = get_object_or_404(selectors.visible_counties(self.request.user), code=self.kwargs["code"])
+        year, as_of = self.dates()
+        city = selectors.county_progress(year=year, as_of=as_of, user=self.request.user)
+        row = next((c for c in city.counties if c.county_id == county.pk), None)
+        if row is None:
+            raise Http404
+        windows = self.windows(city.as_of)
+        stations = [
+            {"s": s, "links": self.links(windows, county_id=county.pk, station_id=s.station_id), "share": percent_of(s.share)}
+            for s in selectors.station_progress(county=county, year=year, as_of=city.as_of)
+        ]
+        ctx.update(
+            county=county, city=city, row=row, rate=percent_of(row.rate), pace=percent_of(row.pace),
+            links=self.links(windows, county_id=county.pk), stations=stations,
+            categories=self.category_rows(year, city.as_of, windows, county.pk),
+            series_chart=mark_safe(charts.cumulative_svg(
+                selectors.period_series(year=year, as_of=city.as_of, county=county),
+                title=_("%(y)s年%(c)s累计转户与目标序时进度") % {"y": year, "c": county.name})),
+            targets=Target.objects.for_user(self.request.user).filter(year=year, county=county, level=Level.COUNTY)
+            .prefetch_related("revisions"),
+        )
+        return ctx
+
+    def export_rows(self, ctx):
+        columns = [Column(_("派出所编号"), "s.station_code"), Column(_("派出所"), "s.station_name"),
+                   Column(_("本旬完成"), "s.period_done"), Column(_("本月完成"), "s.month_done"),
+                   Column(_("累计完成"), "s.cumulative"), Column(_("占县区比例"), "share")]
+        return ctx["stations"], columns, f"progress-{ctx['county'].code}-{ctx['city'].as_of}"
+
+
+class MultiYearView(ProgressMixin, TemplateView):
+    template_name = "quotas/multi_year.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        _year, as_of = parse_params(self.request.GET)
+        progress = selectors.multi_year_progress(as_of=as_of)
+        ctx.update(progress=progress, goal_rate=percent_of(progress.goal_rate),
+                   rows=[{"y": y, "rate": percent(y.done, y.target) if y.done is not None else "—"} for y in progress.years],
+                   chart=mark_safe(charts.multi_year_svg(progress)) if progress.years else "")
+        return ctx
+
+    def export_rows(self, ctx):
+        columns = [Column(_("年度"), "y.year"), Column(_("目标任务"), "y.target"), Column(_("完成"), "y.done"),
+                   Column(_("完成率"), "rate"), Column(_("累计完成"), "y.cumulative"),
+                   Column(_("累计规划"), "y.planned_cumulative")]
+        return ctx["rows"], columns, "progress-multi-year"
+
+
+class TargetListView(ProgressMixin, TemplateView):
+    """All targets of a year with their revision history (editing is in the admin)."""
+
+    template_name = "quotas/targets.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year, _as_of = parse_params(self.request.GET)
+        from .services import can_edit_targets
+
+        ctx.update(year=year, targets=selectors.target_list(user=self.request.user, year=year),
+                   can_edit=can_edit_targets(self.request.user))
+        return ctx
+
+    def render_to_response(self, context, **kwargs):
+        return TemplateView.render_to_response(self, context, **kwargs)

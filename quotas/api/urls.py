@@ -1,5 +1,13 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from . import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("targets", views.TargetViewSet, basename="target")
+
+urlpatterns = [
+    path("progress/", views.CityProgressView.as_view(), name="progress-city"),
+    path("progress/county/<str:code>/", views.CountyProgressView.as_view(), name="progress-county"),
+    *router.urls,
+]

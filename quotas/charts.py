@@ -1,0 +1,128 @@
+"""SVG charts drawn on the server, for the dashboard and the PDF bulletin alike.
+
+Our own small code rather than a charting library: the two charts are simple (bars against a line,
+two lines), the output must be a standalone SVG string (no JS, no external resources) that
+WeasyPrint embeds as is, and the text must be Chinese in "Noto Sans CJK SC". Libraries that can do
+this (pygal, matplotlib) either add JS/CSS links by default or bring a large dependency and their
+own font handling. Each function returns one ``<svg>`` element as a string; all text is escaped.
+Rates are shown through nongzhuancheng.figures (cut, not rounded).
+"""
+
+from xml.sax.saxutils import escape
+
+from django.utils.translation import gettext as _
+
+from nongzhuancheng.figures import percent_of
+
+FONT = '"Noto Sans CJK SC", sans-serif'
+BLUE, RED, GREEN, GREY, LINE = "#1f4e79", "#b3261e", "#2e7d32", "#666666", "#d9dee5"
+
+
+def _attr(value):
+    return escape(str(value), {'"': "&quot;"})
+
+
+def _svg(width, height, body, title):
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="{_attr(FONT)}" font-size="12" role="img" '
+        f'aria-label="{_attr(title)}"><title>{escape(title)}</title>'
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>{"".join(body)}</svg>'
+    )
+
+
+def _text(x, y, text, anchor="start", size=12, fill="#222222", weight="normal"):
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}" '
+            f'font-weight="{weight}">{escape(str(text))}</text>')
+
+
+def rate_bars_svg(progress, *, width=720):
+    """Completion rate of each county as a horizontal bar, with the pace (序时进度) as a red line."""
+    rows = progress.counties
+    title = _("%(year)s年各县区目标任务完成率（截至%(day)s）") % {
+        "year": progress.year, "day": f"{progress.as_of.month}月{progress.as_of.day}日"}
+    left, right, top, row_h = 80, 90, 40, 24
+    height = top + row_h * max(len(rows), 1) + 40
+    scale_max = max([float(r.rate or 0) for r in rows] + [float(progress.pace), 1.0])
+    scale_max = (int(scale_max * 4) + 1) / 4  # round the axis up to a quarter
+    plot_w = width - left - right
+
+    def x(value):
+        return left + plot_w * float(value) / scale_max
+
+    body = [_text(width / 2, 22, title, "middle", 14, weight="bold")]
+    tick = 0.0
+    while tick <= scale_max + 1e-9:
+        body.append(f'<line x1="{x(tick):.1f}" y1="{top - 4}" x2="{x(tick):.1f}" y2="{height - 34}" stroke="{LINE}"/>')
+        body.append(_text(x(tick), height - 20, f"{int(round(tick * 100))}%", "middle", 10, GREY))
+        tick += 0.25
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        rate = float(r.rate or 0)
+        colour = GREEN if r.ahead_of_pace else RED
+        body.append(_text(left - 8, y + 16, r.county_name, "end"))
+        body.append(f'<rect x="{left}" y="{y + 5}" width="{max(x(rate) - left, 0):.1f}" height="14" fill="{colour}"/>')
+        body.append(_text(x(rate) + 4, y + 16, percent_of(r.rate), size=11))
+    pace_x = x(progress.pace)
+    body.append(f'<line x1="{pace_x:.1f}" y1="{top - 6}" x2="{pace_x:.1f}" y2="{height - 34}" '
+                f'stroke="{RED}" stroke-width="2" stroke-dasharray="5,3"/>')
+    body.append(_text(pace_x, top - 10, _("序时进度 %(p)s") % {"p": percent_of(progress.pace)}, "middle", 11, RED))
+    return _svg(width, height, body, title)
+
+
+def cumulative_svg(points, *, title, width=720, height=300):
+    """Cumulative transfers by ten-day period (blue) against the target path (dashed red)."""
+    left, right, top, bottom = 70, 20, 40, 50
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = max([p.target_path for p in points] + [p.cumulative or 0 for p in points] + [1])
+    n = max(len(points), 1)
+
+    def x(i):
+        return left + plot_w * (i + 0.5) / n
+
+    def y(value):
+        return top + plot_h - plot_h * value / top_value
+
+    body = [_text(width / 2, 22, title, "middle", 14, weight="bold")]
+    for k in range(5):
+        v = top_value * k / 4
+        body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" stroke="{LINE}"/>')
+        body.append(_text(left - 6, y(v) + 4, f"{int(v):,}", "end", 10, GREY))
+    for i, p in enumerate(points):
+        if p.period.part == 1:
+            body.append(_text(x(i + 1), height - bottom + 16, f"{p.period.month}月", "middle", 10, GREY))
+    path = " ".join(f"{x(i):.1f},{y(p.target_path):.1f}" for i, p in enumerate(points))
+    body.append(f'<polyline points="{path}" fill="none" stroke="{RED}" stroke-width="2" stroke-dasharray="6,4"/>')
+    done = [(i, p) for i, p in enumerate(points) if p.cumulative is not None]
+    if done:
+        line = " ".join(f"{x(i):.1f},{y(p.cumulative):.1f}" for i, p in done)
+        body.append(f'<polyline points="{line}" fill="none" stroke="{BLUE}" stroke-width="2.5"/>')
+        i, last = done[-1]
+        body.append(f'<circle cx="{x(i):.1f}" cy="{y(last.cumulative):.1f}" r="3.5" fill="{BLUE}"/>')
+        body.append(_text(x(i) + 6, y(last.cumulative) - 6, f"{last.cumulative:,}", size=11, fill=BLUE))
+    legend_y = height - 14
+    body.append(f'<line x1="{left}" y1="{legend_y - 4}" x2="{left + 24}" y2="{legend_y - 4}" stroke="{BLUE}" stroke-width="2.5"/>')
+    body.append(_text(left + 30, legend_y, _("累计完成"), size=11))
+    body.append(f'<line x1="{left + 120}" y1="{legend_y - 4}" x2="{left + 144}" y2="{legend_y - 4}" '
+                f'stroke="{RED}" stroke-width="2" stroke-dasharray="6,4"/>')
+    body.append(_text(left + 150, legend_y, _("目标序时进度"), size=11))
+    return _svg(width, height, body, title)
+
+
+def multi_year_svg(progress, *, width=720, height=300):
+    """The city's cumulative transfers by year against the planned path and the 2020 goal."""
+    from types import SimpleNamespace
+
+    from reports.periods import Period
+
+    points = [
+        SimpleNamespace(period=Period(y.year, 1, 1), target_path=y.planned_cumulative, cumulative=y.cumulative)
+        for y in progress.years
+    ]
+    title = _("%(a)s—%(b)s年累计转户与规划（目标%(g)s人）") % {
+        "a": progress.years[0].year if progress.years else "", "b": progress.goal_year, "g": f"{progress.goal:,}"}
+    svg = cumulative_svg(points, title=title, width=width, height=height)
+    # years instead of months on the axis
+    for y in progress.years:
+        svg = svg.replace(f">{1}月</text>", f">{y.year}</text>", 1)
+    return svg
