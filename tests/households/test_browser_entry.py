@@ -51,6 +51,8 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
                     "--disable-background-networking", "--disable-component-update", "--no-first-run",
                     "--lang=zh-CN", "--window-size=1280,2200", f"--user-data-dir={cls.profile}"):
             options.add_argument(arg)
+        # headless Chromium ignores --lang for Accept-Language: ask for Chinese explicitly
+        options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
         cls.browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         cls.browser.implicitly_wait(0)
 
@@ -94,6 +96,7 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
         self.field("password").send_keys(PASSWORD + Keys.ENTER)
         # a clerk lands on the entry form, with the household number focused
         self.wait(EC.url_contains(reverse("households:application_new")))
+        self.assertEqual(b.find_element(By.TAG_NAME, "html").get_attribute("lang"), "zh-hans")
         self.assertEqual(b.switch_to.active_element.get_attribute("name"), "household-number")
         self.keys("5306020417", Keys.ENTER)  # Enter moves on, it does not submit
         self.assertEqual(b.switch_to.active_element.get_attribute("name"), "household-kind")
