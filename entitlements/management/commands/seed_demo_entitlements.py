@@ -1,0 +1,262 @@
+"""Entitlements of the demo transfers, in realistic states. Idempotent.
+
+* Applications completed through the services (seed_demo_households) already have their records,
+  opened by the completion signal; the command moves some of them on through the services, as the
+  member units would have done since (most pension and medical cases delivered, housing waiting).
+* The bulk 2012 demo year is inserted without signals. For those transfers the records are written
+  in bulk for a sample of households (every ``--every``-th application; 1 in 10 by default, ``--every 1``
+  for all of them), with states drawn to look like the report describes: pension and medical insurance
+  mostly delivered within weeks, housing mostly requested or in progress, some refusals with their
+  reasons, some farmland circulated under contract and a few rights given up with compensation.
+
+People who already have records are skipped, so a second run changes nothing.
+"""
+
+import datetime
+import random
+import time
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from entitlements import services
+from entitlements.models import (
+    KIND_DOMAIN,
+    GuaranteeCase,
+    GuaranteeEvent,
+    GuaranteeKind,
+    Retention,
+    RetentionEvent,
+    RetentionKind,
+)
+from households.models import Person, TransferApplication
+from nongzhuancheng.models import StaffAssignment
+
+G = GuaranteeCase.State
+R = Retention.State
+OPENED_NOTE = "转户办结，自动建档"
+BATCH = 20_000
+
+# (state, weight, days from request to the move: (min, max)) per kind, for the cases that are needed
+STORIES = {
+    GuaranteeKind.HOUSING: [(G.REQUESTED, 40, None), (G.IN_PROGRESS, 30, (15, 90)), (G.DELIVERED, 24, (60, 420)),
+                            (G.REFUSED, 6, (20, 120))],
+    GuaranteeKind.PENSION: [(G.DELIVERED, 84, (7, 45)), (G.IN_PROGRESS, 9, (3, 20)), (G.REQUESTED, 4, None),
+                            (G.REFUSED, 3, (5, 30))],
+    GuaranteeKind.MEDICAL: [(G.DELIVERED, 89, (3, 30)), (G.IN_PROGRESS, 6, (2, 10)), (G.REQUESTED, 3, None),
+                            (G.REFUSED, 2, (5, 30))],
+    GuaranteeKind.EMPLOYMENT: [(G.DELIVERED, 48, (20, 150)), (G.IN_PROGRESS, 14, (10, 60)), (G.REQUESTED, 33, None),
+                               (G.REFUSED, 5, (10, 60))],
+    GuaranteeKind.EDUCATION: [(G.DELIVERED, 90, (5, 40)), (G.IN_PROGRESS, 8, (2, 10)), (G.REQUESTED, 2, None)],
+}
+REFUSALS = {
+    GuaranteeKind.HOUSING: ["已有城镇自有住房，不符合公共租赁住房保障条件", "家庭收入超过廉租住房保障标准",
+                            "申请人自愿放弃公共租赁住房申请"],
+    GuaranteeKind.PENSION: ["已参加城镇职工基本养老保险，不重复参保", "已领取被征地农民养老保障待遇"],
+    GuaranteeKind.MEDICAL: ["已参加城镇职工基本医疗保险，不重复参保", "已在务工地参加医疗保险"],
+    GuaranteeKind.EMPLOYMENT: ["本人已稳定就业，不需要就业援助", "本人放弃培训和创业贷款申请"],
+    GuaranteeKind.EDUCATION: [],
+}
+DELIVERED = {
+    GuaranteeKind.HOUSING: ["公共租赁住房{n}栋{r}室", "廉租住房{n}栋{r}室"],
+    GuaranteeKind.PENSION: ["城镇居民社会养老保险"],
+    GuaranteeKind.MEDICAL: ["城镇居民基本医疗保险"],
+    GuaranteeKind.EMPLOYMENT: ["就业技能培训（建筑）", "就业技能培训（家政服务）", "推荐就业", "小额担保创业贷款5万元"],
+    GuaranteeKind.EDUCATION: ["城区小学入学，享受两免一补", "城区初级中学入学，享受两免一补"],
+}
+COUNTERPARTIES = ["种植专业合作社", "蔬菜种植大户", "苹果种植合作社", "烤烟种植大户", "养殖专业合作社", "花椒种植合作社"]
+
+
+class Command(BaseCommand):
+    help = "Entitlements of the demo transfers in realistic states (skips people who already have them)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=int, default=10,
+                            help="open records for every N-th bulk-inserted application (1 = all)")
+        parser.add_argument("--seed", type=int, default=2012)
+
+    def handle(self, *args, every=10, seed=2012, **options):
+        started = time.monotonic()
+        today = timezone.localdate()
+        actors = self.unit_actors()
+        moved = self.advance_service_made(actors, today, seed)
+        opened = self.open_in_bulk(actors, today, seed, max(every, 1))
+        self.stdout.write(
+            f"Entitlements: {moved} cases moved on through the services, {opened:,} people opened in bulk "
+            f"(1 in {max(every, 1)} bulk applications) in {time.monotonic() - started:.1f} s."
+        )
+
+    def unit_actors(self):
+        """A demo user per member-unit domain (an administrator when a unit has none)."""
+        admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+        by_domain = {}
+        for a in StaffAssignment.objects.filter(role="member_unit").select_related("member_unit", "user"):
+            by_domain.setdefault(a.member_unit.domain, a.user)
+        return {kind: by_domain.get(domain, admin) for kind, domain in KIND_DOMAIN.items()}
+
+    # Records opened by the completion signal --------------------------------------------------
+
+    def advance_service_made(self, actors, today, seed):
+        """Work some of the cases opened by recent completions, through guarantee_move."""
+        if GuaranteeEvent.objects.exclude(from_state="").exists():
+            return 0  # already worked (by people or by an earlier run)
+        rng = random.Random(seed)
+        moved = 0
+        cases = GuaranteeCase.objects.filter(state=G.REQUESTED).order_by("pk")
+        for case in list(cases):
+            actor = actors.get(case.kind)
+            if actor is None:
+                continue
+            state, days = _draw(rng, case.kind)
+            if state == G.REQUESTED:
+                continue
+            on = min(today, case.requested_on + datetime.timedelta(days=rng.randint(*days)))
+            if state == G.DELIVERED and rng.random() < 0.5:
+                services.guarantee_move(case=case, to=G.IN_PROGRESS, actor=actor,
+                                        on=case.requested_on + (on - case.requested_on) // 2)
+                moved += 1
+            services.guarantee_move(
+                case=case, to=state, actor=actor, on=on, reason=rng.choice(REFUSALS[case.kind] or ["—"]),
+                reference=_reference(rng, case.kind) if state == G.DELIVERED else None,
+            )
+            moved += 1
+        return moved
+
+    # Bulk-inserted transfers ---------------------------------------------------------------
+
+    def open_in_bulk(self, actors, today, seed, every):
+        without = Person.objects.filter(
+            application__status=TransferApplication.Status.COMPLETED,
+            completed_on__isnull=False,
+        ).filter(~Exists(Retention.objects.filter(person=OuterRef("pk"))))
+        app_ids = list(without.values_list("application_id", flat=True).distinct().order_by("application_id"))
+        app_ids = app_ids[::every]
+        opened = 0
+        for i in range(0, len(app_ids), BATCH // 3):
+            chunk = app_ids[i:i + BATCH // 3]
+            people = list(
+                Person.objects.filter(application_id__in=chunk)
+                .filter(~Exists(Retention.objects.filter(person=OuterRef("pk"))))
+                .order_by("application_id", "pk")
+                .values("pk", "application_id", "county_id", "station_id", "relation", "birth_date", "completed_on",
+                        "household__village", "county__code")
+            )
+            with transaction.atomic():
+                opened += self.write_chunk(people, actors, today, random.Random(f"{seed}-{chunk[0]}"))
+        return opened
+
+    def write_chunk(self, people, actors, today, rng):
+        by_app = {}
+        for p in people:
+            by_app.setdefault(p["application_id"], []).append(p)
+        retentions, cases = [], []
+        for members in by_app.values():
+            holder = next((m for m in members if m["relation"] == "head"), members[0])
+            on = members[0]["completed_on"]
+            land = {  # the household's rights, recorded on each member
+                "farmland": (Decimal(rng.randint(40, 450)) / 100, f"{members[0]['county__code']}-2003-{rng.randint(1, 99999):05d}"),
+                "forest": (Decimal(rng.randint(0, 900)) / 100, f"林证字（2008）第{rng.randint(1, 99999):05d}号"),
+                "homestead": (Decimal(rng.randint(15, 60)) / 100, f"集用（2006）第{rng.randint(1, 99999):05d}号"),
+            }
+            circulate = rng.random() < 0.09
+            give_up_homestead = rng.random() < 0.01
+            for m in members:
+                person = _PersonRow(m)
+                rs, cs = services.build_records([person], on, holder["pk"])
+                for r in rs:
+                    if r.kind in land:
+                        r.area_mu, r.certificate_no = land[r.kind]
+                    elif r.kind == RetentionKind.COLLECTIVE_DIVIDEND:
+                        r.organisation = f"{m['household__village']}股份经济合作社"
+                        r.share = Decimal(1)
+                    if r.kind == RetentionKind.FARMLAND and circulate:
+                        r.moved_on = min(today, on + datetime.timedelta(days=rng.randint(30, 700)))
+                        r.state, r.changed_on = R.CIRCULATED, r.moved_on
+                        r.counterparty = m["household__village"] + rng.choice(COUNTERPARTIES)
+                        r.term_ends_on = datetime.date(2027, 12, 31) if rng.random() < 0.7 else datetime.date(2030, 12, 31)
+                        r.price = Decimal(rng.randrange(300, 900, 50)) * r.area_mu
+                        r.contract_no = f"LZ{r.moved_on:%Y}{rng.randint(1, 99999):05d}"
+                    elif r.kind == RetentionKind.HOMESTEAD and give_up_homestead:
+                        r.moved_on = min(today, on + datetime.timedelta(days=rng.randint(60, 900)))
+                        r.state, r.changed_on = R.GIVEN_UP, r.moved_on
+                        r.compensation = Decimal(rng.randrange(20000, 80000, 1000))
+                        r.agreement_no = f"TC{r.moved_on:%Y}{rng.randint(1, 9999):04d}"
+                for c in cs:
+                    if c.state != G.REQUESTED:
+                        continue
+                    state, days = _draw(rng, c.kind)
+                    if state == G.REQUESTED:
+                        continue
+                    on_move = c.requested_on + datetime.timedelta(days=rng.randint(*days))
+                    if on_move > today:
+                        state, on_move = G.IN_PROGRESS, min(today, c.requested_on + datetime.timedelta(days=days[0]))
+                    c.story = []
+                    if state == G.DELIVERED:
+                        c.started_on = c.requested_on + (on_move - c.requested_on) // 2
+                        c.story.append((G.REQUESTED, G.IN_PROGRESS, c.started_on, {}))
+                        c.delivered_on, c.days_to_deliver = on_move, (on_move - c.requested_on).days
+                        c.reference = _reference(rng, c.kind)
+                        c.story.append((G.IN_PROGRESS, G.DELIVERED, on_move,
+                                        {"days_to_deliver": c.days_to_deliver, "reference": c.reference}))
+                    elif state == G.IN_PROGRESS:
+                        c.started_on = on_move
+                        c.story.append((G.REQUESTED, G.IN_PROGRESS, on_move, {}))
+                    else:
+                        c.refused_on, c.refusal_reason = on_move, rng.choice(REFUSALS[c.kind])
+                        c.story.append((G.REQUESTED, G.REFUSED, on_move, {"reason": c.refusal_reason}))
+                    c.state = state
+                retentions += rs
+                cases += cs
+        _insert(Retention, retentions)
+        _insert(GuaranteeCase, cases)
+        r_events, c_events = [], []
+        for r in retentions:
+            r_events.append(RetentionEvent(retention_id=r.pk, on=r.opened_on, from_state="", to_state=R.KEPT,
+                                           note=OPENED_NOTE))
+            if r.state != R.KEPT:
+                details = ({"contract_no": ["", r.contract_no], "counterparty": ["", r.counterparty]}
+                           if r.state == R.CIRCULATED else {"agreement_no": ["", r.agreement_no]})
+                r_events.append(RetentionEvent(retention_id=r.pk, actor=actors.get(r.kind), on=r.moved_on,
+                                               from_state=R.KEPT, to_state=r.state, details=details))
+        for c in cases:
+            first = G.NOT_NEEDED if c.requested_on is None else G.REQUESTED
+            c_events.append(GuaranteeEvent(case_id=c.pk, on=c.opened_on, from_state="", to_state=first,
+                                           note=OPENED_NOTE))
+            for before, after, on, details in getattr(c, "story", []):
+                c_events.append(GuaranteeEvent(case_id=c.pk, actor=actors.get(c.kind), on=on, from_state=before,
+                                               to_state=after, details=details))
+        _insert(RetentionEvent, r_events)
+        _insert(GuaranteeEvent, c_events)
+        return len(people)
+
+
+class _PersonRow:
+    """What build_records reads of a person, from a values() row."""
+
+    def __init__(self, row):
+        self.pk = row["pk"]
+        self.application_id = row["application_id"]
+        self.county_id = row["county_id"]
+        self.station_id = row["station_id"]
+        self.relation = row["relation"]
+        self.birth_date = row["birth_date"]
+
+
+def _draw(rng, kind):
+    stories = STORIES[kind]
+    state, _, days = rng.choices(stories, [w for _, w, _ in stories])[0]
+    return state, days
+
+
+def _reference(rng, kind):
+    return rng.choice(DELIVERED[kind]).format(n=rng.randint(1, 30), r=f"{rng.randint(1, 18)}0{rng.randint(1, 6)}")
+
+
+def _insert(model, objs):
+    """bulk_create, which sets primary keys on PostgreSQL and on SQLite 3.35+."""
+    if objs:
+        model.objects.bulk_create(objs, batch_size=2000 if connection.vendor == "sqlite" else 5000)

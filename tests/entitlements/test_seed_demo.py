@@ -1,0 +1,65 @@
+import datetime
+import io
+
+from django.core.management import call_command
+from django.db.models import Count
+
+from entitlements.models import GuaranteeCase, GuaranteeEvent, Retention, RetentionEvent
+from households import ids
+from households.models import Household, Person, TransferApplication
+from tests.base import make_user
+
+from .base import EntitlementsTestCase
+
+G = GuaranteeCase.State
+ON = datetime.date(2012, 6, 12)
+
+
+class SeedDemoTest(EntitlementsTestCase):
+    def bulk_transfer(self, n, size=3):
+        """Completed transfers written directly, as the bulk 2012 demo does (no signal is sent)."""
+        for i in range(n):
+            hh = Household.objects.create(county=self.zhaoyang, station=self.zy_station, number=f"D12{i:08d}",
+                                          head_name="王明华", township="北闸镇", village="塘房村", address="北闸镇塘房村1号")
+            app = TransferApplication.objects.create(
+                household=hh, county=self.zhaoyang, station=self.zy_station, status="completed",
+                received_on=ON - datetime.timedelta(days=3), due_on=ON, completed_on=ON,
+            )
+            for j in range(size):
+                birth = datetime.date(1970 + 15 * j, 1 + i % 12, 1 + j)
+                Person.objects.create(
+                    application=app, household=hh, name=f"王{i}{j}", id_number=ids.make("530602", birth, 10 + 2 * i + j),
+                    sex="M", birth_date=birth, relation="head" if j == 0 else "child", category="urban_village",
+                    destination_address="昭阳区凤凰街道", county=self.zhaoyang, station=self.zy_station, completed_on=ON,
+                )
+
+    def test_it_opens_records_for_bulk_transfers_in_valid_states_and_is_idempotent(self):
+        make_user("unit_health", "member_unit", member_unit=self.health)
+        self.complete(self.alice, on=datetime.date(2026, 9, 1), received_on=datetime.date(2026, 9, 1))
+        self.bulk_transfer(40)
+        out = io.StringIO()
+        call_command("seed_demo_entitlements", every=1, stdout=out)
+        self.assertEqual(Retention.objects.count(), (1 + 120) * 5)
+        self.assertEqual(GuaranteeCase.objects.count(), (1 + 120) * 5)
+        # every record has its opening event; every later event is a move the table allows
+        self.assertFalse(Retention.objects.annotate(n=Count("events")).filter(n=0).exists())
+        self.assertFalse(GuaranteeCase.objects.annotate(n=Count("events")).filter(n=0).exists())
+        for e in GuaranteeEvent.objects.exclude(from_state=""):
+            self.assertIn(e.to_state, GuaranteeCase.TRANSITIONS[e.from_state])
+        for e in RetentionEvent.objects.exclude(from_state=""):
+            self.assertIn(e.to_state, Retention.TRANSITIONS[e.from_state] | {e.from_state})
+        self.assertFalse(GuaranteeCase.objects.filter(state=G.REFUSED, refusal_reason="").exists())
+        delivered = GuaranteeCase.objects.filter(state=G.DELIVERED)
+        self.assertTrue(delivered.filter(kind="medical").exists())
+        for c in delivered:
+            self.assertEqual(c.days_to_deliver, (c.delivered_on - c.requested_on).days)
+        counts = (Retention.objects.count(), GuaranteeCase.objects.count(), GuaranteeEvent.objects.count(),
+                  RetentionEvent.objects.count())
+        call_command("seed_demo_entitlements", every=1, stdout=io.StringIO())
+        self.assertEqual(counts, (Retention.objects.count(), GuaranteeCase.objects.count(),
+                                  GuaranteeEvent.objects.count(), RetentionEvent.objects.count()))
+
+    def test_it_opens_only_a_sample_of_the_bulk_applications(self):
+        self.bulk_transfer(20, size=1)
+        call_command("seed_demo_entitlements", every=10, stdout=io.StringIO())
+        self.assertEqual(Retention.objects.values("application").distinct().count(), 2)
