@@ -77,6 +77,14 @@ def claim_find(id_number):
     )
 
 
+def claims_find(id_numbers):
+    """The claiming person rows of several ID numbers, by number, in one query (duplicate checks)."""
+    rows = Person.objects.filter(id_number__in=set(id_numbers), holds_claim=True).select_related(
+        "application", "station", "station__county"
+    )
+    return {p.id_number: p for p in rows}
+
+
 def person_find_by_id_number(*, user, id_number):
     """The people rows with this ID number in the user's scope (all applications, newest first)."""
     return Person.objects.for_user(user).filter(id_number=id_number).select_related("application").order_by("-id")

@@ -19,7 +19,7 @@ from nongzhuancheng.scoping import CLERK, assignment_of, can_write, role_of
 from . import ids
 from .models import ApplicationEvent, Household, Person, TransferApplication
 from .reference import REQUIRED_DOCUMENTS, Category, Document
-from .selectors import claim_find
+from .selectors import claim_find, claims_find
 from .signals import application_completed, application_corrected
 from .workdays import add_working_days
 
@@ -112,9 +112,6 @@ def _check_members(members, today):
                 member_errors["id_number"] = [_("与第 %(n)d 位成员的身份号码重复。") % {"n": seen[rid.number] + 1}]
             else:
                 seen[rid.number] = i
-                existing = claim_find(rid.number)
-                if existing is not None:
-                    member_errors["id_number"] = [duplicate_message(existing)]
         except ValidationError as exc:
             member_errors.update(exc.message_dict)
         for field in ("name", "destination_address", "phone", "occupation"):
@@ -136,6 +133,8 @@ def _check_members(members, today):
         if member_errors:
             errors[i] = member_errors
         cleaned.append(data)
+    for number, existing in claims_find(seen).items():  # claimed anywhere in the city already
+        errors.setdefault(seen[number], {}).setdefault("id_number", []).append(duplicate_message(existing))
     if errors:
         raise _members_error(errors)
     return cleaned
@@ -273,6 +272,8 @@ def _move(*, application, to, actor, note="", on=None):
         elif to in (Status.REJECTED, Status.WITHDRAWN):
             members.update(holds_claim=False, completed_on=None)  # the ID numbers are free again
         elif to == Status.RECEIVED:  # resubmitted after a return: the time limit starts again
+            if on > today or on < app.received_on:
+                raise ValidationError({"received_on": _("重新受理日期必须在原受理日期与今天之间。")})
             app.received_on = on
             app.due_on = add_working_days(on, settings.NZC_TIME_LIMIT_WORKING_DAYS)
             fields += ["received_on", "due_on"]
@@ -320,11 +321,11 @@ def application_return(*, application, actor, note):
 
 
 @transaction.atomic
-def application_resubmit(*, application, actor, note="", documents=None):
-    """Received again after a return (补正后重新受理); the time limit starts again."""
+def application_resubmit(*, application, actor, note="", documents=None, on=None):
+    """Received again after a return (补正后重新受理, on ``on``, default today); the time limit starts again."""
     if documents is not None:
         _check_documents(documents)
-    app = _move(application=application, to=Status.RECEIVED, actor=actor, note=note)
+    app = _move(application=application, to=Status.RECEIVED, actor=actor, note=note, on=on)
     if documents is not None:
         app = application_set_documents(application=app, actor=actor, documents=documents)
     return app
