@@ -231,18 +231,16 @@ def _entitlement_tables(*, as_of, county):
     return delivery, retention
 
 
-def _charts(*, progress, year, as_of, county):
-    """Inline SVG charts from quotas.charts (empty when that module is not available)."""
-    try:
-        from quotas import charts
-        from quotas import selectors as quotas
-    except ImportError:
-        return "", ""
-    rate_svg = series_svg = ""
-    if hasattr(charts, "county_rate_chart"):
-        rate_svg = charts.county_rate_chart(progress)
-    if hasattr(charts, "period_series_chart") and hasattr(quotas, "period_series"):
-        series_svg = charts.period_series_chart(quotas.period_series(year=year, as_of=as_of, county=county))
+def _charts(*, progress, year, as_of, county, scope_name):
+    """Inline SVG charts drawn by quotas.charts: rates against the pace line, cumulative by period."""
+    from quotas import charts
+    from quotas import selectors as quotas
+
+    rate_svg = charts.rate_bars_svg(progress, width=680)
+    points = quotas.period_series(year=year, as_of=as_of, county=county)
+    series_svg = charts.cumulative_svg(
+        points, title=f"{scope_name}{year}年各旬累计转户与目标进度", width=680, height=260,
+    )
     return rate_svg, series_svg
 
 
@@ -302,7 +300,8 @@ def bulletin_data(*, period, county=None, as_of=None):
 
     delivery, retention = _entitlement_tables(as_of=as_of, county=county)
     notice, behind, last = _notice(rows=rows, pace=pace, as_of=as_of)
-    rate_svg, series_svg = _charts(progress=progress, year=period.year, as_of=as_of, county=county)
+    rate_svg, series_svg = _charts(progress=progress, year=period.year, as_of=as_of, county=county,
+                                   scope_name=scope_name)
     return BulletinData(
         period_key=period.key, period_label=period.label, year=period.year, issue_number=period.index,
         as_of=as_of, scope_name=scope_name, county_code=county.code if county else "",

@@ -66,12 +66,13 @@ def _create(*, period, county, actor, today):
     )
 
 
-def bulletin_request(*, period, county=None, actor=None, reissue=False, today=None):
+def bulletin_request(*, period, county=None, actor=None, reissue=False, today=None, enqueue=True):
     """Ask for a bulletin; the PDF is made by a task after the transaction commits.
 
     Without ``reissue`` an existing bulletin of the period and scope (not a preview, not failed) is
     returned as it is, so asking twice gives one bulletin. With ``reissue`` a new revision is made.
-    A period not yet ended gives a preview with the figures up to today.
+    A period not yet ended gives a preview with the figures up to today. ``enqueue=False`` leaves
+    the rendering to the caller (the demo command renders in-process).
     """
     if actor is not None and not bulletin_can_request(user=actor, county=county):
         raise PermissionDenied("not allowed to request this bulletin")
@@ -90,7 +91,8 @@ def bulletin_request(*, period, county=None, actor=None, reissue=False, today=No
                     if existing is not None and period.end < today:
                         return existing, False
                 bulletin = _create(period=period, county=county, actor=actor, today=today)
-                _enqueue(bulletin)
+                if enqueue:
+                    _enqueue(bulletin)
                 return bulletin, True
         except IntegrityError:
             # another request took this revision number at the same moment: look again
@@ -159,18 +161,28 @@ def bulletin_render(*, bulletin):
         digest = hashlib.sha256(pdf).hexdigest()
         name = f"{bulletin.year}-{bulletin.issue_number:02d}-{bulletin.scope}-r{bulletin.revision}.pdf"
         stored_name = bulletin.pdf.storage.save(f"bulletins/{bulletin.year}/{name}", ContentFile(pdf))
+        fields = dict(
+            state=Bulletin.State.ISSUED, figures=frozen, pdf=stored_name, pdf_size=len(pdf), sha256=digest,
+            issued_at=timezone.now(), render_seconds=time.perf_counter() - started,
+        )
         with transaction.atomic():
-            _mark(
-                bulletin, state=Bulletin.State.ISSUED, figures=frozen, pdf=stored_name, pdf_size=len(pdf),
-                sha256=digest, issued_at=timezone.now(), render_seconds=time.perf_counter() - started,
-            )
+            # conditional: if another run issued it meanwhile, that one stands and this file goes
+            if not Bulletin.objects.filter(pk=bulletin.pk).exclude(state=Bulletin.State.ISSUED).update(**fields):
+                bulletin.pdf.storage.delete(stored_name)
+                bulletin.refresh_from_db()
+                return bulletin
+            for name, value in fields.items():
+                setattr(bulletin, name, value)
             transaction.on_commit(lambda: bulletin_notify(bulletin=bulletin))
     except Exception as exc:
         if stored_name:
             bulletin.pdf.storage.delete(stored_name)
         reason = f"{type(exc).__name__}: {exc}"[:2000]
         logger.warning("bulletin %s failed: %s", bulletin.pk, reason)
-        _mark(bulletin, state=Bulletin.State.FAILED, error=reason, pdf="", pdf_size=0, sha256="", figures={})
+        Bulletin.objects.filter(pk=bulletin.pk).exclude(state=Bulletin.State.ISSUED).update(
+            state=Bulletin.State.FAILED, error=reason, pdf="", pdf_size=0, sha256="", figures={},
+        )
+        bulletin.refresh_from_db()
         raise
     return bulletin
 
