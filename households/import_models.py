@@ -1,1 +1,86 @@
-"""Spreadsheet import jobs (models registered with the households app)."""
+"""Spreadsheet import jobs (models registered with the households app).
+
+An ImportJob keeps the uploaded file, what the user chose (all or nothing, or good rows only), the
+progress of its preview and its import (rows read, rows written, errors) and the error file, so the
+result stays available after the browser is closed. The work itself is in ``households.imports``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nongzhuancheng.models import County, PoliceStation
+from nongzhuancheng.scoping import ScopedQuerySet
+
+__all__ = ["ImportJob"]
+
+
+class ImportJob(models.Model):
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all_or_nothing", _("全部或全不：有任何错误行则不导入")
+        GOOD_ROWS = "good_rows", _("导入正确的行，报告错误行")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        CHECKING = "checking", _("正在检查")
+        CHECKED = "checked", _("检查完成，待确认导入")
+        IMPORTING = "importing", _("正在导入")
+        DONE = "done", _("导入完成")
+        REFUSED = "refused", _("未导入（有错误行）")
+        FAILED = "failed", _("失败")
+
+    RUNNING = {State.QUEUED, State.CHECKING, State.IMPORTING}
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("导入人")
+    )
+    county = models.ForeignKey(
+        County, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("县区")
+    )
+    station = models.ForeignKey(
+        PoliceStation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("派出所")
+    )
+    file = models.FileField(_("上传文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    file_format = models.CharField(_("格式"), max_length=8)
+    mode = models.CharField(_("导入方式"), max_length=16, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.QUEUED)
+    phase = models.CharField(_("阶段"), max_length=40, blank=True)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_read = models.PositiveIntegerField(_("已读取行数"), default=0)
+    rows_error = models.PositiveIntegerField(_("错误行数"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("已导入过而跳过的行数"), default=0)
+    rows_written = models.PositiveIntegerField(_("已写入行数"), default=0)
+    households_new = models.PositiveIntegerField(_("新建户数"), default=0)
+    people_new = models.PositiveIntegerField(_("新建人数"), default=0)
+    applications_new = models.PositiveIntegerField(_("新建申请数"), default=0)
+    errors = models.JSONField(_("错误（前若干条）"), default=list, blank=True)
+    error_file = models.FileField(_("错误行文件"), upload_to="imports/%Y/%m/", blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    timings = models.JSONField(_("耗时（秒）"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_county = "county"
+    scope_station = "station"
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_state_display()})"
+
+    @property
+    def is_running(self):
+        return self.state in self.RUNNING
+
+    @property
+    def percent(self):
+        if not self.rows_total:
+            return 0
+        if self.state == self.State.IMPORTING:  # read and check again, then write
+            return min(100, int((self.rows_read + self.rows_written) * 50 / self.rows_total))
+        return min(100, int(self.rows_read * 100 / self.rows_total))

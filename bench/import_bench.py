@@ -1,0 +1,229 @@
+"""Import benchmark: the product's fast path against django-import-export's default path.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzc_bench_import .venv/bin/python bench/import_bench.py
+
+Makes a 100,000-person CSV (UTF-8 with BOM) and the same rows as .xlsx, migrates a fresh database,
+imports each file with ``households.imports.import_file`` (full validation, households, people,
+applications, events and history) and, on the same files, with a plain django-import-export
+``ModelResource`` for Person run the library's default way (row by row). The default path runs on
+the first ``--library-rows`` rows (10,000 by default) and is extrapolated: the output says so.
+Prints rows per second for reading, validating and writing, and the ratio of the two paths.
+"""
+
+import argparse
+import datetime
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nongzhuancheng.settings")
+
+import django  # noqa: E402
+
+CATEGORIES = ["urban_village", "land_expropriated", "new_gen_worker", "migrant_worker", "reservoir_migrant",
+              "small_town", "kin_in_town", "graduate", "veteran", "collective_support", "other"]
+# Weights: the 2012 survey's eligible counts (persons) per category, in the order above.
+WEIGHTS = [374_200, 104_100, 95_300, 85_600, 77_200, 55_400, 38_100, 18_700, 9_100, 8_600, 2_700]
+HEADERS = ["县区", "派出所编号", "户号", "户别", "户主姓名", "乡镇", "村（社区）", "住址", "姓名", "公民身份号码",
+           "性别", "出生日期", "民族", "文化程度", "婚姻状况", "与户主关系", "联系电话", "职业", "转户类别",
+           "迁入城镇地址", "办理状态", "受理日期", "办结日期"]
+
+
+def sample_rows(n, *, county="昭阳区", area="530602", stations=("53060201", "53060202", "53060203")):
+    """``n`` valid rows: households of 4 (head, spouse, two children), 2012 dates, 80 % completed."""
+    import random
+
+    from households import ids
+
+    rng = random.Random(2012)
+    cats = rng.choices(CATEGORIES, WEIGHTS, k=n // 4 + 1)
+    rows = []
+    base = datetime.date(1950, 1, 1)
+    for i in range(n):
+        h, member = divmod(i, 4)
+        station = stations[h % len(stations)]
+        relation = ("户主", "配偶", "子女", "子女")[member]
+        male = member in (0, 3)
+        birth = base + datetime.timedelta(days=(i * 7) % 20000)
+        seq = (i // 20000 * 2 + (1 if male else 0)) % 1000
+        number = ids.make(area, birth, seq)
+        received = datetime.date(2012, 3, 1) + datetime.timedelta(days=h % 200)
+        completed = received + datetime.timedelta(days=5) if h % 5 else None
+        rows.append([
+            county, station, f"{h:08d}", "农业家庭户", f"户主{h}", "北闸镇", "塘房村", f"北闸镇塘房村{h}号",
+            f"转户人{i}", number, "男" if male else "女", birth.isoformat(), "汉族", "初级中学", "已婚", relation,
+            "13800000000", "务工", cats[h], "昭阳区凤凰街道龙泉路1号",
+            "办结" if completed else "受理", received.isoformat(), completed.isoformat() if completed else "",
+        ])
+    return rows
+
+
+def csv_bytes(rows, headers=HEADERS, encoding="utf-8-sig"):
+    import csv
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows, headers=HEADERS):
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("data")
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def fmt(n):
+    return f"{n:,.0f}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--library-rows", type=int, default=10_000)
+    args = parser.parse_args()
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nzc_bench_import")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        import psycopg
+
+        admin = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+                                dbname="postgres", autocommit=True)
+        admin.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}"')
+        admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
+        admin.close()
+    print(f"database: {connection.vendor} {db['NAME']}")
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "fixtures/reference.json", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from nongzhuancheng.models import County, StaffAssignment
+
+    officer = get_user_model().objects.create_user("bench-officer")
+    StaffAssignment.objects.create(user=officer, role="county_officer", county=County.objects.get(code="530602"))
+
+    t = time.perf_counter()
+    rows = sample_rows(args.rows)
+    data_csv = csv_bytes(rows)
+    data_xlsx = xlsx_bytes(rows)
+    print(f"generated {fmt(args.rows)} people: CSV {len(data_csv) / 1e6:.1f} MB, xlsx {len(data_xlsx) / 1e6:.1f} MB "
+          f"in {time.perf_counter() - t:.1f} s")
+
+    from households.models import ApplicationEvent, Household, Person, TransferApplication
+
+    def wipe():
+        with connection.cursor() as c:
+            for model in (ApplicationEvent, Person, TransferApplication, Household):
+                c.execute(f"DELETE FROM {model._meta.db_table}")
+                c.execute(f"DELETE FROM {model.history.model._meta.db_table}" if hasattr(model, "history") else "SELECT 1")
+
+    from households.imports import import_file
+
+    product = {}
+    for kind, data in (("csv", data_csv), ("xlsx", data_xlsx)):
+        wipe()
+        t = time.perf_counter()
+        result = import_file(actor=officer, name=f"bench.{kind}", data=data, mode="all_or_nothing")
+        total = time.perf_counter() - t
+        assert result.written and result.rows_error == 0, (result.message, result.errors[:3])
+        assert Person.objects.count() == args.rows
+        product[kind] = (result, total)
+        tm = result.timings
+        print(f"product {kind}: {fmt(args.rows)} rows in {total:.2f} s = {fmt(args.rows / total)} rows/s "
+              f"(read {fmt(args.rows / tm['read'])}/s, validate {fmt(args.rows / tm['validate'])}/s, "
+              f"write {fmt(args.rows / tm['write'])}/s; {result.households_new} households, "
+              f"{result.applications_new} applications, {ApplicationEvent.objects.count()} events)")
+    # Idempotence at scale: the same file again writes nothing.
+    t = time.perf_counter()
+    again = import_file(actor=officer, name="bench.csv", data=data_csv, mode="all_or_nothing")
+    print(f"product csv re-import: {again.rows_skipped} rows skipped as already imported, "
+          f"{again.rows_written} written, {time.perf_counter() - t:.2f} s")
+
+    # django-import-export's default path on the same files (first N rows), one Person table.
+    from import_export import fields, resources, widgets
+
+    from nongzhuancheng.models import PoliceStation
+
+    class PersonResource(resources.ModelResource):
+        name = fields.Field(attribute="name", column_name="姓名")
+        id_number = fields.Field(attribute="id_number", column_name="公民身份号码")
+        birth_date = fields.Field(attribute="birth_date", column_name="出生日期", widget=widgets.DateWidget("%Y-%m-%d"))
+        station = fields.Field(attribute="station", column_name="派出所编号",
+                               widget=widgets.ForeignKeyWidget(PoliceStation, "code"))
+        destination_address = fields.Field(attribute="destination_address", column_name="迁入城镇地址")
+
+        class Meta:
+            model = Person
+            fields = ("name", "id_number", "birth_date", "station", "destination_address")
+            import_id_fields = ()
+
+        def before_save_instance(self, instance, row, **kwargs):
+            # the one-table resource needs somewhere to hang: one shared household and application
+            instance.application_id, instance.household_id = self._app_id, self._household_id
+            instance.county_id = instance.station.county_id
+            instance.sex = "M" if int(instance.id_number[16]) % 2 else "F"
+            instance.category = "urban_village"
+
+    import tablib
+
+    n = min(args.library_rows, args.rows)
+    lib_csv = csv_bytes(rows[:n])
+    lib_xlsx = xlsx_bytes(rows[:n])
+    library = {}
+    for kind, data in (("csv", lib_csv), ("xlsx", lib_xlsx)):
+        wipe()
+        from households import services
+
+        app = services.application_create(
+            actor=officer, household={"number": "LIB", "head_name": "基准", "township": "北闸镇", "village": "塘房村",
+                                      "address": "北闸镇塘房村", "kind": "agricultural"},
+            members=[{"name": "基准", "id_number": "530602198503140011", "category": "other",
+                      "destination_address": "昭阳区"}],
+            station=PoliceStation.objects.get(code="53060201"),
+        )
+        Person.objects.all().delete()
+        resource = PersonResource()
+        resource._app_id, resource._household_id = app.pk, app.household_id
+        t0 = time.perf_counter()
+        if kind == "csv":
+            dataset = tablib.Dataset().load(data.decode("utf-8-sig"), format="csv")
+        else:
+            dataset = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+        t1 = time.perf_counter()
+        result = resource.import_data(dataset, dry_run=False, raise_errors=True)
+        t2 = time.perf_counter()
+        assert not result.has_errors() and Person.objects.count() == n
+        library[kind] = n / (t2 - t0)
+        print(f"library default {kind}: {fmt(n)} rows (subset, extrapolated to {fmt(args.rows)}: "
+              f"{args.rows / library[kind]:.0f} s) = {fmt(library[kind])} rows/s "
+              f"(read {fmt(n / (t1 - t0))}/s, validate+write {fmt(n / (t2 - t1))}/s; minimal one-table resource, "
+              f"no validation of ID numbers, no households, applications or events)")
+
+    print()
+    print("| path | CSV rows/s | xlsx rows/s |")
+    print("| --- | --- | --- |")
+    pc, px = (args.rows / product[k][1] for k in ("csv", "xlsx"))
+    print(f"| product (validate + households + people + applications + events + history) | {fmt(pc)} | {fmt(px)} |")
+    print(f"| django-import-export default, one table ({fmt(n)}-row subset) | {fmt(library['csv'])} | "
+          f"{fmt(library['xlsx'])} |")
+    print(f"| ratio | {pc / library['csv']:.1f}x | {px / library['xlsx']:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()

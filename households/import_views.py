@@ -1,0 +1,108 @@
+"""Spreadsheet import pages: template, upload, preview, progress, import, error file.
+
+Thin: every write goes through ``households.imports``; every job is fetched through
+``ImportJob.objects.for_user`` (a job outside the user's scope answers 404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from nongzhuancheng.scoping import can_write, scope_exempt, scoped_view
+
+from . import imports
+from .import_models import ImportJob
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _job(request, pk):
+    return get_object_or_404(ImportJob.objects.for_user(request.user).select_related("created_by"), pk=pk)
+
+
+@scoped_view
+@login_required
+def start(request):
+    """The upload form (writers) and the user's recent jobs (in scope)."""
+    writer = can_write(request.user)
+    error = None
+    if request.method == "POST":
+        if not writer:
+            raise PermissionDenied
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("请选择要上传的文件。")
+        else:
+            try:
+                job = imports.import_job_create(
+                    actor=request.user, upload=upload, mode=request.POST.get("mode", ImportJob.Mode.ALL_OR_NOTHING)
+                )
+                imports.import_job_start(job=job, actor=request.user, run=False)
+                return redirect("imports:job", pk=job.pk)
+            except imports.ImportRefused as exc:
+                error = str(exc)
+    jobs = ImportJob.objects.for_user(request.user).select_related("created_by")[:20]
+    return render(request, "households/import_start.html", {
+        "writer": writer, "error": error, "jobs": jobs, "modes": ImportJob.Mode.choices,
+        "max_mb": round(imports.max_bytes() / 1048576, 1), "max_rows": imports.max_rows(),
+    }, status=400 if error else 200)
+
+
+@scope_exempt
+@login_required
+@require_GET
+def template(request):
+    body = imports.import_template(user=request.user)
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="nongzhuancheng-import-template.xlsx"'
+    return response
+
+
+@scoped_view
+@login_required
+@require_GET
+def job_detail(request, pk):
+    job = _job(request, pk)
+    return render(request, "households/import_job.html", {"job": job, "writer": can_write(request.user)})
+
+
+@scoped_view
+@login_required
+@require_GET
+def job_status(request, pk):
+    """What the progress bar polls."""
+    job = _job(request, pk)
+    return JsonResponse({
+        "state": job.state, "state_label": job.get_state_display(), "phase": job.phase,
+        "running": job.is_running, "percent": job.percent, "rows_total": job.rows_total,
+        "rows_read": job.rows_read, "rows_written": job.rows_written, "rows_error": job.rows_error,
+        "rows_skipped": job.rows_skipped, "message": job.message,
+    })
+
+
+@scoped_view
+@login_required
+@require_POST
+def job_run(request, pk):
+    job = _job(request, pk)
+    try:
+        imports.import_job_start(job=job, actor=request.user, run=True)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise
+    return redirect("imports:job", pk=job.pk)
+
+
+@scoped_view
+@login_required
+@require_GET
+def job_errors(request, pk):
+    job = _job(request, pk)
+    if not job.error_file:
+        raise Http404
+    return FileResponse(job.error_file.open("rb"), as_attachment=True, filename=f"errors-{job.pk}.xlsx",
+                        content_type=XLSX)
