@@ -1,0 +1,87 @@
+"""The 2012 demo year: the report's figures exactly, the time curve, idempotency, unique IDs."""
+
+import datetime
+import io
+
+from django.core.management import call_command
+from django.db.models import Count, Sum
+
+from households.models import Person, TransferApplication
+from households.reference import SURVEY_ELIGIBLE_2012
+from nongzhuancheng.figures import multiple, percent
+from quotas import demo
+from quotas.models import Level, SurveyPool, Target
+from quotas.selectors import county_progress, target_in_force
+from tests.base import CastTestCase
+
+D = datetime.date
+
+
+class SeedSmallTest(CastTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # one transfer made by hand before the seed: the seed must still land exactly
+        app = cls.receive(cls.alice, received_on=D(2012, 3, 1))
+        from households import services
+
+        services.application_complete(application=app, actor=cls.alice, on=D(2012, 3, 2))
+        call_command("seed_demo_2012", scale="small", stdout=io.StringIO())
+
+    def test_it_lands_on_the_report_figures_scaled_down(self):
+        city = county_progress(year=2012, as_of=D(2012, 10, 20))
+        self.assertEqual((city.cumulative, city.target, city.provincial_target), (5_794, 5_000, 1_300))
+        self.assertEqual(percent(city.cumulative, city.target), "115.8%")
+        self.assertEqual(multiple(city.cumulative, city.provincial_target), "4.45")
+        self.assertEqual(sum(c.target for c in city.counties), 5_000)
+
+    def test_the_provincial_task_is_passed_on_12_june(self):
+        done = Person.objects.filter(completed_on__year=2012)
+        self.assertLess(done.filter(completed_on__lte=D(2012, 6, 11)).count(), 1_300)
+        self.assertGreaterEqual(done.filter(completed_on__lte=D(2012, 6, 12)).count(), 1_300)
+        self.assertLess(done.filter(completed_on__lte=D(2012, 6, 2)).count(), 1_000)  # slow start
+
+    def test_it_keeps_the_revision_history_and_plans(self):
+        self.assertEqual(target_in_force(year=2012, day=D(2012, 6, 2)), 3_500)
+        self.assertEqual(target_in_force(year=2012, day=D(2012, 6, 3)), 5_000)
+        self.assertEqual(target_in_force(year=2015, day=D(2015, 12, 31)), 2_000)
+        self.assertEqual(Target.objects.filter(level=Level.CITY).count(), 9)  # 2012–2020
+        self.assertTrue(Target.objects.filter(year=2012, level=Level.MEMBER_UNIT).exists())
+
+    def test_the_pools_add_up_to_the_survey_per_category(self):
+        sums = dict(SurveyPool.objects.values_list("category").annotate(n=Sum("eligible")))
+        self.assertEqual(sums, {k: v // 100 for k, v in SURVEY_ELIGIBLE_2012.items()})
+
+    def test_some_counties_are_behind_pace(self):
+        city = county_progress(year=2012, as_of=D(2012, 10, 20))
+        self.assertTrue(any(not c.ahead_of_pace for c in city.counties))
+
+    def test_id_numbers_are_unique_and_valid(self):
+        from households import ids
+
+        self.assertFalse(Person.objects.values("id_number").annotate(n=Count("id")).filter(n__gt=1).exists())
+        for number in Person.objects.values_list("id_number", flat=True)[:200]:
+            ids.parse(number)
+
+    def test_applications_are_completed_with_their_events(self):
+        app = TransferApplication.objects.filter(number__contains="D").first()
+        self.assertEqual(app.status, "completed")
+        self.assertEqual(list(app.events.values_list("to_status", flat=True)), ["received", "completed"])
+
+    def test_a_second_run_changes_nothing(self):
+        before = Person.objects.count()
+        out = io.StringIO()
+        call_command("seed_demo_2012", scale="small", stdout=out)
+        self.assertEqual(Person.objects.count(), before)
+        self.assertIn("already", out.getvalue())
+
+
+class SplitTest(CastTestCase):
+    def test_largest_remainder_keeps_the_sum_exact(self):
+        self.assertEqual(demo.split(500_000, [911_766, 398_447, 462_173]), [257_214, 112_404, 130_382])  # raw .29, .13, .59: the one left goes to .59
+        self.assertEqual(sum(demo.split(7, [1, 1, 1])), 7)
+
+    def test_id_generator_skips_numbers_already_taken(self):
+        first = demo.IdNumbers().next("530602", "532101")[0]
+        gen = demo.IdNumbers(taken=[first])
+        self.assertNotEqual(gen.next("530602", "532101")[0], first)
