@@ -78,7 +78,10 @@ class GuaranteeCaseViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
 
 
 class DeliverySummaryView(APIView):
-    """Delivery by county and kind in the user's scope (?as_of=YYYY-MM-DD, default today)."""
+    """Delivery by county and kind in the user's scope (?as_of=YYYY-MM-DD, default today).
+    Built only from the scoped selector."""
+
+    scope_exempt = True
 
     @extend_schema(responses=DeliveryRowSerializer(many=True))
     def get(self, request):
