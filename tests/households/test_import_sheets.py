@@ -3,6 +3,7 @@ idempotent re-import, scoping, and the pages around it."""
 
 import datetime
 import io
+import tempfile
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -339,6 +340,7 @@ class ImportScopeTest(ImportCase):
                 self.run_import(user, csv_file([row()]))
 
 
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="nzc-import-media-"))
 class ImportPagesTest(ImportCase):
     def upload(self, user, data, name="data.csv", mode="all_or_nothing"):
         self.login(user)

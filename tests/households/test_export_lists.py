@@ -1,0 +1,102 @@
+"""Exports of the applications and people lists: filters, scope, masking, formula neutralising."""
+
+import csv
+import datetime
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from households import ids, services
+from tests.base import CastTestCase, person_data
+
+
+class ExportCase(CastTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.zy_number = ids.make("530602", datetime.date(1985, 3, 14), 11)
+        app = cls.receive(cls.alice, received_on=datetime.date(2012, 6, 11), members=[person_data(
+            id_number=cls.zy_number, name="=HYPERLINK(\"http://x\",\"点\")", phone="+8613887000000")])
+        cls.zy_app = services.application_complete(application=app, actor=cls.alice, on=datetime.date(2012, 6, 12))
+        cls.open_app = cls.receive(cls.carol, members=[person_data(name="王芳", male=False)])
+        cls.ld_app = cls.receive(cls.bob, members=[person_data(area="530621", name="鲁甸人")])
+
+    def csv_rows(self, response):
+        self.assertEqual(response.status_code, 200)
+        text = response.content.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))
+
+    def xlsx_rows(self, response):
+        self.assertEqual(response.status_code, 200)
+        return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+class ExportApplicationsTest(ExportCase):
+    def test_a_county_officer_exports_the_applications_of_their_county_only(self):
+        self.login(self.dave)
+        rows = self.csv_rows(self.client.get(reverse("imports:export_applications"), {"format": "csv"}))
+        self.assertEqual(rows[0][:3], ["申请编号", "县区", "受理派出所"])
+        numbers = {r[0] for r in rows[1:]}
+        self.assertEqual(numbers, {self.zy_app.number, self.open_app.number})
+
+    def test_the_list_filters_apply(self):
+        self.login(self.frank)
+        rows = self.csv_rows(self.client.get(reverse("imports:export_applications"),
+                                             {"format": "csv", "status": "completed"}))
+        self.assertEqual([r[0] for r in rows[1:]], [self.zy_app.number])
+        rows = self.xlsx_rows(self.client.get(reverse("imports:export_applications"),
+                                              {"format": "xlsx", "county": self.ludian.pk}))
+        self.assertEqual([r[0] for r in rows[1:]], [self.ld_app.number])
+
+    def test_a_clerk_exports_their_station_only(self):
+        self.login(self.bob)
+        rows = self.csv_rows(self.client.get(reverse("imports:export_applications"), {"format": "csv"}))
+        self.assertEqual([r[0] for r in rows[1:]], [self.ld_app.number])
+
+    def test_an_unknown_format_is_refused(self):
+        self.login(self.dave)
+        self.assertEqual(self.client.get(reverse("imports:export_applications"), {"format": "pdf"}).status_code, 400)
+
+    def test_it_requires_sign_in(self):
+        response = self.client.get(reverse("imports:export_applications"))
+        self.assertEqual(response.status_code, 302)
+
+
+class ExportPeopleTest(ExportCase):
+    def test_id_numbers_are_whole_for_a_county_officer_and_masked_for_a_city_reader(self):
+        self.login(self.dave)
+        rows = self.csv_rows(self.client.get(reverse("imports:export_people"), {"format": "csv", "status": "completed"}))
+        header = rows[0]
+        col = header.index("公民身份号码")
+        self.assertEqual(rows[1][col], self.zy_number)
+        self.login(self.frank)
+        for fmt in ("csv", "xlsx"):
+            response = self.client.get(reverse("imports:export_people"), {"format": fmt, "status": "completed"})
+            rows = self.csv_rows(response) if fmt == "csv" else self.xlsx_rows(response)
+            self.assertEqual(rows[1][col], ids.mask(self.zy_number))
+            self.assertNotIn(self.zy_number, response.content.decode("utf-8-sig", errors="ignore"))
+
+    def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(self):
+        self.login(self.dave)
+        for fmt in ("csv", "xlsx"):
+            response = self.client.get(reverse("imports:export_people"), {"format": fmt, "status": "completed"})
+            rows = self.csv_rows(response) if fmt == "csv" else self.xlsx_rows(response)
+            header = list(rows[0])
+            self.assertEqual(rows[1][header.index("姓名")], "'=HYPERLINK(\"http://x\",\"点\")")
+            self.assertEqual(rows[1][header.index("联系电话")], "'+8613887000000")
+
+    def test_a_member_unit_user_sees_every_county_masked(self):
+        self.login(self.grace)
+        rows = self.csv_rows(self.client.get(reverse("imports:export_people"), {"format": "csv"}))
+        self.assertEqual(len(rows) - 1, 3)
+        col = rows[0].index("公民身份号码")
+        self.assertTrue(all("*" in r[col] for r in rows[1:]))
+
+    def test_the_people_export_has_the_import_templates_headers(self):
+        from households.imports import columns
+
+        self.login(self.dave)
+        rows = self.xlsx_rows(self.client.get(reverse("imports:export_people"), {"format": "xlsx"}))
+        self.assertEqual(list(rows[0][:23]), [str(c.header) for c in columns()])
+        self.assertEqual(len(rows) - 1, 2)
