@@ -196,6 +196,23 @@ def queue_list(*, user, kind=None, county=None):
     return qs
 
 
+def retention_queue_list(*, user):
+    """Retentions in the user's scope whose particulars (certificate, collective organisation) are not
+    recorded yet, oldest first: the work queue of the land, forestry and agriculture units."""
+    return (
+        Retention.objects.for_user(user)
+        .filter(state=RState.KEPT, certificate_no="", organisation="")
+        .exclude(kind=RetentionKind.FAMILY_PLANNING)
+        .select_related("person", "county", "station")
+        .order_by("opened_on", "pk")
+    )
+
+
+def guarantee_kinds_of(user):
+    """The guarantee kinds the user works or reads."""
+    return _visible_kinds(GuaranteeCase, user, GuaranteeKind)
+
+
 def case_get(*, user, pk):
     return GuaranteeCase.objects.for_user(user).select_related("person", "county", "station").get(pk=pk)
 

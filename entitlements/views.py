@@ -55,11 +55,25 @@ class QueueView(ScopeExemptMixin, TemplateView):
             for c in rows:
                 c.waited = c.days_waited(today)
             return export_response(rows, QUEUE_COLUMNS, fmt=fmt, filename="entitlements-queue", user=request.user)
+        kinds = selectors.guarantee_kinds_of(request.user)
+        if not kinds:
+            # a unit that works retentions only (land, forestry, agriculture, family planning)
+            return self.retention_queue(request, today)
         page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         for c in page.object_list:
             c.waited = c.days_waited(today)
-        context = self.get_context_data(page=page, kind=kind, kinds=GuaranteeKind.choices, today=today)
+        choices = [(k.value, k.label) for k in kinds]
+        context = self.get_context_data(page=page, kind=kind, kinds=choices, today=today)
         return self.render_to_response(context)
+
+    def retention_queue(self, request, today):
+        page = Paginator(selectors.retention_queue_list(user=request.user), self.paginate_by).get_page(
+            request.GET.get("page")
+        )
+        for r in page.object_list:
+            r.waited = (today - r.opened_on).days
+        self.template_name = "entitlements/retention_queue.html"
+        return self.render_to_response(self.get_context_data(page=page, today=today))
 
 
 class PersonView(ScopeExemptMixin, TemplateView):

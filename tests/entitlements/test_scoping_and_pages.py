@@ -231,3 +231,19 @@ class ApiTest(EntitlementsTestCase):
         self.assertEqual({x["kind"] for x in rows}, {"medical"})
         zy = next(x for x in rows if x["county_id"] == self.zhaoyang.pk)
         self.assertEqual((zy["requested"], zy["delivered"], zy["delivery_rate"]), (1, 0, "0.000000"))
+
+
+class RetentionQueueTest(EntitlementsTestCase):
+    def test_a_land_unit_sees_its_retentions_waiting_for_their_certificate(self):
+        from nongzhuancheng.models import MemberUnit
+        from tests.base import make_user
+
+        land = make_user("lucy", "member_unit", member_unit=MemberUnit.objects.get(code="land"))
+        app = self.complete(self.alice, on=D(2026, 9, 1), received_on=D(2026, 9, 1))
+        recorded = Retention.objects.get(application=app, kind="homestead")
+        services.retention_record(retention=recorded, actor=land, area_mu="0.3", certificate_no="集用（2006）第00042号")
+        self.login(land)
+        r = self.client.get(reverse("entitlements:queue"))
+        self.assertTemplateUsed(r, "entitlements/retention_queue.html")
+        self.assertEqual([x.kind for x in r.context["page"].object_list], ["farmland"])
+        self.assertContains(r, "土地承包经营权")
