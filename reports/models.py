@@ -10,6 +10,7 @@ and stays the same across revisions.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nongzhuancheng.scoping import CITY_WIDE_ROLES, ScopedQuerySet
@@ -83,15 +84,15 @@ class Bulletin(models.Model):
 
     @property
     def title(self):
-        return f"{self.year}年第{self.issue_number}期"
+        return gettext("%(year)s年第%(number)s期") % {"year": self.year, "number": self.issue_number}
 
     @property
     def scope_label(self):
-        return self.county.name if self.county_id else "全市"
+        return self.county.name if self.county_id else gettext("全市")
 
     @property
     def revision_label(self):
-        return f" 第{self.revision}版" if self.revision > 1 else ""
+        return gettext(" 第%(revision)s版") % {"revision": self.revision} if self.revision > 1 else ""
 
     @property
     def is_issued(self):

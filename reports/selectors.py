@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from nongzhuancheng import figures
 
@@ -98,7 +100,7 @@ class BulletinData:
 
 def doc_number_for(*, year, issue_number, county=None):
     number = settings.NZC_BULLETIN_DOC_NUMBER.format(year=year, issue=issue_number)
-    return f"{number}（{county.name}）" if county is not None else number
+    return _("%(number)s（%(county)s）") % {"number": number, "county": county.name} if county is not None else number
 
 
 def _points(rate, pace):
@@ -110,15 +112,15 @@ def _points(rate, pace):
 
 
 def _day(d):
-    return f"{d.month}月{d.day}日"
+    return _("%(month)s月%(day)s日") % {"month": d.month, "day": d.day}
 
 
 def _change_words(change):
     if change > 0:
-        return f"增加{change}人"
+        return _("增加%(n)s人") % {"n": change}
     if change < 0:
-        return f"减少{-change}人"
-    return "持平"
+        return _("减少%(n)s人") % {"n": -change}
+    return _("持平")
 
 
 def _county_rows(progress):
@@ -139,7 +141,7 @@ def _county_rows(progress):
 def _total_row(progress, rows):
     needed = [r.needed_per_period for r in rows if r.needed_per_period is not None]
     return CountyRow(
-        county_id=0, code="", name="全市合计", target=progress.target, period_done=progress.period_done,
+        county_id=0, code="", name=_("全市合计"), target=progress.target, period_done=progress.period_done,
         previous_period_done=progress.previous_period_done,
         change=progress.period_done - progress.previous_period_done, cumulative=progress.cumulative,
         rate=figures.percent_of(progress.rate), pace=figures.percent_of(progress.pace),
@@ -197,7 +199,7 @@ def _pivot(rows, cell, total_cell=None):
     for name, county_rows in by_county.items():
         table.rows.append({"name": name, "cells": [cell(r) for r in county_rows]})
     if total_cell is not None and len(by_county) > 1:
-        table.rows.append({"name": "全市合计", "cells": [total_cell(table.kinds[i], [
+        table.rows.append({"name": _("全市合计"), "cells": [total_cell(table.kinds[i], [
             rs[i] for rs in by_county.values() if i < len(rs)]) for i in range(len(table.kinds))]})
     return table
 
@@ -239,18 +241,28 @@ def _charts(*, progress, year, as_of, county, scope_name):
     rate_svg = charts.rate_bars_svg(progress, width=680)
     points = quotas.period_series(year=year, as_of=as_of, county=county)
     series_svg = charts.cumulative_svg(
-        points, title=f"{scope_name}{year}年各旬累计转户与目标进度", width=680, height=260,
+        points, title=_("%(scope)s%(year)s年各旬累计转户与目标进度") % {"scope": scope_name, "year": year}, width=680, height=260,
     )
     return rate_svg, series_svg
 
 
 def _opening(*, scope_name, as_of, period, cumulative, rate, multiple, pace_gap, period_done, change, county):
-    where = "全市" if county is None else scope_name
-    text = f"截至{_day(as_of)}，{where}累计转户{cumulative}人，完成{'市' if county is None else '县区'}下达任务的{rate}"
-    if county is None and multiple != "—":
-        text += f"，是省下达任务的{multiple}倍"
-    text += f"，{'超' if not pace_gap.startswith('−') else '落后'}序时进度{pace_gap.lstrip('+−')}个百分点。"
-    text += f"本旬（{_day(period.start)}至{_day(as_of)}）{where}转户{period_done}人，较上旬{_change_words(change)}。"
+    values = {"day": _day(as_of), "where": scope_name, "cumulative": cumulative, "rate": rate,
+              "multiple": multiple, "points": pace_gap.lstrip("+−"), "start": _day(period.start),
+              "period_done": period_done, "change": _change_words(change)}
+    if county is None:
+        text = _("截至%(day)s，%(where)s累计转户%(cumulative)s人，完成市下达任务的%(rate)s") % values
+        if multiple != "—":
+            text += _("，是省下达任务的%(multiple)s倍") % values
+    else:
+        text = _("截至%(day)s，%(where)s累计转户%(cumulative)s人，完成县区下达任务的%(rate)s") % values
+    if pace_gap == "—":
+        text += _("。")
+    elif pace_gap.startswith("−"):
+        text += _("，落后序时进度%(points)s个百分点。") % values
+    else:
+        text += _("，超序时进度%(points)s个百分点。") % values
+    text += _("本旬（%(start)s至%(day)s）%(where)s转户%(period_done)s人，较上旬%(change)s。") % values
     return text
 
 
@@ -261,16 +273,17 @@ def _notice(*, rows, pace, as_of):
     last = [r for r in with_target if r.rank == last_rank]
     parts = []
     if behind:
-        names = "、".join(f"{r.name}（{r.rate}）" for r in behind)
-        parts.append(f"截至{_day(as_of)}，{names}完成率低于序时进度（{pace}）")
+        names = _("、").join(_("%(name)s（%(rate)s）") % {"name": r.name, "rate": r.rate} for r in behind)
+        parts.append(_("截至%(day)s，%(names)s完成率低于序时进度（%(pace)s）") % {
+            "day": _day(as_of), "names": names, "pace": pace})
     else:
-        parts.append(f"截至{_day(as_of)}，各县区完成率均达到序时进度（{pace}）")
+        parts.append(_("截至%(day)s，各县区完成率均达到序时进度（%(pace)s）") % {"day": _day(as_of), "pace": pace})
     if last:
-        names = "、".join(r.name for r in last)
-        parts.append(f"{names}排名末位")
-    text = "，".join(parts) + "，予以通报。"
+        names = _("、").join(r.name for r in last)
+        parts.append(_("%(names)s排名末位") % {"names": names})
+    text = _("，").join(parts) + _("，予以通报。")
     if behind or last:
-        text += "请上述县区查找原因，倒排工期、加大力度，于下旬首个工作日前向市领导组办公室书面说明。"
+        text += _("请上述县区查找原因，倒排工期、加大力度，于下旬首个工作日前向市领导组办公室书面说明。")
     return text, [r.name for r in behind], [r.name for r in last]
 
 
@@ -287,7 +300,7 @@ def bulletin_data(*, period, county=None, as_of=None):
 
     if county is None:
         own = total
-        scope_name = "全市"
+        scope_name = _("全市")
         target = progress.target
     else:
         own = next((r for r in rows if r.county_id == county.pk), None) or CountyRow(
@@ -342,12 +355,13 @@ def as_frozen(data):
 
 # Labels of the figures compared between revisions (the charts are drawn from them, so not compared).
 _HEADLINE = [
-    ("target", "目标任务"), ("cumulative", "累计完成"), ("period_done", "本旬完成"), ("rate", "完成率"),
-    ("provincial_multiple", "为省下达任务倍数"), ("pace", "序时进度"),
+    ("target", _lazy("目标任务")), ("cumulative", _lazy("累计完成")), ("period_done", _lazy("本旬完成")),
+    ("rate", _lazy("完成率")), ("provincial_multiple", _lazy("为省下达任务倍数")), ("pace", _lazy("序时进度")),
 ]
 _COUNTY = [
-    ("target", "目标任务"), ("period_done", "本旬完成"), ("cumulative", "累计完成"), ("rate", "完成率"),
-    ("rank", "排名"), ("change", "较上旬增减"), ("needed_per_period", "每旬还需完成"),
+    ("target", _lazy("目标任务")), ("period_done", _lazy("本旬完成")), ("cumulative", _lazy("累计完成")),
+    ("rate", _lazy("完成率")), ("rank", _lazy("排名")), ("change", _lazy("较上旬增减")),
+    ("needed_per_period", _lazy("每旬还需完成")),
 ]
 
 
@@ -361,18 +375,19 @@ def bulletin_diff(*, old, new):
     for row in new.get("counties", []):
         before = old_rows.pop(row["code"], None)
         if before is None:
-            changes.append((f"{row['name']}", "—", "新增"))
+            changes.append((row["name"], "—", _("新增")))
             continue
         for key, label in _COUNTY:
             if before.get(key) != row.get(key):
                 changes.append((f"{row['name']}{label}", before.get(key), row.get(key)))
     for row in old_rows.values():
-        changes.append((f"{row['name']}", "—", "删除"))
+        changes.append((row["name"], "—", _("删除")))
     old_cats = {r["code"]: r for r in old.get("categories", [])}
     for row in new.get("categories", []):
         before = old_cats.get(row["code"])
         if before and before.get("completed") != row.get("completed"):
-            changes.append((f"{row['label']}转户人数", before.get("completed"), row.get("completed")))
+            changes.append((_("%(label)s转户人数") % {"label": row["label"]}, before.get("completed"),
+                            row.get("completed")))
     return changes
 
 

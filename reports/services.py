@@ -19,6 +19,7 @@ from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from nongzhuancheng.models import County
 from nongzhuancheng.scoping import ADMIN, CITY_READER, COUNTY_OFFICER, assignment_of, role_of
@@ -151,7 +152,8 @@ def bulletin_render(*, bulletin):
     started = time.perf_counter()
     stored_name = None
     try:
-        data = selectors.bulletin_data(period=bulletin.period, county=bulletin.county, as_of=bulletin.as_of)
+        with translation.override("zh-hans"):  # an official document: always in Chinese
+            data = selectors.bulletin_data(period=bulletin.period, county=bulletin.county, as_of=bulletin.as_of)
         frozen = selectors.as_frozen(data)
         frozen["revision"] = bulletin.revision
         frozen["preview"] = bulletin.preview
@@ -201,12 +203,13 @@ def bulletin_notify(*, bulletin):
     if not recipients:
         return 0
     figures = bulletin.figures
-    subject = f"【旬报】昭通市农转城工作旬报 {bulletin.title}（{bulletin.scope_label}，{bulletin.period.label}）已印发"
+    subject = _("【旬报】昭通市农转城工作旬报 %(title)s（%(scope)s，%(period)s）已印发") % {
+        "title": bulletin.title, "scope": bulletin.scope_label, "period": bulletin.period.label}
     body = "\n\n".join([
         f"{bulletin.doc_number}",
         figures.get("opening", ""),
         figures.get("notice", ""),
-        f"查看：{reverse('reports:bulletin_detail', args=[bulletin.pk])}",
+        _("查看：%(url)s") % {"url": reverse("reports:bulletin_detail", args=[bulletin.pk])},
     ])
     return send_mail(subject, body, None, recipients, fail_silently=True)
 

@@ -80,7 +80,8 @@ class BulletinPdfView(ScopedViewMixin, DetailView):
         bulletin = self.get_object()
         if not bulletin.is_issued or not bulletin.pdf:
             raise Http404(_("这期旬报还没有生成 PDF。"))
-        name = f"昭通市农转城工作旬报{bulletin.title}{bulletin.scope_label}{bulletin.revision_label.strip()}.pdf"
+        name = _("昭通市农转城工作旬报%(title)s%(scope)s%(revision)s.pdf") % {
+            "title": bulletin.title, "scope": bulletin.scope_label, "revision": bulletin.revision_label.strip()}
         return FileResponse(bulletin.pdf.open("rb"), as_attachment=True, filename=name,
                             content_type="application/pdf")
 
