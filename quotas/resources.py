@@ -45,19 +45,29 @@ class TargetRevisionResource(resources.ModelResource):
         import_id_fields = ("target", "effective_on")
         export_order = fields
 
-    def before_import_row(self, row, **kwargs):
-        """Find or create the target the row revises, from year, level and holder code."""
+    def before_import(self, dataset, **kwargs):
+        """Find or create the target each row revises, from year, level and holder code."""
+        ids = []
+        for row in dataset.dict:
+            ids.append(self.target_for(row).pk)
+        if "target_id" in dataset.headers:
+            del dataset["target_id"]
+        dataset.append_col(ids, header="target_id")
+
+    @staticmethod
+    def target_for(row):
         level = (row.get("level") or "").strip()
         if level not in Level.values:
             raise ValidationError(f"unknown level {level!r}")
-        year = int(row.get("year"))
-        lookup = {"year": year, "level": level}
+        lookup = {"year": int(row.get("year")), "level": level}
         if level == Level.COUNTY:
             lookup["county"] = County.objects.get(code=str(row.get("county_code")).strip())
         elif level == Level.MEMBER_UNIT:
             lookup["member_unit"] = MemberUnit.objects.get(code=str(row.get("member_unit_code")).strip())
         target, _ = Target.objects.get_or_create(**lookup)
-        row["target_id"] = target.pk
+        return target
+
+    def before_import_row(self, row, **kwargs):
         effective_on = row.get("effective_on")
         if isinstance(effective_on, datetime.datetime):
             row["effective_on"] = effective_on.date()
