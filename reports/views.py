@@ -40,8 +40,8 @@ class BulletinListView(ScopedViewMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
         current = Period.containing(today)
-        years = sorted({today.year, *Bulletin.objects.for_user(self.request.user).values_list("year", flat=True)},
-                       reverse=True)
+        years = sorted({today.year, *Bulletin.objects.for_user(self.request.user)
+                        .values_list("year", flat=True).distinct().order_by()}, reverse=True)
         ctx["request_scopes"] = requestable_counties(self.request.user)
         ctx["request_periods"] = [p for y in years for p in reversed(periods_of_year(y)) if p <= current]
         ctx["default_period"] = last_ended_period(today)

@@ -90,6 +90,14 @@ class BulletinScopingTest(BulletinScenarioTestCase):
         self.assertEqual(self.client.get("/api/v1/bulletins/").json()["count"], 3)
         self.assertEqual(self.client.get(f"/reports/bulletins/{self.ld.pk}/").status_code, 200)
 
+    def test_the_list_page_takes_a_fixed_number_of_queries(self):
+        self.login(self.dave)
+        self.client.get("/reports/")
+        # session, user, assignment, count, rows, years
+        with self.assertNumQueries(6):
+            response = self.client.get("/reports/")
+        self.assertEqual(response.status_code, 200)
+
     def test_a_bulletin_without_its_pdf_yet_answers_404_for_the_download(self):
         self.login(self.dave)
         self.assertEqual(self.client.get(f"/reports/bulletins/{self.zy.pk}/pdf/").status_code, 404)
