@@ -41,7 +41,7 @@ def rate_bars_svg(progress, *, width=720):
     rows = progress.counties
     title = _("%(year)s年各县区目标任务完成率（截至%(day)s）") % {
         "year": progress.year, "day": f"{progress.as_of.month}月{progress.as_of.day}日"}
-    left, right, top, row_h = 80, 90, 40, 24
+    left, right, top, row_h = 80, 90, 56, 24
     height = top + row_h * max(len(rows), 1) + 40
     scale_max = max([float(r.rate or 0) for r in rows] + [float(progress.pace), 1.0])
     scale_max = (int(scale_max * 4) + 1) / 4  # round the axis up to a quarter
@@ -66,16 +66,35 @@ def rate_bars_svg(progress, *, width=720):
     pace_x = x(progress.pace)
     body.append(f'<line x1="{pace_x:.1f}" y1="{top - 6}" x2="{pace_x:.1f}" y2="{height - 34}" '
                 f'stroke="{RED}" stroke-width="2" stroke-dasharray="5,3"/>')
-    body.append(_text(pace_x, top - 10, _("序时进度 %(p)s") % {"p": percent_of(progress.pace)}, "middle", 11, RED))
+    body.append(_text(pace_x, top - 12, _("序时进度 %(p)s") % {"p": percent_of(progress.pace)}, "middle", 11, RED))
     return _svg(width, height, body, title)
 
 
-def cumulative_svg(points, *, title, width=720, height=300):
-    """Cumulative transfers by ten-day period (blue) against the target path (dashed red)."""
+def _nice_ceiling(value):
+    """The smallest 1, 2, 2.5 or 5 × 10^n at or above ``value`` (for the axis)."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= value:
+            return int(step * magnitude)
+    return int(10 * magnitude)
+
+
+def cumulative_svg(points, *, title, width=720, height=300, labels=None, legend=None, goal=None):
+    """Cumulative transfers by ten-day period (blue) against the target path (dashed red).
+
+    ``points`` have ``cumulative`` (None after as_of) and ``target_path``; ``labels`` maps a point's
+    index to its axis label (default: the month under each month's first period); ``goal`` draws a
+    horizontal line."""
     left, right, top, bottom = 70, 20, 40, 50
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = max([p.target_path for p in points] + [p.cumulative or 0 for p in points] + [1])
+    top_value = _nice_ceiling(max([p.target_path for p in points] + [p.cumulative or 0 for p in points]
+                                  + [goal or 0, 1]))
     n = max(len(points), 1)
+    if labels is None:
+        labels = {i: f"{p.period.month}月" for i, p in enumerate(points) if p.period.part == 1}
+    legend = legend or (_("累计完成"), _("目标序时进度"))
 
     def x(i):
         return left + plot_w * (i + 0.5) / n
@@ -88,9 +107,12 @@ def cumulative_svg(points, *, title, width=720, height=300):
         v = top_value * k / 4
         body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" stroke="{LINE}"/>')
         body.append(_text(left - 6, y(v) + 4, f"{int(v):,}", "end", 10, GREY))
-    for i, p in enumerate(points):
-        if p.period.part == 1:
-            body.append(_text(x(i + 1), height - bottom + 16, f"{p.period.month}月", "middle", 10, GREY))
+    for i, label in labels.items():
+        body.append(_text(x(i), height - bottom + 16, label, "middle", 10, GREY))
+    if goal:
+        body.append(f'<line x1="{left}" y1="{y(goal):.1f}" x2="{width - right}" y2="{y(goal):.1f}" '
+                    f'stroke="{GREY}" stroke-dasharray="2,3"/>')
+        body.append(_text(left + 4, y(goal) - 4, _("目标 %(g)s") % {"g": f"{goal:,}"}, "start", 10, GREY))
     path = " ".join(f"{x(i):.1f},{y(p.target_path):.1f}" for i, p in enumerate(points))
     body.append(f'<polyline points="{path}" fill="none" stroke="{RED}" stroke-width="2" stroke-dasharray="6,4"/>')
     done = [(i, p) for i, p in enumerate(points) if p.cumulative is not None]
@@ -102,10 +124,10 @@ def cumulative_svg(points, *, title, width=720, height=300):
         body.append(_text(x(i) + 6, y(last.cumulative) - 6, f"{last.cumulative:,}", size=11, fill=BLUE))
     legend_y = height - 14
     body.append(f'<line x1="{left}" y1="{legend_y - 4}" x2="{left + 24}" y2="{legend_y - 4}" stroke="{BLUE}" stroke-width="2.5"/>')
-    body.append(_text(left + 30, legend_y, _("累计完成"), size=11))
+    body.append(_text(left + 30, legend_y, legend[0], size=11))
     body.append(f'<line x1="{left + 120}" y1="{legend_y - 4}" x2="{left + 144}" y2="{legend_y - 4}" '
                 f'stroke="{RED}" stroke-width="2" stroke-dasharray="6,4"/>')
-    body.append(_text(left + 150, legend_y, _("目标序时进度"), size=11))
+    body.append(_text(left + 150, legend_y, legend[1], size=11))
     return _svg(width, height, body, title)
 
 
@@ -113,16 +135,9 @@ def multi_year_svg(progress, *, width=720, height=300):
     """The city's cumulative transfers by year against the planned path and the 2020 goal."""
     from types import SimpleNamespace
 
-    from reports.periods import Period
-
-    points = [
-        SimpleNamespace(period=Period(y.year, 1, 1), target_path=y.planned_cumulative, cumulative=y.cumulative)
-        for y in progress.years
-    ]
+    points = [SimpleNamespace(target_path=y.planned_cumulative, cumulative=y.cumulative) for y in progress.years]
     title = _("%(a)s—%(b)s年累计转户与规划（目标%(g)s人）") % {
         "a": progress.years[0].year if progress.years else "", "b": progress.goal_year, "g": f"{progress.goal:,}"}
-    svg = cumulative_svg(points, title=title, width=width, height=height)
-    # years instead of months on the axis
-    for y in progress.years:
-        svg = svg.replace(f">{1}月</text>", f">{y.year}</text>", 1)
-    return svg
+    return cumulative_svg(points, title=title, width=width, height=height,
+                          labels={i: str(y.year) for i, y in enumerate(progress.years)},
+                          legend=(_("累计完成"), _("各年目标累计")), goal=progress.goal)
