@@ -437,3 +437,41 @@ def target_list(*, user, year=None):
 def latest_target_year():
     """The latest year with a city target (the dashboard offers it when the current year has none)."""
     return Target.objects.filter(level=Level.CITY).order_by("-year").values_list("year", flat=True).first()
+
+
+@dataclass
+class MemberUnitProgress:
+    member_unit_id: int
+    code: str
+    name: str
+    county_names: list[str]
+    target: int
+    cumulative: int                 # transfers of the linked counties (挂钩县区)
+    rate: Decimal | None
+
+
+def member_unit_progress(*, year, as_of, counties):
+    """Member units against their targets, counting the transfers of the counties they are linked to.
+
+    ``counties`` are the CountyProgress rows of county_progress (all counties). Three queries."""
+    from nongzhuancheng.models import MemberUnit
+
+    as_of = clamp(year, as_of)
+    by_county = {c.county_id: c for c in counties}
+    history = {}
+    for unit_id, effective_on, amount in (
+        TargetRevision.objects.filter(target__year=year, target__level=Level.MEMBER_UNIT)
+        .order_by("effective_on", "id")
+        .values_list("target__member_unit_id", "effective_on", "amount")
+    ):
+        history.setdefault(unit_id, []).append((effective_on, amount))
+    rows = []
+    for unit in MemberUnit.objects.prefetch_related("linked_counties").order_by("code"):
+        linked = [c for c in unit.linked_counties.all() if c.pk in by_county]
+        target = _in_force(history.get(unit.pk), as_of) or 0
+        cumulative = sum(by_county[c.pk].cumulative for c in linked)
+        rows.append(MemberUnitProgress(
+            member_unit_id=unit.pk, code=unit.code, name=unit.name, county_names=[c.name for c in linked],
+            target=target, cumulative=cumulative, rate=ratio(cumulative, target),
+        ))
+    return rows

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.figures import multiple, percent, percent_of
-from nongzhuancheng.scoping import ScopeExemptMixin
+from nongzhuancheng.scoping import CITY_WIDE_ROLES, ScopeExemptMixin, role_of
 from reports.periods import Period
 
 from . import charts, selectors
@@ -121,8 +121,17 @@ class DashboardView(ProgressMixin, TemplateView):
                 title=_("%(y)s年全市累计转户与目标序时进度") % {"y": year})),
             categories=self.category_rows(year, city.as_of, windows, None),
             has_target=bool(city.target),
+            member_units=self.member_unit_rows(year, city),
         )
         return ctx
+
+    def member_unit_rows(self, year, city):
+        """Only for city-wide roles, who see every county the member units are linked to."""
+        if role_of(self.request.user) not in CITY_WIDE_ROLES:
+            return []
+        return [{"m": m, "rate": percent_of(m.rate)}
+                for m in selectors.member_unit_progress(year=year, as_of=city.as_of, counties=city.counties)
+                if m.target]
 
     def category_rows(self, year, as_of, windows, county_id):
         return [

@@ -33,6 +33,18 @@ class DashboardPageTest(ScenarioTestCase):
         self.assertIn(link.replace("&", "&amp;"), response.content.decode())
         self.assertIn("completed_from=2012-10-11", zy["links"]["period"])
 
+    def test_the_city_sees_member_units_against_their_linked_counties(self):
+        from quotas.models import Level
+        from quotas.services import target_set
+
+        target_set(actor=self.root, year=2012, level=Level.MEMBER_UNIT, member_unit=self.housing, amount=40,
+                   effective_on=self.zy_march.completed_on)
+        self.login(self.frank)
+        response = self.client.get(reverse("quotas:dashboard") + Q)
+        self.assertContains(response, "昭阳区、威信县")
+        self.login(self.dave)
+        self.assertEqual(self.client.get(reverse("quotas:dashboard") + Q).context["member_units"], [])
+
     def test_a_county_officer_sees_only_their_county_row(self):
         self.login(self.dave)
         response = self.client.get(reverse("quotas:dashboard") + Q)
@@ -42,8 +54,9 @@ class DashboardPageTest(ScenarioTestCase):
     def test_the_dashboard_costs_a_fixed_number_of_queries(self):
         self.login(self.frank)
         self.client.get(reverse("quotas:dashboard") + Q)  # warm caches (content types, sessions)
-        # session + user + assignment, counties, revisions, counts, period series (2), categories (2)
-        with self.assertNumQueries(10):
+        # session + user + assignment, counties, revisions, counts, period series (2), categories (2),
+        # member units (revisions, units, their linked counties)
+        with self.assertNumQueries(13):
             self.client.get(reverse("quotas:dashboard") + Q)
 
     def test_it_offers_2012_when_the_year_has_no_target(self):

@@ -200,3 +200,20 @@ class DrillDownTest(ScenarioTestCase):
         self.assertIsNone(progress.years[1].done)
         self.assertEqual(progress.goal, 1_550_000)
         self.assertEqual(progress.cumulative, 13)
+
+
+class MemberUnitTest(ScenarioTestCase):
+    def test_a_member_unit_counts_its_linked_counties(self):
+        from quotas.selectors import member_unit_progress
+
+        # 市住房和城乡建设局 is linked to 昭阳区 and 威信县 in the reference data
+        target_set(actor=self.root, year=2012, level=Level.MEMBER_UNIT, member_unit=self.housing, amount=40,
+                   effective_on=D(2012, 6, 3))
+        city = county_progress(year=2012, as_of=AS_OF)
+        with self.assertNumQueries(3):
+            rows = {m.code: m for m in member_unit_progress(year=2012, as_of=AS_OF, counties=city.counties)}
+        housing = rows["housing"]
+        self.assertEqual(housing.county_names, ["昭阳区", "威信县"])
+        self.assertEqual((housing.target, housing.cumulative), (40, 6))
+        self.assertEqual(percent_of(housing.rate), "15.0%")
+        self.assertEqual(rows["health"].target, 0)
