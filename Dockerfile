@@ -16,6 +16,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+ENV STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/app/media
 
 # Dependencies first (pyproject.toml declares them all), so code changes do not reinstall them.
 COPY pyproject.toml ./

@@ -5,6 +5,7 @@ schedule, a manage.py command), and the configuration files must agree with what
 """
 
 import importlib
+import re
 import shlex
 import warnings
 from urllib.parse import urlsplit
@@ -222,6 +223,16 @@ class DockerfileTest(SimpleTestCase):
         self.assertIn("pip install .", self.text)
         self.assertIn("manage.py collectstatic", self.text)
         self.assertIn("manage.py compilemessages", self.text)
+
+    def test_static_and_media_roots_agree_with_the_compose_file(self):
+        services = load_compose()["services"]
+        env = dict(re.findall(r"(STATIC_ROOT|MEDIA_ROOT)=(\S+)", self.text))
+        for name in ("web", "worker", "beat"):
+            with self.subTest(service=name):
+                for key in ("STATIC_ROOT", "MEDIA_ROOT"):
+                    self.assertEqual(services[name]["environment"][key], env[key])
+        workdir = [line.split()[1] for line in self.text.splitlines() if line.startswith("WORKDIR ")][-1]
+        self.assertTrue(env["STATIC_ROOT"].startswith(workdir + "/"))
 
     def test_it_runs_as_a_non_root_user(self):
         users = [line.split()[1] for line in self.text.splitlines() if line.startswith("USER ")]
