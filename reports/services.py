@@ -140,9 +140,17 @@ def _pdf_bytes(html):
 def bulletin_render(*, bulletin):
     """Freeze the figures, render the template, make the PDF, store it and mark the bulletin issued.
 
-    Returns the bulletin. An issued bulletin is returned unchanged (the task may run twice). On an
-    error the bulletin is marked failed with the reason and the error is raised again (the task retries).
+    Returns the bulletin (the instance given is refreshed too). An issued bulletin is returned
+    unchanged (the task may run twice). On an error the bulletin is marked failed with the reason and
+    the error is raised again (the task retries).
     """
+    try:
+        return _render(bulletin)
+    finally:
+        bulletin.refresh_from_db()
+
+
+def _render(bulletin):
     with transaction.atomic():
         locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         if locked.state == Bulletin.State.ISSUED:
