@@ -1,6 +1,9 @@
 """Requesting bulletins: idempotence, scoping, re-issues with their diff, the embedded eager mode."""
 
 import datetime
+import io
+
+from django.core.management import call_command
 
 from households import services as household_services
 from nongzhuancheng.celery import app
@@ -158,3 +161,16 @@ class BulletinEagerModeTest(MediaMixin, BulletinScenarioTestCase):
         self.assertEqual((detail["state"], detail["period_label"], detail["figures"]["rate"]),
                          ("issued", "2012年10月中旬", "87.5%"))
         self.assertTrue(detail["pdf_url"].endswith(f"/api/v1/bulletins/{detail['id']}/pdf/"))
+
+
+class SeedDemoBulletinsTest(MediaMixin, BulletinScenarioTestCase):
+    def test_it_issues_the_city_bulletins_up_to_the_report_date_and_skips_them_the_second_time(self):
+        out = io.StringIO()
+        call_command("seed_demo_bulletins", periods=2, stdout=out)
+        self.assertIn("2 issued, 0 already there", out.getvalue())
+        issued = Bulletin.objects.filter(state=Bulletin.State.ISSUED, scope="city")
+        self.assertEqual(sorted(b.issue_number for b in issued), [28, 29])
+        self.assertEqual(issued.get(issue_number=29).figures["cumulative"], 7)
+        call_command("seed_demo_bulletins", periods=2, stdout=out)
+        self.assertIn("0 issued, 2 already there", out.getvalue())
+        self.assertEqual(Bulletin.objects.count(), 2)
