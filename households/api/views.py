@@ -133,7 +133,7 @@ class ApplicationViewSet(
     def get_queryset(self):
         qs = super().get_queryset().prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
         if self.action != "list":
-            qs = qs.select_related("created_by").prefetch_related(
+            qs = qs.select_related("created_by", "household__county", "household__station").prefetch_related(
                 Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor"))
             )
         return qs.order_by("-id")
@@ -238,9 +238,16 @@ class IdCheckView(ServiceErrorsMixin, APIView):
     permission_classes = [permissions.IsAuthenticated]
     scope_exempt = True  # reads only the claim summary, city-wide by design
 
+    @extend_schema(summary="身份号码校验与查重", parameters=[s.IdCheckInputSerializer], responses={200: s.IdCheckSerializer})
+    def get(self, request):
+        return self._check(request.query_params)
+
     @extend_schema(summary="身份号码校验与查重", request=s.IdCheckInputSerializer, responses={200: s.IdCheckSerializer})
     def post(self, request):
-        data = s.IdCheckInputSerializer(data=request.data)
+        return self._check(request.data)
+
+    def _check(self, params):
+        data = s.IdCheckInputSerializer(data=params)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         result = {
