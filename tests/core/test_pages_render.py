@@ -14,7 +14,14 @@ from households import services
 from households.models import TransferApplication
 from tests.base import CastTestCase
 
-from .test_scoping_walk import FIXED_VALUES, OBJECT_URLS, _group_names, object_model, our_urls
+from .test_scoping_walk import (
+    FIXED_VALUES,
+    OBJECT_URLS,
+    _group_names,
+    make_import_job,
+    object_model,
+    our_urls,
+)
 
 
 def in_scope_value(user, name, pattern, cast):
@@ -47,6 +54,7 @@ class PagesRenderTest(CastTestCase):
         bulk = cls.complete(cls, cls.alice)
         TransferApplication.objects.filter(pk=bulk.pk).update(created_by=None)
         cls.bulk = bulk
+        make_import_job(cls.alice)
 
     def setUp(self):
         logging.disable(logging.CRITICAL)  # the server errors are reported below, by URL

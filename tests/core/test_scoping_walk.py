@@ -211,7 +211,22 @@ OBJECT_URLS = {
     "reports:bulletin_detail": ("reports.Bulletin", "pk"),
     "reports:bulletin_pdf": ("reports.Bulletin", "pk"),
     "quotas:county": ("nongzhuancheng.County", "code"),
+    "progress-county": ("nongzhuancheng.County", "code"),
+    "imports:job": ("households.ImportJob", "pk"),
+    "imports:job_status": ("households.ImportJob", "pk"),
+    "imports:job_run": ("households.ImportJob", "pk"),
+    "imports:job_errors": ("households.ImportJob", "pk"),
 }
+
+
+def make_import_job(user):
+    """A finished spreadsheet import of the user's station (no files kept)."""
+    ImportJob = apps.get_model("households", "ImportJob")
+    station = user.assignment.station
+    return ImportJob.objects.create(
+        created_by=user, county=station.county, station=station, file="imports/done.csv",
+        original_name="done.csv", file_format="csv", state="done", rows_total=1, rows_read=1, rows_written=1,
+    )
 FIXED_VALUES = {"action": "complete"}
 MISSING = "999999999"
 
@@ -234,6 +249,7 @@ class OutOfScopeLikeMissingTest(CastTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.complete(cls, cls.alice)  # 昭阳区: outside the scope of bob, a clerk in 鲁甸县
+        make_import_job(cls.alice)
 
     def out_of_scope_object(self, model):
         if model._meta.label == "nongzhuancheng.County":
