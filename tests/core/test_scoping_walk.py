@@ -163,6 +163,25 @@ class ScopedModelsTest(CastTestCase):
         names = {model.__name__ for model, _ in scoped_models()}
         self.assertLessEqual({"PoliceStation", "Household", "TransferApplication", "Person", "ApplicationEvent"}, names)
 
+    def test_every_model_that_belongs_to_a_place_or_a_case_has_a_scoped_manager(self):
+        """A model pointing at a county, station, household, application or person is scoped, except
+        StaffAssignment (who works where; administrators only) and the simple_history tables (read
+        only through their scoped parent)."""
+        places = {"nongzhuancheng.County", "nongzhuancheng.PoliceStation", "households.Household",
+                  "households.TransferApplication", "households.Person"}
+        scoped = {model for model, _ in scoped_models()}
+        offenders = []
+        for model in apps.get_models():
+            if model._meta.app_label not in OUR_APPS or model in scoped:
+                continue
+            if model._meta.label == "nongzhuancheng.StaffAssignment" or hasattr(model, "instance_type"):
+                continue  # simple_history's Historical* models carry instance_type
+            links = [f.name for f in model._meta.get_fields()
+                     if f.many_to_one and f.related_model is not None and f.related_model._meta.label in places]
+            if links:
+                offenders.append(f"{model._meta.label} (via {', '.join(links)})")
+        self.assertEqual(offenders, [], "\n  ".join([""] + offenders))
+
     def test_every_scoped_model_gives_nothing_to_a_user_without_a_post(self):
         offenders = []
         for model, managers in scoped_models():
