@@ -537,7 +537,8 @@ class _Validator:
                 self.seen[person["id_number"]] = number
         # The household and its application: the first good row of a household defines them.
         group = None
-        group_keys = ("county", "station", "household_number", "status", "received_on", "completed_on")
+        group_keys = ("county", "station", "household_number", "household_kind", "head_name", "township",
+                      "village", "address", "status", "received_on", "completed_on")
         if station is not None and not any(k in errors for k in group_keys):
             key = (station.pk, out["household_number"])
             group = self.groups.get(key)
@@ -678,11 +679,12 @@ def _validate(*, actor, headers, rows, progress, result):
 
 def _existing_households(groups):
     numbers = sorted({g.number for g in groups})
+    stations = sorted({g.station.pk for g in groups})
     found = {}
     for i in range(0, len(numbers), BATCH):
-        for pk, station_id, number in Household.objects.filter(number__in=numbers[i:i + BATCH]).values_list(
-            "pk", "station_id", "number"
-        ):
+        for pk, station_id, number in Household.objects.filter(
+            station_id__in=stations, number__in=numbers[i:i + BATCH]
+        ).values_list("pk", "station_id", "number"):
             found[(station_id, number)] = pk
     return found
 

@@ -428,3 +428,12 @@ def _named(data, name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+class HouseholdDataTest(ImportCase):
+    def test_a_household_is_taken_from_its_first_row_with_complete_household_data(self):
+        rows = household_rows(2)
+        rows[0][COL["户主姓名"]] = ""
+        result = self.run_import(self.dave, csv_file(rows), mode="good_rows")
+        self.assertEqual((result.rows_error, result.rows_written), (1, 1))
+        self.assertEqual(Household.objects.get().head_name, "张大山")
