@@ -126,7 +126,10 @@ def _check_members(members, today):
         # the model's own field rules (choices, lengths), for fields not reported above
         probe = Person(**{k: v for k, v in data.items() if v is not None})
         try:
-            probe.clean_fields(exclude=["application", "household", "county", "station", *member_errors])
+            # sex and birth date come from the number: a blank one is not an error of its own
+            probe.clean_fields(
+                exclude=["application", "household", "county", "station", "sex", "birth_date", *member_errors]
+            )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 member_errors.setdefault(field, messages)

@@ -185,6 +185,12 @@ class ApplicationCreateTest(CastTestCase):
         self.assertEqual(set(errors[1]), {"ethnicity", "education"})
         self.assertIn("出生日期与身份号码不符", errors[2]["birth_date"][0])
 
+    def test_a_bad_number_with_sex_and_birth_date_left_blank_reports_only_the_number(self):
+        member = person_data(id_number="53060219850314123", sex="", birth_date="")
+        with self.assertRaises(ValidationError) as ctx:
+            self.receive(self.alice, members=[member])
+        self.assertEqual(set(ctx.exception.member_errors[0]), {"id_number"})
+
     def test_the_same_number_twice_in_one_household_is_refused(self):
         member = person_data()
         with self.assertRaises(ValidationError) as ctx:
