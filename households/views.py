@@ -54,6 +54,20 @@ class CountedPaginator(Paginator):
         return self._count_from.count()
 
 
+def _working_days_overdue(due_dates, today):
+    """{due date: working days overdue on ``today``} for many due dates, walking each day once.
+
+    Counting each row from its own due date walks the same calendar again and again: 100 rows due in
+    2012 seen from 2026 took over 20 s. Chaining from the nearest due date back keeps it to one walk."""
+    result = {}
+    later, carried = today, 0
+    for due in sorted({d for d in due_dates if d < today}, reverse=True):
+        carried += working_days_between(due, later)
+        result[due] = carried
+        later = due
+    return result
+
+
 def _get_application(request, pk):
     try:
         return selectors.application_get(user=request.user, pk=pk)
@@ -352,6 +366,8 @@ class OverdueView(ScopeExemptMixin, TemplateView):
         base = selectors.application_overdue_list(user=self.request.user, today=today)
         qs = base.select_related("station__county").annotate(member_count=Count("members"))
         page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(self.request.GET.get("page"))
-        rows = [(app, working_days_between(app.due_on, today)) for app in page.object_list]
+        apps = list(page.object_list)
+        overdue = _working_days_overdue([app.due_on for app in apps], today)
+        rows = [(app, overdue.get(app.due_on, 0)) for app in apps]
         context.update(page=page, rows=rows, today=today)
         return context

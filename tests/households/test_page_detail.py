@@ -167,6 +167,7 @@ class OverduePageTest(CastTestCase):
 
         today = response.context["today"]
         self.assertEqual(rows[0][1], working_days_between(datetime.date(2012, 10, 11), today))
+        self.assertEqual(rows[1][1], working_days_between(newer.due_on, today))
         self.assertGreater(rows[0][1], rows[1][1])
         self.assertNotContains(response, other.number)
         self.login(self.erin)
