@@ -91,6 +91,7 @@ class MemberForm(forms.Form):
             c for c in self.fields["relation"].choices if c[0]
         )
         self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        self.fields["ethnicity"].widget = QuickSelect(choices=self.fields["ethnicity"].choices)  # 58 options
 
     def clean(self):
         data = super().clean()
