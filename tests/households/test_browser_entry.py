@@ -174,3 +174,19 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
         self.assertIn("办结", row.text)
         self.assertIn(good_id[:6] + "********" + good_id[-4:], row.text)
         self.assertNotIn(good_id, row.text)
+
+    def test_the_live_check_warns_of_a_transfer_at_another_station_as_the_clerk_types(self):
+        first = CastTestCase.receive(self.alice, received_on=datetime.date(2012, 9, 28), head_name="陈国富")
+        number = first.members.get().id_number
+        self.client.force_login(self.bob)  # bob works in 鲁甸县: he may not see the first application
+        cookie = self.client.cookies["sessionid"]
+        self.browser.get(self.live_server_url + reverse("login"))
+        self.browser.add_cookie({"name": "sessionid", "value": cookie.value, "path": "/"})
+        self.browser.get(self.live_server_url + reverse("households:application_new"))
+        self.type_into("members-0-id_number", number[:6] + " " + number[6:])
+        self.wait(lambda d: "不能重复办理" in self.live_message(0).text)
+        message = self.live_message(0).text
+        self.assertIn("昭阳区城区派出所", message)
+        self.assertIn("2012-09-28", message)
+        self.assertNotIn("陈国富", message)
+        self.assertIn("bad", self.live_message(0).get_attribute("class"))

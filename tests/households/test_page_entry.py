@@ -156,6 +156,13 @@ class EntryFormPageTest(CastTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(TransferApplication.objects.get().station, self.zy_station2)
 
+    def test_the_administrator_chooses_any_station(self):
+        self.login(self.root)
+        self.assertEqual(self.client.get(URL).status_code, 200)
+        response = self.client.post(URL, entry_post(household_data(), [person_data(area="530621")], station=self.ld_station))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(TransferApplication.objects.get().county, self.ludian)
+
     def test_a_blank_added_member_is_ignored_and_missing_fields_are_shown(self):
         self.login(self.alice)
         blank = {"name": "", "id_number": "", "ethnicity": "01", "relation": "", "category": "", "destination_address": ""}
