@@ -2,6 +2,7 @@
 live in households.services, which the views call."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,6 +38,24 @@ class MaskedIdField(serializers.CharField):
         return value if self.context.get("full_id") else mask(value)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class LabelField(serializers.Field):
+    """The display label of a choice value, from a dict built once (``get_FOO_display`` rebuilds
+    its choices on every call, which dominated the list's time)."""
+
+    def __init__(self, choices, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+        self.labels = dict(choices)
+
+    def to_representation(self, value):
+        label = self.labels.get(value)
+        return str(label) if label is not None else value
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.source)
+
+
 def full_id_context(request, detail):
     """Whole ID numbers only on a detail response, and only for roles allowed to see them."""
     return {"full_id": bool(detail and can_see_full_id(request.user))}
@@ -45,7 +64,7 @@ def full_id_context(request, detail):
 class HouseholdSerializer(serializers.ModelSerializer):
     county_name = serializers.CharField(source="county.name", read_only=True)
     station_name = serializers.CharField(source="station.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = LabelField(HouseholdKind.choices, source="kind")
 
     class Meta:
         model = Household
@@ -58,10 +77,10 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     id_number = MaskedIdField()
-    sex_display = serializers.CharField(source="get_sex_display", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-    relation_display = serializers.CharField(source="get_relation_display", read_only=True)
-    ethnicity_display = serializers.CharField(source="get_ethnicity_display", read_only=True)
+    sex_display = LabelField(Sex.choices, source="sex")
+    category_display = LabelField(Category.choices, source="category")
+    relation_display = LabelField(Relation.choices, source="relation")
+    ethnicity_display = LabelField(Ethnicity.choices, source="ethnicity")
 
     class Meta:
         model = Person
@@ -90,12 +109,19 @@ class HouseholdBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PersonBriefSerializer(PersonSerializer):
+    class Meta(PersonSerializer.Meta):
+        fields = ["id", "name", "id_number", "sex", "birth_date", "relation", "relation_display", "category",
+                  "category_display", "completed_on"]
+        read_only_fields = fields
+
+
 class ApplicationListSerializer(serializers.ModelSerializer):
     household = HouseholdBriefSerializer(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = LabelField(TransferApplication.Status.choices, source="status")
     county_name = serializers.CharField(source="county.name", read_only=True)
     station_name = serializers.CharField(source="station.name", read_only=True)
-    members = PersonSerializer(many=True, read_only=True)
+    members = PersonBriefSerializer(many=True, read_only=True)
 
     class Meta:
         model = TransferApplication
@@ -108,6 +134,7 @@ class ApplicationListSerializer(serializers.ModelSerializer):
 
 class ApplicationDetailSerializer(ApplicationListSerializer):
     household = HouseholdSerializer(read_only=True)
+    members = PersonSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     missing_documents = serializers.ListField(child=serializers.CharField(), read_only=True)
     allowed_moves = serializers.SerializerMethodField()
