@@ -59,6 +59,8 @@ class TargetViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
 class CityProgressView(APIView):
     """The city and its counties at a date (the counties the user may see; ranks among all 11)."""
 
+    scope_exempt = True  # built only from scoped selectors (county_progress(user=...))
+
     @extend_schema(parameters=DATE_PARAMS, responses=s.CityProgressSerializer)
     def get(self, request):
         year, as_of = parse_params(request.query_params)
@@ -68,6 +70,8 @@ class CityProgressView(APIView):
 
 class CountyProgressView(APIView):
     """One county: its row, its police stations, categories and ten-day series (404 out of scope)."""
+
+    scope_exempt = True  # the county is looked up through visible_counties(user), scoped by PoliceStation
 
     @extend_schema(parameters=DATE_PARAMS, responses=s.CountyDrillDownSerializer)
     def get(self, request, code):
