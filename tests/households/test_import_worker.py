@@ -5,7 +5,6 @@ import os
 import tempfile
 
 import pytest
-from celery import Celery
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -15,6 +14,7 @@ from django.test import TransactionTestCase, override_settings
 from households import imports
 from households.import_models import ImportJob
 from households.models import ApplicationEvent, Person, TransferApplication
+from nongzhuancheng.celery import app as celery_app
 from nongzhuancheng.models import County, StaffAssignment
 
 from .worker_helpers import Worker, csv_file, household_rows, wait_for
@@ -44,10 +44,15 @@ class ImportThroughWorkerTest(TransactionTestCase):
         call_command("loaddata", "fixtures/reference.json", verbosity=0)
         self.dave = get_user_model().objects.create_user("dave")
         StaffAssignment.objects.create(user=self.dave, role="county_officer", county=County.objects.get(code="530602"))
-        self.broker = Celery("test-client", broker=REDIS_URL)
+        # The site's Celery app, pointed at our Redis DB instead of running tasks eagerly: the
+        # service enqueues exactly as it does in production.
+        self.saved_conf = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.broker_url = REDIS_URL
+        self.addCleanup(self.restore_conf)
 
-    def send(self, task, job):
-        self.broker.send_task(f"households.tasks.{task}", args=[job.pk])
+    def restore_conf(self):
+        celery_app.conf.task_always_eager, celery_app.conf.broker_url = self.saved_conf
 
     def watch(self, job, done_states, timeout=240):
         seen = []
@@ -65,7 +70,8 @@ class ImportThroughWorkerTest(TransactionTestCase):
         job = imports.import_job_create(actor=self.dave, upload=upload, mode="all_or_nothing")
         self.assertGreater(len(data), imports.inline_bytes())  # large: a task, not the request
         with Worker(REDIS_URL, connection.settings_dict["NAME"]) as worker:
-            self.send("import_job_check_task", job)
+            queued = imports.import_job_start(job=job, actor=self.dave, run=False)
+            self.assertEqual(queued.state, "queued")  # handed to the worker, not run in this process
             job_after, seen = self.watch(job, {"checked", "failed"})
             self.assertIsNotNone(job_after, worker.output())
             self.assertEqual(job_after.state, "checked", job_after.message)
@@ -74,8 +80,7 @@ class ImportThroughWorkerTest(TransactionTestCase):
             self.assertTrue(partial, f"no progress seen while checking: {seen[:5]}…{seen[-5:]}")
             self.assertEqual(Person.objects.count(), 0)
 
-            ImportJob.objects.filter(pk=job.pk).update(state="importing")
-            self.send("import_job_run_task", job)
+            imports.import_job_start(job=job_after, actor=self.dave, run=True)
             job_after, seen = self.watch(job, {"done", "failed", "refused"})
             self.assertIsNotNone(job_after, worker.output())
         self.assertEqual(job_after.state, "done", job_after.message)
