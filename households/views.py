@@ -146,6 +146,10 @@ class ApplicationNewView(ScopeExemptMixin, View):
             "formset": formset,
             "documents_form": documents_form,
             "page_errors": page_errors,
+            "has_errors": bool(
+                page_errors or household_form.errors or documents_form.errors
+                or (formset.is_bound and (formset.total_error_count()))
+            ),
             "fixed_station": None if "station" in household_form.fields else self.request.user.assignment.station,
         }
         return render(self.request, self.template_name, context, status=status)
@@ -185,6 +189,26 @@ class IdCheckView(ScopeExemptMixin, View):
                 },
             }
         return JsonResponse(result)
+
+
+class HouseholdLookupView(ScopeExemptMixin, View):
+    """JSON: the household already registered under this 户号 at the station, if the user may see it,
+    so that the clerk finds it instead of typing it again."""
+
+    def get(self, request):
+        number = (request.GET.get("number") or "").strip()
+        assignment = getattr(request.user, "assignment", None)
+        station_id = request.GET.get("station") or (assignment.station_id if assignment else None)
+        household = None
+        if number and station_id and str(station_id).isdigit():
+            household = selectors.household_find(user=request.user, station=station_id, number=number)
+        if household is None:
+            return JsonResponse({"found": False})
+        data = {field: getattr(household, field) for field in services.HOUSEHOLD_FIELDS}
+        return JsonResponse({
+            "found": True, "household": data,
+            "message": _("已找到本所登记的%(h)s，将沿用并更新其信息。") % {"h": household},
+        })
 
 
 class ApplicationListView(ScopeExemptMixin, TemplateView):

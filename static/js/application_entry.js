@@ -38,6 +38,31 @@
       .catch(function () { show(input, ""); });
   }
 
+  // 户号: a household already registered at the station is found and its data filled in
+  var lookupUrl = form.dataset.householdLookupUrl;
+  var householdNumber = form.querySelector("[name='household-number']");
+  function lookUpHousehold() {
+    var number = householdNumber.value.trim();
+    var station = form.querySelector("[name='household-station']");
+    var box = form.querySelector(".household-live");
+    if (!number || (station && !station.value)) { box.textContent = ""; return; }
+    var url = lookupUrl + "?number=" + encodeURIComponent(number) + (station ? "&station=" + station.value : "");
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (!data.found) { box.textContent = ""; return; }
+        Object.keys(data.household).forEach(function (field) {
+          var input = form.querySelector("[name='household-" + field + "']");
+          if (input && field !== "number" && (!input.value || input.tagName === "SELECT")) input.value = data.household[field];
+        });
+        box.textContent = data.message;
+      })
+      .catch(function () { box.textContent = ""; });
+  }
+  if (householdNumber) householdNumber.addEventListener("change", lookUpHousehold);
+  var stationSelect = form.querySelector("[name='household-station']");
+  if (stationSelect) stationSelect.addEventListener("change", lookUpHousehold);
+
   var timers = new WeakMap();
   form.addEventListener("input", function (e) {
     var input = e.target;
@@ -107,6 +132,8 @@
       if (next) next.focus();
     }
   });
-  // after a failed submit the numbers already typed are checked again
+  // after a failed submit: the cursor goes to the first field to fix, and the numbers are checked again
+  var firstError = form.querySelector(".has-error input, .has-error select");
+  if (firstError) firstError.focus();
   form.querySelectorAll(".id-number").forEach(function (input) { if (input.value) check(input); });
 })();

@@ -135,6 +135,7 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
         self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, ".f-id_number.has-error"))
         self.assertIn("身份号码校验位错误", b.find_element(By.CSS_SELECTOR, ".f-id_number.has-error").text)
         self.assertEqual(TransferApplication.objects.count(), 0)
+        self.assertEqual(b.switch_to.active_element.get_attribute("name"), "members-2-id_number")  # the field to fix
         # everything typed is still there
         self.assertEqual(self.field("household-head_name").get_attribute("value"), "张德明")
         self.assertEqual(self.field("household-address").get_attribute("value"), "塘房村三社12号")

@@ -91,3 +91,31 @@ class IdCheckPageTest(CastTestCase):
     def test_it_requires_sign_in(self):
         response = self.client.get(URL, {"id_number": "x"})
         self.assertEqual(response.status_code, 302)
+
+
+class HouseholdLookupPageTest(CastTestCase):
+    URL = reverse("households:household_lookup")
+
+    def setUp(self):
+        self.app = self.receive(self.alice, number="5306020417", head_name="张德明", address="塘房村三社12号")
+
+    def test_a_clerk_finds_a_household_of_her_station(self):
+        self.login(self.alice)
+        data = self.client.get(self.URL, {"number": "5306020417"}).json()
+        self.assertTrue(data["found"])
+        self.assertEqual(data["household"]["head_name"], "张德明")
+        self.assertEqual(data["household"]["address"], "塘房村三社12号")
+
+    def test_a_clerk_of_another_station_finds_nothing_even_naming_the_station(self):
+        for user in (self.carol, self.bob):
+            self.login(user)
+            self.assertEqual(self.client.get(self.URL, {"number": "5306020417"}).json(), {"found": False})
+            data = self.client.get(self.URL, {"number": "5306020417", "station": self.zy_station.pk}).json()
+            self.assertEqual(data, {"found": False})
+
+    def test_a_county_officer_finds_it_by_station(self):
+        self.login(self.dave)
+        self.assertTrue(self.client.get(self.URL, {"number": "5306020417", "station": self.zy_station.pk}).json()["found"])
+        self.assertFalse(self.client.get(self.URL, {"number": "5306020417"}).json()["found"])
+        self.login(self.erin)
+        self.assertFalse(self.client.get(self.URL, {"number": "5306020417", "station": self.zy_station.pk}).json()["found"])
