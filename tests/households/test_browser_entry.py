@@ -169,12 +169,14 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
         b.find_element(By.CSS_SELECTOR, "form.move-complete button").click()
         self.wait(lambda d: "当前状态：办结" in d.page_source)
         self.assertEqual(TransferApplication.objects.get().status, "completed")
+        b.save_screenshot(os.path.join(SCREENSHOTS, "nzc_detail.png"))
 
         b.get(self.live_server_url + reverse("households:application_list") + "?status=completed")
         row = self.wait(EC.presence_of_element_located((By.LINK_TEXT, app.number))).find_element(By.XPATH, "../..")
         self.assertIn("办结", row.text)
         self.assertIn(good_id[:6] + "********" + good_id[-4:], row.text)
         self.assertNotIn(good_id, row.text)
+        b.save_screenshot(os.path.join(SCREENSHOTS, "nzc_list.png"))
 
     def test_the_live_check_warns_of_a_transfer_at_another_station_as_the_clerk_types(self):
         first = CastTestCase.receive(self.alice, received_on=datetime.date(2012, 9, 28), head_name="陈国富")
