@@ -71,6 +71,11 @@ class ApplicationListPageTest(CastTestCase):
         self.assertEqual(self.numbers(self.client.get(URL, {"station": self.ld_station.pk})), {self.zy_app.number})
         self.assertEqual(self.numbers(self.client.get(URL, {"q": "马正清"})), set())
 
+    def test_the_export_links_carry_the_filters(self):
+        self.login(self.frank)
+        response = self.client.get(URL, {"status": "completed", "q": "张"})
+        self.assertContains(response, reverse("imports:export_applications") + "?status=completed&amp;q=%E5%BC%A0")
+
     def test_it_pages_by_fifty_and_keeps_the_filters_in_the_links(self):
         members = [person_data(name=f"周{i}") for i in range(55)]
         for member in members:
