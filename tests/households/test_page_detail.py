@@ -140,6 +140,13 @@ class ReceiptPageTest(CastTestCase):
         self.assertContains(response, ids.mask(member["id_number"]))
         self.assertNotContains(response, member["id_number"])
 
+    def test_its_query_count_is_fixed(self):
+        app = self.receive(self.alice, members=[person_data() for _ in range(4)])
+        self.login(self.alice)
+        # session, user, assignment, header county, application, members
+        with self.assertNumQueries(6):
+            self.client.get(reverse("households:application_receipt", args=[app.pk]))
+
     def test_out_of_scope_receipts_answer_404(self):
         app = self.receive(self.alice)
         url = reverse("households:application_receipt", args=[app.pk])
@@ -172,3 +179,12 @@ class OverduePageTest(CastTestCase):
         self.assertNotContains(response, other.number)
         self.login(self.erin)
         self.assertEqual([a.pk for a, _d in self.client.get(reverse("households:overdue")).context["rows"]], [other.pk])
+
+    def test_its_query_count_does_not_grow_with_the_rows(self):
+        for day in range(1, 21):
+            self.receive(self.alice, received_on=datetime.date(2012, 9, day))
+        self.login(self.alice)
+        # session, user, assignment, header county, count, page
+        with self.assertNumQueries(6):
+            response = self.client.get(reverse("households:overdue"))
+        self.assertEqual(len(response.context["rows"]), 20)
