@@ -30,8 +30,11 @@
         if (input.value.trim() !== asked) return;  // the clerk typed on meanwhile
         if (!data.valid) { show(input, data.message, "bad"); return; }
         var sex = sibling(input, "sex"), birth = sibling(input, "birth_date");
-        if (sex && !sex.value) sex.value = data.sex;
-        if (birth && !birth.value) birth.value = data.birth_date;
+        // fill what is blank, or what we filled before from an earlier number; never what the clerk typed
+        [[sex, data.sex], [birth, data.birth_date]].forEach(function (pair) {
+          var el = pair[0];
+          if (el && (!el.value || el.dataset.auto)) { el.value = pair[1]; el.dataset.auto = "1"; }
+        });
         if (data.duplicate) { show(input, data.duplicate.message, "bad dup"); return; }
         show(input, data.message + (data.upgraded ? " → " + data.number : ""), "ok");
       })
@@ -72,6 +75,7 @@
   });
   form.addEventListener("change", function (e) {
     if (e.target.classList && e.target.classList.contains("id-number")) check(e.target);
+    if (/-(sex|birth_date)$/.test(e.target.name || "")) delete e.target.dataset.auto;  // typed by the clerk
   });
 
   function renumber() {
@@ -122,7 +126,7 @@
     return i >= 0 ? fields[i + 1] : null;
   }
   document.addEventListener("keydown", function (e) {
-    if (e.altKey && (e.key === "n" || e.key === "N")) { e.preventDefault(); addMember(); return; }
+    if (e.altKey && (e.key === "n" || e.key === "N" || e.code === "KeyN")) { e.preventDefault(); addMember(); return; }
     if (e.key !== "Enter") return;
     if (e.ctrlKey || e.metaKey) { e.preventDefault(); form.requestSubmit(); return; }
     var t = e.target;

@@ -148,6 +148,7 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
 
         self.type_into("members-2-id_number", good_id)
         self.wait(lambda d: "号码有效" in self.live_message(2).text)
+        self.assertEqual(self.field("members-2-birth_date").get_attribute("value"), "1992-11-03")
         self.keys(Keys.ENTER, modifier=Keys.CONTROL)
         self.wait(EC.url_contains("/receipt/"))
         app = TransferApplication.objects.get()
