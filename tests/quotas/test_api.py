@@ -76,3 +76,14 @@ class TargetApiTest(ScenarioTestCase):
         self.assertIn("/api/v1/progress/", schema["paths"])
         self.assertIn("/api/v1/progress/county/{code}/", schema["paths"])
         self.assertIn("/api/v1/targets/", schema["paths"])
+
+
+class TargetDeleteApiTest(ScenarioTestCase):
+    def test_only_the_city_office_deletes_a_target(self):
+        api = APIClient()
+        target = Target.objects.get(year=2012, county=self.yanjin)
+        api.force_authenticate(self.frank)
+        self.assertEqual(api.delete(f"/api/v1/targets/{target.pk}/").status_code, 403)
+        api.force_authenticate(self.root)
+        self.assertEqual(api.delete(f"/api/v1/targets/{target.pk}/").status_code, 204)
+        self.assertFalse(Target.objects.filter(pk=target.pk).exists())

@@ -128,3 +128,24 @@ class OtherPagesTest(ScenarioTestCase):
         self.assertContains(response, "2012-01-10：350")
         self.assertContains(response, "2012-06-03：500")
         self.assertNotContains(response, "设定或调整目标任务")  # a plain city reader only reads
+
+
+class ParamsTest(ScenarioTestCase):
+    def test_defaults_are_today_and_its_year(self):
+        import datetime
+
+        from django.utils import timezone
+
+        from quotas.views import parse_params
+
+        today = timezone.localdate()
+        self.assertEqual(parse_params({}), (today.year, today))
+        self.assertEqual(parse_params({"as_of": "2012-10-20"}), (2012, datetime.date(2012, 10, 20)))
+        self.assertEqual(parse_params({"year": "2012"}), (2012, datetime.date(2012, 12, 31)))
+        self.assertEqual(parse_params({"year": "x", "as_of": "bad"}), (today.year, today))
+
+    def test_a_past_year_without_as_of_shows_its_end(self):
+        self.login(self.frank)
+        response = self.client.get(reverse("quotas:dashboard") + "?year=2012")
+        self.assertEqual(response.context["city"].as_of.isoformat(), "2012-12-31")
+        self.assertEqual(response.context["city"].cumulative, 13)
