@@ -237,6 +237,12 @@ class ResubmitSerializer(MoveSerializer):
     )
 
 
+class DocumentsSerializer(serializers.Serializer):
+    documents = serializers.ListField(
+        child=serializers.ChoiceField(choices=Document.choices), allow_empty=True, label=_("已核验材料")
+    )
+
+
 class NoteRequiredSerializer(serializers.Serializer):
     note = serializers.CharField(label=_("说明"))
 

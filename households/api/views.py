@@ -223,6 +223,17 @@ class ApplicationViewSet(
         data.is_valid(raise_exception=True)
         return self._detail(services.application_withdraw(application=app, actor=request.user, **data.validated_data))
 
+    @_move_schema("记录已核验的材料（受理中或退回补正时）", s.DocumentsSerializer)
+    @action(detail=True, methods=["post"])
+    def documents(self, request, pk=None):
+        app = self.get_object()
+        data = s.DocumentsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        app = services.application_set_documents(
+            application=app, actor=request.user, documents=data.validated_data["documents"]
+        )
+        return self._detail(app)
+
     @extend_schema(summary="办理记录", responses={200: s.EventSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def events(self, request, pk=None):

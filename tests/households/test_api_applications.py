@@ -115,6 +115,25 @@ class ApplicationWorkflowApiTest(ApiCase):
         self.assertEqual(events[1]["note"], "缺户口簿")
         self.assertEqual(events[1]["actor"], "alice")
 
+    def test_the_document_checklist_is_recorded_then_completion_is_allowed(self):
+        app = self.receive(self.alice, documents=[])
+        api = self.as_user(self.alice)
+        r = api.post(f"/api/v1/applications/{app.pk}/documents/", {"documents": ["hukou_booklet"]}, format="json")
+        self.assertEqual(r.json()["missing_documents"], [d for d in REQUIRED_DOCUMENTS if d != "hukou_booklet"])
+        r = api.post(f"/api/v1/applications/{app.pk}/documents/", {"documents": ["passport"]}, format="json")
+        self.assertEqual(r.status_code, 400)
+        api.post(f"/api/v1/applications/{app.pk}/documents/", {"documents": REQUIRED_DOCUMENTS}, format="json")
+        r = api.post(f"/api/v1/applications/{app.pk}/complete/", {}, format="json")
+        self.assertEqual(r.json()["status"], "completed")
+        r = api.post(f"/api/v1/applications/{app.pk}/documents/", {"documents": []}, format="json")
+        self.assertEqual(r.status_code, 400)
+        self.assertIn("已结束的申请不能修改材料", r.json()["detail"][0])
+
+    def test_drf_own_validation_messages_are_chinese_too(self):
+        r = self.as_user(self.alice).post("/api/v1/applications/", {"household": {}}, format="json")
+        self.assertEqual(r.status_code, 400)
+        self.assertEqual(r.json()["members"], ["该字段是必填项。"])
+
     def test_a_refused_move_answers_400_in_chinese(self):
         app = self.complete(self.alice)
         r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/withdraw/", {}, format="json")

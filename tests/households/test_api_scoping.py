@@ -38,6 +38,7 @@ class ApiScopingTest(CastTestCase):
             ("post", f"{a}/resubmit/", {}),
             ("post", f"{a}/reject/", {"note": "不符合条件"}),
             ("post", f"{a}/withdraw/", {}),
+            ("post", f"{a}/documents/", {"documents": []}),
             ("patch", f"/api/v1/households/{self.household.pk}/", {"head_name": "张三"}),
             ("patch", f"/api/v1/people/{self.person.pk}/", {"phone": "13800000000"}),
         ]
