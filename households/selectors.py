@@ -19,7 +19,14 @@ def application_list(*, user, filters=None):
         from .ids import clean
 
         cleaned = clean(q)
-        people = Person.objects.filter(Q(name__contains=q) | Q(id_number__startswith=cleaned))
+        if len(cleaned) == 15 and cleaned.isdigit():  # a legacy number is stored as 18 digits
+            from .ids import upgrade_15
+
+            cleaned = upgrade_15(cleaned)
+        match = Q(name__contains=q)
+        if len(cleaned) >= 4:  # a number prefix; separators alone must not match everyone
+            match |= Q(id_number__startswith=cleaned)
+        people = Person.objects.filter(match)
         qs = qs.filter(
             Q(number__iexact=q) | Q(household__head_name__contains=q) | Q(pk__in=people.values("application_id"))
         )

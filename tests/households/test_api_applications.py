@@ -196,6 +196,8 @@ class ApplicationListApiTest(ApiCase):
         self.assertEqual(ids({"category": "graduate"}), [b.pk])
         self.assertEqual(ids({"q": "王志强"}), [a.pk])
         self.assertEqual(ids({"q": a.members.get().id_number}), [a.pk])
+        self.assertEqual(ids({"q": "-"}), [])  # separators alone match nobody
+        self.assertEqual(ids({"q": a.number}), [a.pk])
         self.assertEqual(ids({"county": self.zhaoyang.pk}), [b.pk, a.pk])
         self.assertEqual(ids({"station": self.zy_station2.pk}), [])
         today = datetime.date.today().isoformat()

@@ -27,6 +27,11 @@ class PeopleAndHouseholdsApiTest(CastTestCase):
             body = self.api(self.dave).get("/api/v1/people/", {"id_number": raw}).json()
             self.assertEqual(body["count"], 1, raw)
 
+    def test_the_application_search_finds_a_legacy_15_digit_number(self):
+        app = self.receive(self.alice, members=[person_data(id_number="532101800101001")])
+        body = self.api(self.alice).get("/api/v1/applications/", {"q": "532101800101001"}).json()
+        self.assertEqual([row["id"] for row in body["results"]], [app.pk])
+
     def test_a_person_correction_through_the_api_uses_the_service(self):
         app = self.receive(self.alice, members=[person_data(male=True)])
         person = app.members.get()
