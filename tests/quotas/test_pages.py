@@ -120,7 +120,7 @@ class OtherPagesTest(ScenarioTestCase):
     def test_the_multi_year_page_shows_the_goal(self):
         self.login(self.frank)
         response = self.client.get(reverse("quotas:multi_year") + "?as_of=2012-10-15")
-        self.assertContains(response, "1550000")
+        self.assertContains(response, "1,550,000")
 
     def test_the_target_page_lists_the_revisions(self):
         self.login(self.frank)
