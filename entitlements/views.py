@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -24,16 +25,26 @@ from .forms import GuaranteeMoveForm, RetentionMoveForm, RetentionRecordForm
 from .models import GuaranteeCase, GuaranteeKind, Retention, can_work
 
 QUEUE_COLUMNS = [
-    Column(_("保障事项"), lambda c: c.get_kind_display()),
-    Column(_("状态"), lambda c: c.get_state_display()),
-    Column(_("姓名"), "person.name"),
-    Column(_("公民身份号码"), "person.id_number", id_number=True),
-    Column(_("县区"), "county.name"),
-    Column(_("派出所"), lambda c: c.station.name),
-    Column(_("申请日期"), "requested_on"),
-    Column(_("已等待（天）"), lambda c: c.waited),
-    Column(_("落实内容"), "reference"),
+    Column(gettext_lazy("保障事项"), lambda c: c.get_kind_display()),
+    Column(gettext_lazy("状态"), lambda c: c.get_state_display()),
+    Column(gettext_lazy("姓名"), "person.name"),
+    Column(gettext_lazy("公民身份号码"), "person.id_number", id_number=True),
+    Column(gettext_lazy("县区"), "county.name"),
+    Column(gettext_lazy("派出所"), lambda c: c.station.name),
+    Column(gettext_lazy("申请日期"), "requested_on"),
+    Column(gettext_lazy("已等待（天）"), lambda c: c.waited),
+    Column(gettext_lazy("落实内容"), "reference"),
 ]
+RETENTION_QUEUE_COLUMNS = [
+    Column(gettext_lazy("保留事项"), lambda r: r.get_kind_display()),
+    Column(gettext_lazy("姓名"), "person.name"),
+    Column(gettext_lazy("公民身份号码"), "person.id_number", id_number=True),
+    Column(gettext_lazy("县区"), "county.name"),
+    Column(gettext_lazy("派出所"), lambda r: r.station.name),
+    Column(gettext_lazy("办结日期"), "opened_on"),
+    Column(gettext_lazy("已等待（天）"), lambda r: r.waited),
+]
+EXPORT_LIMIT = 50_000
 
 
 class QueueView(ScopeExemptMixin, TemplateView):
@@ -49,13 +60,19 @@ class QueueView(ScopeExemptMixin, TemplateView):
             kind = None
         qs = selectors.queue_list(user=request.user, kind=kind)
         today = timezone.localdate()
+        kinds = selectors.guarantee_kinds_of(request.user)
         fmt = request.GET.get("format")
+        if fmt and not kinds:
+            rows = list(selectors.retention_queue_list(user=request.user)[:EXPORT_LIMIT])
+            for r in rows:
+                r.waited = (today - r.opened_on).days
+            return export_response(rows, RETENTION_QUEUE_COLUMNS, fmt=fmt, filename="retentions-queue",
+                                   user=request.user)
         if fmt:
-            rows = list(qs[:50000])
+            rows = list(qs[:EXPORT_LIMIT])
             for c in rows:
                 c.waited = c.days_waited(today)
             return export_response(rows, QUEUE_COLUMNS, fmt=fmt, filename="entitlements-queue", user=request.user)
-        kinds = selectors.guarantee_kinds_of(request.user)
         if not kinds:
             # a unit that works retentions only (land, forestry, agriculture, family planning)
             return self.retention_queue(request, today)

@@ -247,3 +247,15 @@ class RetentionQueueTest(EntitlementsTestCase):
         self.assertTemplateUsed(r, "entitlements/retention_queue.html")
         self.assertEqual([x.kind for x in r.context["page"].object_list], ["farmland"])
         self.assertContains(r, "土地承包经营权")
+
+    def test_a_land_unit_exports_its_retention_queue(self):
+        from nongzhuancheng.models import MemberUnit
+        from tests.base import make_user
+
+        land = make_user("lucy", "member_unit", member_unit=MemberUnit.objects.get(code="land"))
+        self.complete(self.alice, on=D(2026, 9, 1), received_on=D(2026, 9, 1))
+        self.login(land)
+        r = self.client.get(reverse("entitlements:queue"), {"format": "csv"})
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+        self.assertEqual(rows[0][0], "保留事项")
+        self.assertEqual(sorted(x[0] for x in rows[1:]), ["土地承包经营权", "宅基地及农房使用权"])

@@ -39,8 +39,10 @@ class SeedDemoTest(EntitlementsTestCase):
         self.bulk_transfer(40)
         out = io.StringIO()
         call_command("seed_demo_entitlements", every=1, stdout=out)
-        self.assertEqual(Retention.objects.count(), (1 + 120) * 5)
-        self.assertEqual(GuaranteeCase.objects.count(), (1 + 120) * 5)
+        ours = {"application__household__number__startswith": "D12"}
+        self.assertEqual(Retention.objects.filter(**ours).count(), 120 * 5)
+        self.assertEqual(GuaranteeCase.objects.filter(**ours).count(), 120 * 5)
+        self.assertIn("120 people opened in bulk", out.getvalue())
         # every record has its opening event; every later event is a move the table allows
         self.assertFalse(Retention.objects.annotate(n=Count("events")).filter(n=0).exists())
         self.assertFalse(GuaranteeCase.objects.annotate(n=Count("events")).filter(n=0).exists())
@@ -62,4 +64,19 @@ class SeedDemoTest(EntitlementsTestCase):
     def test_it_opens_only_a_sample_of_the_bulk_applications(self):
         self.bulk_transfer(20, size=1)
         call_command("seed_demo_entitlements", every=10, stdout=io.StringIO())
-        self.assertEqual(Retention.objects.values("application").distinct().count(), 2)
+        opened = Retention.objects.filter(application__household__number__startswith="D12")
+        self.assertEqual(opened.values("application").distinct().count(), 2)
+
+    def test_it_makes_a_few_households_whose_transitions_end_within_90_days(self):
+        from django.utils import timezone
+
+        from entitlements.selectors import transitions_ending
+
+        call_command("seed_demo_entitlements", stdout=io.StringIO())
+        ending = transitions_ending(user=self.root)
+        self.assertGreaterEqual(ending.count(), 12 * 2)
+        today = timezone.localdate()
+        self.assertTrue(all(0 <= (r.transition_ends_on - today).days <= 90 for r in ending))
+        before = Household.objects.count()
+        call_command("seed_demo_entitlements", stdout=io.StringIO())
+        self.assertEqual(Household.objects.count(), before)

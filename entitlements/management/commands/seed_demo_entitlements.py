@@ -19,6 +19,7 @@ import time
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
@@ -34,12 +35,17 @@ from entitlements.models import (
     RetentionEvent,
     RetentionKind,
 )
-from households.models import Person, TransferApplication
+from households import ids
+from households import services as household_services
+from households.models import Household, Person, TransferApplication
+from households.reference import REQUIRED_DOCUMENTS
 from nongzhuancheng.models import StaffAssignment
 
 G = GuaranteeCase.State
 R = Retention.State
 OPENED_NOTE = "转户办结，自动建档"
+# 户号 prefix of the households whose five-year transitions end soon (made by this command)
+TRANSITION_PREFIX = "GD"
 BATCH = 20_000
 
 # (state, weight, days from request to the move: (min, max)) per kind, for the cases that are needed
@@ -88,6 +94,9 @@ class Command(BaseCommand):
             moved = self.advance_service_made(actors, today, seed)
         middle = time.monotonic()
         opened = self.open_in_bulk(actors, today, seed, max(every, 1))
+        ending = self.transitions_ending_soon(today, seed)
+        if ending:
+            self.stdout.write(f"{ending} households transferred five years ago: their transitions end within 90 days.")
         self.stdout.write(
             f"Entitlements: {moved} cases moved on through the services ({middle - started:.1f} s), {opened:,} "
             f"people opened in bulk (1 in {max(every, 1)} bulk applications, {time.monotonic() - middle:.1f} s)."
@@ -128,6 +137,48 @@ class Command(BaseCommand):
             )
             moved += 1
         return moved
+
+    # Transitions that end soon -------------------------------------------------------------
+
+    def transitions_ending_soon(self, today, seed):
+        """A dozen households completed about five years ago through the services, so that the list
+        of family-planning transitions ending in the next 90 days shows someone."""
+        if Household.objects.filter(number__startswith=TRANSITION_PREFIX).exists():
+            return 0
+        clerks = list(StaffAssignment.objects.filter(role="clerk").select_related("user", "station__county"))
+        if not clerks:
+            return 0
+        rng = random.Random(f"{seed}-transitions")
+        made = 0
+        for i in range(12):
+            a = clerks[i % len(clerks)]
+            completed = today.replace(year=today.year - 5) + datetime.timedelta(days=rng.randint(3, 85))
+            received = completed - datetime.timedelta(days=rng.randint(1, 5))
+            surname = rng.choice("王李张刘陈杨赵黄周吴")
+            members = []
+            for j, (relation, age) in enumerate([("head", rng.randint(28, 40)), ("spouse", rng.randint(26, 38)),
+                                                 ("child", rng.randint(1, 4))][: rng.randint(2, 3)]):
+                birth = completed.replace(year=completed.year - age) - datetime.timedelta(days=rng.randint(0, 300))
+                members.append({
+                    "name": surname + rng.choice("明华强秀英兰芳丽梅云") + rng.choice("贵成荣发海珍凤莲菊群"),
+                    "id_number": ids.make(a.station.county.code, birth, 2 * rng.randint(300, 480) + (j != 1)),
+                    "relation": relation, "category": rng.choice(["migrant_worker", "urban_village", "small_town"]),
+                    "ethnicity": "01", "destination_address": f"{a.station.county.name}建设路{rng.randint(1, 300)}号",
+                })
+            try:
+                with transaction.atomic():
+                    app = household_services.application_create(
+                        actor=a.user, household={
+                            "number": f"{TRANSITION_PREFIX}{i + 1:04d}", "kind": "agricultural",
+                            "head_name": members[0]["name"], "township": a.station.county.name,
+                            "village": "新街村", "address": f"新街村{rng.randint(1, 200)}号",
+                        }, members=members, documents=REQUIRED_DOCUMENTS, received_on=received,
+                    )
+                    household_services.application_complete(application=app, actor=a.user, on=completed)
+            except ValidationError:
+                continue  # an ID number already claimed: skip this household
+            made += 1
+        return made
 
     # Bulk-inserted transfers ---------------------------------------------------------------
 
