@@ -250,12 +250,15 @@ def _opening(*, scope_name, as_of, period, cumulative, rate, multiple, pace_gap,
     values = {"day": _day(as_of), "where": scope_name, "cumulative": cumulative, "rate": rate,
               "multiple": multiple, "points": pace_gap.lstrip("+−"), "start": _day(period.start),
               "period_done": period_done, "change": _change_words(change)}
-    if county is None:
-        text = _("截至%(day)s，%(where)s累计转户%(cumulative)s人，完成市下达任务的%(rate)s") % values
-        if multiple != "—":
-            text += _("，是省下达任务的%(multiple)s倍") % values
+    text = _("截至%(day)s，%(where)s累计转户%(cumulative)s人") % values
+    if rate == "—":
+        text += _("（年度目标任务尚未下达）")
+    elif county is None:
+        text += _("，完成市下达任务的%(rate)s") % values
     else:
-        text = _("截至%(day)s，%(where)s累计转户%(cumulative)s人，完成县区下达任务的%(rate)s") % values
+        text += _("，完成县区下达任务的%(rate)s") % values
+    if county is None and multiple != "—":
+        text += _("，是省下达任务的%(multiple)s倍") % values
     if pace_gap == "—":
         text += _("。")
     elif pace_gap.startswith("−"):

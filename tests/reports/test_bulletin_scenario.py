@@ -126,3 +126,14 @@ class BulletinDataTest(BulletinScenarioTestCase):
 
         frozen = selectors.as_frozen(selectors.bulletin_data(period=PERIOD))
         self.assertEqual(json.loads(json.dumps(frozen))["as_of"], "2012-10-20")
+
+
+class BulletinWithoutTargetsTest(CastTestCase):
+    def test_the_opening_says_so_when_no_target_is_in_force(self):
+        data = selectors.bulletin_data(period=PERIOD)
+        self.assertEqual(data.rate, "—")
+        self.assertEqual(
+            data.opening,
+            "截至10月20日，全市累计转户0人（年度目标任务尚未下达）。本旬（10月11日至10月20日）全市转户0人，较上旬持平。",
+        )
+        self.assertEqual(data.behind_pace, [])
