@@ -66,6 +66,8 @@ class SeedDemoTest(EntitlementsTestCase):
         call_command("seed_demo_entitlements", every=10, stdout=io.StringIO())
         opened = Retention.objects.filter(application__household__number__startswith="D12")
         self.assertEqual(opened.values("application").distinct().count(), 2)
+        call_command("seed_demo_entitlements", every=10, stdout=io.StringIO())
+        self.assertEqual(opened.values("application").distinct().count(), 2)
 
     def test_it_makes_a_few_households_whose_transitions_end_within_90_days(self):
         from django.utils import timezone

@@ -4,9 +4,9 @@
   opened by the completion signal; the command moves some of them on through the services, as the
   member units would have done since (most pension and medical cases delivered, housing waiting).
 * The bulk 2012 demo year is inserted without signals. For those transfers the records are written
-  in bulk for a sample of households (every ``--every``-th application; 1 in 10 by default, ``--every 1``
-  for all of them), with states drawn to look like the report describes: pension and medical insurance
-  mostly delivered within weeks, housing mostly requested or in progress, some refusals with their
+  in bulk for a sample of households (applications whose id is a multiple of ``--every``: 1 in 10
+  by default, ``--every 1`` for all of them), with states drawn to look like the report describes:
+  pension and medical insurance mostly delivered within weeks, housing mostly requested or in progress, some refusals with their
   reasons, some farmland circulated under contract and a few rights given up with compensation.
 
 People who already have records are skipped, so a second run changes nothing.
@@ -188,7 +188,7 @@ class Command(BaseCommand):
             completed_on__isnull=False,
         ).filter(~Exists(Retention.objects.filter(person=OuterRef("pk"))))
         app_ids = list(without.values_list("application_id", flat=True).distinct().order_by("application_id"))
-        app_ids = app_ids[::every]
+        app_ids = [pk for pk in app_ids if pk % every == 0]  # the same sample on every run
         opened = 0
         for i in range(0, len(app_ids), BATCH // 3):
             chunk = app_ids[i:i + BATCH // 3]
