@@ -94,12 +94,28 @@ def main():
         selectors.period_series(year=2012, as_of=as_of)
         selectors.category_progress(year=2012, as_of=as_of)
 
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    reader = get_user_model().objects.filter(username="bench-admin").first()
+    if reader is None:
+        reader = get_user_model().objects.create_superuser("bench-admin", password=None)
+    client = Client()
+    client.force_login(reader)
+
+    def page():
+        response = client.get("/progress/?year=2012&as_of=2012-10-20")
+        assert response.status_code == 200, response.status_code
+
     city()  # warm the cache
     for label, fn in (
         ("city dashboard query, county_progress (as of 2012-10-20)", city),
         ("city dashboard query, county_progress (as of 2012-12-31, every row)", city_year_end),
         ("rest of the city page: period_series + category_progress (city)", city_page_extras),
         ("county drill-down: station + category + period_series (镇雄县)", drill),
+        ("whole city dashboard page, HTML with charts (/progress/?year=2012&as_of=2012-10-20)", page),
     ):
         med, lo, hi = median_ms(fn, args.runs)
         print(f"{label}: {med:.0f} ms ({lo:.0f}–{hi:.0f})")

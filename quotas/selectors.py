@@ -5,7 +5,7 @@ The dataclasses below are the contract the dashboard, the API and the ten-day bu
 Counting reads households_person directly (completed_on, county, category are denormalised on it and
 indexed together), with conditional COUNTs grouped by county, station, category or day. Measured
 with bench/progress_bench.py at 1.55 million transfers all in one year on PostgreSQL 15 (2 shared
-cores): county_progress 263 ms median, index-only scans. A summary table kept by the completion
+cores): county_progress 190–265 ms median over runs, index-only scans; the whole city page about 0.5 s. A summary table kept by the completion
 signals was considered and not built: spreadsheet imports create completed applications without
 the per-application signal, so such a table would not stay exact, and the plain query is already
 well under a second.
