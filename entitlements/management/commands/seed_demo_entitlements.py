@@ -6,8 +6,8 @@
 * The bulk 2012 demo year is inserted without signals. For those transfers the records are written
   in bulk for a sample of households (applications whose id is a multiple of ``--every``: 1 in 10
   by default, ``--every 1`` for all of them), with states drawn to look like the report describes:
-  pension and medical insurance mostly delivered within weeks, housing mostly requested or in progress, some refusals with their
-  reasons, some farmland circulated under contract and a few rights given up with compensation.
+  pension and medical insurance mostly delivered within weeks, housing mostly requested or in
+  progress, some refusals with their reasons, some farmland circulated under contract and a few rights given up with compensation.
 
 People who already have records are skipped, so a second run changes nothing.
 """
