@@ -3,7 +3,7 @@ from rest_framework import serializers
 from ..models import GuaranteeCase, Retention
 
 
-class PersonBriefSerializer(serializers.Serializer):
+class EntitledPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     id_number = serializers.SerializerMethodField()
@@ -18,7 +18,7 @@ class PersonBriefSerializer(serializers.Serializer):
 
 
 class RetentionSerializer(serializers.ModelSerializer):
-    person = PersonBriefSerializer(read_only=True)
+    person = EntitledPersonSerializer(read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
@@ -33,7 +33,7 @@ class RetentionSerializer(serializers.ModelSerializer):
 
 
 class GuaranteeCaseSerializer(serializers.ModelSerializer):
-    person = PersonBriefSerializer(read_only=True)
+    person = EntitledPersonSerializer(read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
