@@ -24,6 +24,7 @@ Model decisions
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -292,11 +293,36 @@ class EventBase(models.Model):
         abstract = True
         ordering = ["at", "id"]
 
+    record_model = None  # the model whose states the event moves
+
+    @property
+    def from_label(self):
+        return state_label(self.record_model, self.from_state) if self.from_state else ""
+
+    @property
+    def to_label(self):
+        return state_label(self.record_model, self.to_state)
+
+    @property
+    def details_display(self):
+        """[(label, value)] of the details, with the record's field names as their labels."""
+        out = []
+        for key, value in (self.details or {}).items():
+            try:
+                label = self.record_model._meta.get_field(key).verbose_name
+            except FieldDoesNotExist:
+                label = key
+            if isinstance(value, list) and len(value) == 2:
+                value = f"{value[0] or '—'} → {value[1] or '—'}"
+            out.append((label, value))
+        return out
+
 
 class RetentionEvent(EventBase):
     """One recorded change of a retention: opened, circulated, given up, back to kept, details recorded."""
 
     retention = models.ForeignKey(Retention, on_delete=models.CASCADE, related_name="events", verbose_name=_("五项保留"))
+    record_model = Retention
 
     objects = ScopedQuerySet.as_manager()
 
@@ -313,6 +339,7 @@ class GuaranteeEvent(EventBase):
     """One move of a guarantee case: who, when, from, to, details."""
 
     case = models.ForeignKey(GuaranteeCase, on_delete=models.CASCADE, related_name="events", verbose_name=_("五项保障"))
+    record_model = GuaranteeCase
 
     objects = ScopedQuerySet.as_manager()
 

@@ -114,7 +114,9 @@ class PersonView(ScopeExemptMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             person=person, retentions=retentions, cases=cases,
-            case_form=GuaranteeMoveForm(), retention_form=RetentionMoveForm(), record_form=RetentionRecordForm(),
+            # one form per record on the page: no element ids, so that they do not repeat
+            case_form=GuaranteeMoveForm(auto_id=False), retention_form=RetentionMoveForm(auto_id=False),
+            record_form=RetentionRecordForm(auto_id=False),
         )
         return context
 

@@ -259,3 +259,15 @@ class RetentionQueueTest(EntitlementsTestCase):
         rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
         self.assertEqual(rows[0][0], "保留事项")
         self.assertEqual(sorted(x[0] for x in rows[1:]), ["土地承包经营权", "宅基地及农房使用权"])
+
+
+class HistoryDisplayTest(EntitlementsTestCase):
+    def test_the_person_page_shows_the_history_in_words(self):
+        app = self.complete(self.alice, on=D(2026, 9, 1), received_on=D(2026, 9, 1))
+        case = GuaranteeCase.objects.get(application=app, kind="medical")
+        services.guarantee_move(case=case, to=G.DELIVERED, actor=self.heidi, on=D(2026, 9, 8), reference="城镇居民医保")
+        self.login(self.dave)
+        r = self.client.get(reverse("entitlements:person", args=[case.person_id]))
+        self.assertContains(r, "<td>已申请</td><td>已落实</td>", html=False)
+        self.assertContains(r, "落实用时（天）：7")
+        self.assertContains(r, "落实内容：城镇居民医保")
