@@ -271,3 +271,16 @@ class HistoryDisplayTest(EntitlementsTestCase):
         self.assertContains(r, "<td>已申请</td><td>已落实</td>", html=False)
         self.assertContains(r, "落实用时（天）：7")
         self.assertContains(r, "落实内容：城镇居民医保")
+
+    def test_the_person_page_and_the_delivery_page_are_a_fixed_number_of_queries(self):
+        app = self.complete_family()
+        head = app.members.get(relation="head")
+        case = GuaranteeCase.objects.get(person=head, kind="medical")
+        services.guarantee_move(case=case, to=G.DELIVERED, actor=self.heidi, on=D(2026, 9, 8))
+        self.login(self.dave)
+        url = reverse("entitlements:person", args=[head.pk])
+        self.client.get(url)
+        with self.assertNumQueries(8):
+            self.assertEqual(self.client.get(url).status_code, 200)
+        with self.assertNumQueries(8):
+            self.assertEqual(self.client.get(reverse("entitlements:delivery")).status_code, 200)
