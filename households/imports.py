@@ -602,6 +602,16 @@ def import_validate(*, actor, headers, rows, progress=None, result=None):
         return _validate(actor=actor, headers=headers, rows=rows, progress=progress, result=result)
 
 
+def _blank(raw):
+    """A line with nothing in it (empty cells, or cells of spaces only)."""
+    if not any(raw):
+        return True
+    try:
+        return not "".join(raw).strip()
+    except TypeError:  # a number or a date among the cells
+        return False
+
+
 def _validate(*, actor, headers, rows, progress, result):
     result = result or Result()
     today = timezone.localdate()
@@ -615,8 +625,8 @@ def _validate(*, actor, headers, rows, progress, result):
         raw_batch = []
         for raw in rows:
             number += 1
-            if not any(c not in (None, "") and (not isinstance(c, str) or c.strip()) for c in raw):
-                continue  # a blank line
+            if _blank(raw):
+                continue
             raw_batch.append((number, raw))
             if len(raw_batch) >= BATCH:
                 break

@@ -443,3 +443,9 @@ class HouseholdDataTest(ImportCase):
         result = self.run_import(self.dave, csv_file(rows), mode="good_rows")
         self.assertEqual((result.rows_error, result.rows_written), (1, 1))
         self.assertEqual(Household.objects.get().head_name, "张大山")
+
+    def test_blank_lines_are_skipped_but_keep_the_row_numbers(self):
+        rows = [row(), [""] * len(HEADERS), [" "] * len(HEADERS), row(name="李四", seq=13, id_number="1")]
+        result = self.run_import(self.dave, csv_file(rows), dry_run=True)
+        self.assertEqual((result.rows_read, result.rows_error), (2, 1))
+        self.assertEqual(result.errors[0].row, 5)
