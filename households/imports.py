@@ -5,17 +5,17 @@ A county office's sheet has one row per person with the household's columns repe
     check the file (size, type, macros, encryption, zip bomb)      import_file_check
     read rows (csv: UTF-8 with or without BOM, or GB18030; xlsx: python-calamine)
     validate every row with the rules of households.services        row_check, plus claims and scope
-    write households, applications, people and events               in one transaction
+    write households, applications, people, events and history     in one transaction
 
 Validation calls the same functions as ``households.services`` (``person_check_identity`` over
 ``households.ids.parse``, ``duplicate_message`` for a person already claimed) and looks up claims,
 stations and households in one query per batch. On PostgreSQL the rows go in with COPY and the
-events are made by the database (INSERT … SELECT); elsewhere bulk_create.
+events and simple-history rows are made by the database (INSERT … SELECT); elsewhere bulk_create.
 
 Imported applications skip ``_move`` and the per-application ``application_completed`` signal on
 purpose: they record transfers already done on paper. Their ``ApplicationEvent`` rows (受理, and 办结
-for completed ones) are created in bulk, with the importing user as actor and the file named in the
-note. simple-history rows are not written by default (``NZC_IMPORT_HISTORY``, see history_enabled).
+for completed ones) and their simple-history rows ('+', see history_enabled) are created in bulk,
+with the importing user as actor and the file named in the note.
 
 All or nothing: with ``mode="all_or_nothing"`` one bad row means nothing is written. Importing the
 same file twice creates nothing the second time: a row whose ID number is already claimed by the
@@ -82,13 +82,13 @@ def max_ratio():
 
 
 def history_enabled():
-    """Whether imports also write simple-history '+' rows for what they create. Off by default: it
-    is not cheap (the historical tables carry as many indexes and a foreign key each, so it adds
-    about half again to the write; the benchmark measures both). Without them the audit trail of an
-    import is its ImportJob (who, when, the file itself, kept) and the ApplicationEvent rows naming
-    the file; later changes are recorded by simple-history as usual, and
-    ``manage.py populate_history --auto`` adds the missing initial rows if ever wanted."""
-    return _limit("NZC_IMPORT_HISTORY", False)
+    """Whether imports also write simple-history '+' rows for what they create (on by default).
+    They are made by the database in three INSERT … SELECT statements; on 100,000 people they add
+    about 15 % to the import on a quiet machine (the historical tables carry as many indexes as the
+    tables). Switched off, the audit trail of an import is its ImportJob (who, when, the file itself,
+    kept) and the ApplicationEvent rows naming the file; ``manage.py populate_history --auto`` can
+    add the initial rows later."""
+    return _limit("NZC_IMPORT_HISTORY", True)
 
 
 def inline_bytes():

@@ -61,17 +61,19 @@ class ImportWritesTest(ImportCase):
                                        station=self.zy_station, holds_claim=True).count(), 4)
         events = list(ApplicationEvent.objects.filter(application=app).values_list("from_status", "to_status", "actor"))
         self.assertEqual(events, [("", "received", self.dave.pk), ("received", "completed", self.dave.pk)])
-        self.assertFalse(Person.history.exists())  # the ImportJob and the events are the audit trail
-
-    @override_settings(NZC_IMPORT_HISTORY=True)
-    def test_it_writes_history_rows_in_bulk_when_asked(self):
-        self.run_import(self.dave, csv_file(household_rows(4)))
+        record = Person.history.filter(history_type="+").first()
         self.assertEqual(Person.history.filter(history_type="+").count(), 4)
         self.assertEqual(TransferApplication.history.count(), 1)
         self.assertEqual(Household.history.count(), 1)
-        record = Person.history.first()
         self.assertEqual((record.history_user, record.history_change_reason), (self.dave, "表格导入"))
         self.assertEqual(record.id_number, Person.objects.get(pk=record.id).id_number)
+
+    @override_settings(NZC_IMPORT_HISTORY=False)
+    def test_it_can_leave_history_rows_out(self):
+        self.run_import(self.dave, csv_file(household_rows(4)))
+        self.assertEqual(Person.objects.count(), 4)
+        self.assertFalse(Person.history.exists())
+        self.assertFalse(TransferApplication.history.exists())
 
     def test_it_imports_a_received_application_that_holds_the_claim_but_is_not_counted(self):
         result = self.run_import(self.alice, csv_file([row(status="受理", completed="")]))
@@ -173,6 +175,7 @@ class IdempotentTest(ImportCase):
         self.assertEqual((second.rows_skipped, second.rows_written, second.rows_error), (8, 0, 0))
         self.assertFalse(second.written)
         self.assertEqual(self.counts(), before)
+        self.assertEqual(Person.history.count(), 8)
 
     def test_a_file_with_old_and_new_rows_imports_only_the_new_ones(self):
         self.run_import(self.dave, csv_file(household_rows(4)))
