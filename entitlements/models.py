@@ -21,12 +21,12 @@ Model decisions
 * County and station are copied from the application, so that scoping and counting need no join.
 """
 
-import datetime
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nongzhuancheng.models import County, MemberUnit, PoliceStation
@@ -274,7 +274,7 @@ class GuaranteeCase(EntitlementScopeMixin, models.Model):
     def days_waited(self, today=None):
         if not self.requested_on:
             return None
-        return ((today or datetime.date.today()) - self.requested_on).days
+        return ((today or timezone.localdate()) - self.requested_on).days
 
 
 class EventBase(models.Model):
