@@ -67,6 +67,14 @@ class RetentionMoveInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class RetentionRecordInputSerializer(serializers.Serializer):
+    area_mu = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
+    certificate_no = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    organisation = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    share = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class DeliveryRowSerializer(serializers.Serializer):
     county_id = serializers.IntegerField()
     county_name = serializers.CharField()

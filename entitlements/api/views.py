@@ -21,6 +21,7 @@ from .serializers import (
     GuaranteeCaseSerializer,
     GuaranteeMoveInputSerializer,
     RetentionMoveInputSerializer,
+    RetentionRecordInputSerializer,
     RetentionSerializer,
 )
 
@@ -56,6 +57,18 @@ class RetentionViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
                       compensation=d["compensation"], agreement_no=d["agreement_no"], note=d["note"], on=d.get("on"))
         else:
             r = _call(services.retention_restore, retention=retention, actor=request.user, note=d["note"], on=d.get("on"))
+        return Response(RetentionSerializer(r, context={"request": request}).data)
+
+    @extend_schema(request=RetentionRecordInputSerializer, responses=RetentionSerializer)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        """Record area, certificate, collective organisation or share (the state does not change)."""
+        retention = self.get_object()
+        data = RetentionRecordInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        note = fields.pop("note", "")
+        r = _call(services.retention_record, retention=retention, actor=request.user, note=note, **fields)
         return Response(RetentionSerializer(r, context={"request": request}).data)
 
 

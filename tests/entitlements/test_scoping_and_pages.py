@@ -224,6 +224,11 @@ class ApiTest(EntitlementsTestCase):
             "to": "given_up", "compensation": "38000", "agreement_no": "ZY-TC-2026-0021"}, format="json")
         self.assertEqual(r.status_code, 200, r.content)
         self.assertEqual(r.json()["state"], "given_up")
+        forest = Retention.objects.get(application=self.app, kind="forest")
+        url = f"/api/v1/entitlements/retentions/{forest.pk}/record/"
+        r = self.api(self.dave).post(url, {"area_mu": "3.5", "certificate_no": "林证字（2008）第00017号"}, format="json")
+        self.assertEqual((r.status_code, r.json()["certificate_no"]), (200, "林证字（2008）第00017号"))
+        self.assertEqual(self.api(self.grace).post(url, {"area_mu": "1"}, format="json").status_code, 404)
 
     def test_the_delivery_summary_endpoint(self):
         r = self.api(self.heidi).get("/api/v1/entitlements/delivery/", {"as_of": "2026-11-01"})
