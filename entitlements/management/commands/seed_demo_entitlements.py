@@ -311,8 +311,9 @@ def _reference(rng, kind):
 
 
 def _insert(model, objs):
-    """Insert model instances in bulk with plain executemany (Django's bulk_create spends most of its
-    time compiling SQL); primary keys are reserved first so that the events can point at the rows."""
+    """Insert model instances in bulk with COPY on PostgreSQL and plain executemany on SQLite
+    (Django's bulk_create spends most of its time compiling SQL); primary keys are reserved first
+    so that the events can point at the rows."""
     if not objs:
         return
     ops = connection.ops
@@ -342,6 +343,11 @@ def _insert(model, objs):
             row.append(p(v) if p else v)
         rows.append(row)
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # COPY: several times faster than INSERTs
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         for i in range(0, len(rows), 5000):
             cur.executemany(sql, rows[i:i + 5000])
 
