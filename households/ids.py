@@ -9,6 +9,7 @@ failure is a clear validation message.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ def mask(number):
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+@functools.lru_cache(maxsize=8192)
 def area_name(code):
     """The name of an area code if it was ever assigned (any year), else None.
 

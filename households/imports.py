@@ -25,7 +25,6 @@ same person of the same household at the same station is skipped as already impo
 import contextlib
 import csv
 import datetime
-import functools
 import io
 import time
 import unicodedata
@@ -42,7 +41,6 @@ from django.utils.translation import gettext as _
 from nongzhuancheng.models import County, PoliceStation
 from nongzhuancheng.scoping import ADMIN, CLERK, COUNTY_OFFICER, assignment_of, can_write, role_of
 
-from . import ids
 from .models import ApplicationEvent, Household, Person, TransferApplication
 from .reference import (
     REQUIRED_DOCUMENTS,
@@ -583,22 +581,9 @@ _HOUSEHOLD_TABLE = Household._meta.db_table
 _CATEGORIES = frozenset(Category.values)
 
 
-@contextlib.contextmanager
-def _area_names_memoised():
-    """``ids.area_name`` walks python-stdnum's database on every call (20–70 µs, most of the time
-    spent validating a row) and a county's file repeats a few dozen area codes. Memoise it while a
-    file is validated: same function, same answers."""
-    original = ids.area_name
-    ids.area_name = functools.lru_cache(maxsize=8192)(original)
-    try:
-        yield
-    finally:
-        ids.area_name = original
-
-
 def import_validate(*, actor, headers, rows, progress=None, result=None):
     """Validate every row; returns (Result, the households of the file with their good people)."""
-    with translation.override(settings.LANGUAGE_CODE), _area_names_memoised():
+    with translation.override(settings.LANGUAGE_CODE):
         return _validate(actor=actor, headers=headers, rows=rows, progress=progress, result=result)
 
 

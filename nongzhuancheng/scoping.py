@@ -32,7 +32,7 @@ def assignment_of(user):
         from .models import StaffAssignment
 
         user._nzc_assignment = (
-            StaffAssignment.objects.select_related("county", "station", "member_unit").filter(user=user).first()
+            StaffAssignment.objects.select_related("county", "station", "station__county", "member_unit").filter(user=user).first()
         )
     return user._nzc_assignment
 

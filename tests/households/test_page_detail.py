@@ -117,7 +117,7 @@ class ApplicationDetailPageTest(CastTestCase):
             services.person_update(person=self.app.members.first(), actor=self.alice, occupation="务工")
         self.login(self.alice)
         # session, user, assignment, header county, application, members, events, household and person history
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             self.client.get(detail(self.app))
 
 
@@ -144,7 +144,7 @@ class ReceiptPageTest(CastTestCase):
         app = self.receive(self.alice, members=[person_data() for _ in range(4)])
         self.login(self.alice)
         # session, user, assignment, header county, application, members
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.client.get(reverse("households:application_receipt", args=[app.pk]))
 
     def test_out_of_scope_receipts_answer_404(self):
@@ -185,6 +185,6 @@ class OverduePageTest(CastTestCase):
             self.receive(self.alice, received_on=datetime.date(2012, 9, day))
         self.login(self.alice)
         # session, user, assignment, header county, count, page
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             response = self.client.get(reverse("households:overdue"))
         self.assertEqual(len(response.context["rows"]), 20)

@@ -90,8 +90,8 @@ class ApplicationListPageTest(CastTestCase):
         for _ in range(30):
             self.receive(self.alice, members=[person_data(), person_data(relation="spouse")])
         self.login(self.alice)
-        # session, user, assignment, the header's station county, count, page of applications, their members
-        with self.assertNumQueries(7):
+        # session, user, assignment (with its station's county), count, page of applications, their members
+        with self.assertNumQueries(6):
             self.client.get(URL)
         self.login(self.frank)
         # session, user, assignment, count, page, members, + counties and stations of the filter form

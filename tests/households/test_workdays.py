@@ -1,6 +1,8 @@
 import datetime
 
 from django.test import SimpleTestCase, override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from households.workdays import add_working_days, is_workday, working_days_between
 from tests.base import CastTestCase
@@ -44,3 +46,17 @@ class DueDateTest(CastTestCase):
     def test_the_time_limit_is_a_setting(self):
         app = self.receive(self.alice, received_on=D(2012, 9, 28))
         self.assertEqual(app.due_on, D(2012, 10, 9))
+
+
+class WorkingDaysAgreeWithTheCalendarTest(SimpleTestCase):
+    """working_days_between counts by arithmetic; it must agree with a day-by-day walk."""
+
+    @given(
+        start=st.dates(min_value=D(2004, 1, 1), max_value=D(2030, 12, 31)),
+        span=st.integers(min_value=0, max_value=3000),
+    )
+    @settings(max_examples=300, deadline=None)
+    def test_it_agrees_with_walking_the_calendar_day_by_day(self, start, span):
+        end = start + datetime.timedelta(days=span)
+        walked = sum(1 for i in range(1, span + 1) if is_workday(start + datetime.timedelta(days=i)))
+        self.assertEqual(working_days_between(start, end), walked)
