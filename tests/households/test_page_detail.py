@@ -34,6 +34,16 @@ class ApplicationDetailPageTest(CastTestCase):
         self.assertNotContains(response, move(self.app, "resubmit"))
         self.assertContains(response, "<td>受理</td>", html=True)
 
+    def test_a_completed_application_links_each_member_to_their_entitlements(self):
+        person = self.app.members.get(name="张德明")
+        entitlements = reverse("entitlements:person", args=[person.pk])
+        self.login(self.alice)
+        self.assertNotContains(self.client.get(detail(self.app)), entitlements)
+        services.application_complete(application=self.app, actor=self.alice, documents=services.REQUIRED_DOCUMENTS)
+        response = self.client.get(detail(self.app))
+        self.assertContains(response, entitlements)
+        self.assertEqual(self.client.get(entitlements).status_code, 200)
+
     def test_out_of_scope_answers_404(self):
         for user in (self.bob, self.carol, self.erin):
             self.login(user)
