@@ -162,6 +162,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdKindEnum": "households.reference.HouseholdKind",
+        "ApplicationStatusEnum": "households.models.TransferApplication.Status",
+        "RetentionKindEnum": "entitlements.models.RetentionKind",
+        "GuaranteeKindEnum": "entitlements.models.GuaranteeKind",
+        "RetentionStateEnum": "entitlements.models.Retention.State",
+        "GuaranteeStateEnum": "entitlements.models.GuaranteeCase.State",
+        "BulletinStateEnum": "reports.models.Bulletin.State",
+        "TargetLevelEnum": "quotas.models.Level",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -173,6 +183,15 @@ NZC_TIME_LIMIT_WORKING_DAYS = envint("NZC_TIME_LIMIT_WORKING_DAYS", 5)
 # Document number pattern of the ten-day bulletin (文号); {year} and {issue} are filled in.
 NZC_BULLETIN_DOC_NUMBER = os.environ.get("NZC_BULLETIN_DOC_NUMBER", "昭城统办〔{year}〕{issue}号")
 NZC_BULLETIN_ISSUER = os.environ.get("NZC_BULLETIN_ISSUER", "昭通市城乡统筹协调领导组办公室")
+
+# Spreadsheet imports: limits with clear errors, and when a file goes to the Celery worker.
+NZC_IMPORT_MAX_BYTES = envint("NZC_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+NZC_IMPORT_MAX_ROWS = envint("NZC_IMPORT_MAX_ROWS", 200_000)
+NZC_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("NZC_IMPORT_MAX_UNCOMPRESSED_BYTES", 300 * 1024 * 1024)
+NZC_IMPORT_MAX_ZIP_RATIO = envint("NZC_IMPORT_MAX_ZIP_RATIO", 100)
+NZC_IMPORT_INLINE_BYTES = envint("NZC_IMPORT_INLINE_BYTES", 200 * 1024)
+# Write simple-history rows for imported households and people (the job and events are kept regardless).
+NZC_IMPORT_HISTORY = envbool("NZC_IMPORT_HISTORY", True)
 
 LOGGING = {
     "version": 1,

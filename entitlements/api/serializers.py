@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import GuaranteeCase, Retention
@@ -8,6 +9,7 @@ class EntitledPersonSerializer(serializers.Serializer):
     name = serializers.CharField()
     id_number = serializers.SerializerMethodField()
 
+    @extend_schema_field(serializers.CharField())
     def get_id_number(self, person):
         from nongzhuancheng.scoping import can_see_full_id
 
