@@ -1,10 +1,19 @@
-"""Opening and following the records from the households signals (sent inside the move's transaction)."""
+"""Opening and following the records from the households signals.
 
+application_completed and application_corrected are sent inside the move's transaction: the records
+change with it. applications_imported is sent after an import has committed: the records of its
+completed applications are opened in Celery tasks, so that the import does not wait for them."""
+
+from functools import partial
+
+from django.db import transaction
 from django.dispatch import receiver
 
-from households.signals import application_completed, application_corrected
+from households.signals import application_completed, application_corrected, applications_imported
 
-from . import services
+from . import services, tasks
+
+IMPORTED_PER_TASK = 2000  # applications (about 8,000 people, 80,000 records) a task opens
 
 
 @receiver(application_completed, dispatch_uid="entitlements_open_on_completion")
@@ -15,3 +24,13 @@ def open_on_completion(sender, application, actor=None, **kwargs):
 @receiver(application_corrected, dispatch_uid="entitlements_follow_correction")
 def follow_correction(sender, application, actor=None, changed=None, **kwargs):
     services.entitlements_follow_correction(application=application, actor=actor, changed=changed)
+
+
+@receiver(applications_imported, dispatch_uid="entitlements_open_imported")
+def open_imported(sender, application_ids, actor=None, **kwargs):
+    ids = sorted(application_ids)
+    actor_id = actor.pk if actor is not None else None
+    for i in range(0, len(ids), IMPORTED_PER_TASK):
+        transaction.on_commit(
+            partial(tasks.entitlements_open_bulk_task.delay, ids[i:i + IMPORTED_PER_TASK], actor_id)
+        )

@@ -15,7 +15,9 @@ events and simple-history rows are made by the database (INSERT … SELECT); els
 Imported applications skip ``_move`` and the per-application ``application_completed`` signal on
 purpose: they record transfers already done on paper. Their ``ApplicationEvent`` rows (受理, and 办结
 for completed ones) and their simple-history rows ('+', see history_enabled) are created in bulk,
-with the importing user as actor and the file named in the note.
+with the importing user as actor and the file named in the note. Once the import has committed,
+``households.signals.applications_imported`` names its completed applications (entitlements opens
+their people's records in Celery tasks).
 
 All or nothing: with ``mode="all_or_nothing"`` one bad row means nothing is written. Importing the
 same file twice creates nothing the second time: a row whose ID number is already claimed by the
@@ -26,10 +28,12 @@ import contextlib
 import csv
 import datetime
 import io
+import logging
 import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,10 +56,11 @@ from .reference import (
     Relation,
 )
 from .services import duplicate_message, person_check_identity
+from .signals import applications_imported
 from .workdays import add_working_days
 
 Status = TransferApplication.Status
-
+logger = logging.getLogger(__name__)
 
 
 def _limit(name, default):
@@ -700,9 +705,10 @@ def _timed(timings, key):
         timings[key] = timings.get(key, 0.0) + time.perf_counter() - start
 
 
-def import_write(*, actor, groups, note, progress=None, timings=None):
+def import_write(*, actor, groups, note, progress=None, timings=None, completed_ids=None):
     """Write the households, applications, people, events and history of ``groups`` in the current
-    transaction. Returns the number of people written. ``timings`` gets the seconds of each step."""
+    transaction. Returns the number of people written. ``timings`` gets the seconds of each step;
+    ``completed_ids``, a list, gets the ids of the completed applications written."""
     timings = {} if timings is None else timings
     now = timezone.now()
     due = {}
@@ -714,6 +720,8 @@ def import_write(*, actor, groups, note, progress=None, timings=None):
             app_ids = _write_copy(actor=actor, groups=groups, note=note, now=now, due=due, progress=progress)
         else:
             app_ids = _write_bulk(actor=actor, groups=groups, note=note, now=now, due=due)
+    if completed_ids is not None:
+        completed_ids += [pk for g, pk in zip(groups, app_ids, strict=True) if g.status == Status.COMPLETED]
     new_household_ids = [g.household["id"] for g in groups if g.household.get("new")]
     reason = _("表格导入")
     with _timed(timings, "write_events"):
@@ -920,19 +928,36 @@ def import_file(*, actor, name, data, mode, dry_run=False, progress=None):
         t0 = time.perf_counter()
         if progress:
             progress(phase="writing")
+        completed_ids = []
         try:
             with _timed(result.timings, "write_commit"), transaction.atomic():
                 result.rows_written = import_write(actor=actor, groups=groups, note=note[:200], progress=progress,
-                                                   timings=result.timings)
+                                                   timings=result.timings, completed_ids=completed_ids)
         except IntegrityError:
             raise ImportRefused(
                 _("导入期间有其他人员登记了相同的身份号码或户号，本次没有导入任何数据。请重新上传检查。")
             ) from None
         result.timings["write"] = time.perf_counter() - t0
+        if completed_ids:
+            # after the commit (at once, unless a caller's transaction is still open), outside the
+            # write timings: the receivers queue their work (entitlements: Celery tasks)
+            with _timed(result.timings, "after_commit"):
+                transaction.on_commit(partial(_announce, actor, completed_ids))
         result.written = True
         result.message = _("已导入 %(p)d 人（%(a)d 份申请，新建 %(h)d 户）。") % {
             "p": result.rows_written, "a": result.applications_new, "h": result.households_new}
     return result
+
+
+def _announce(actor, completed_ids):
+    """applications_imported, sent once the import has committed. A receiver's failure is logged and
+    does not turn the import, already written, into an error."""
+    for receiver, outcome in applications_imported.send_robust(
+        sender=TransferApplication, application_ids=completed_ids, actor=actor
+    ):
+        if isinstance(outcome, Exception):
+            logger.error("applications_imported: %r failed for %d applications", receiver, len(completed_ids),
+                         exc_info=outcome)
 
 
 # --------------------------------------------------------------------------------------------------

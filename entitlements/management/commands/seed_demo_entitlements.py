@@ -13,7 +13,6 @@ People who already have records are skipped, so a second run changes nothing.
 """
 
 import datetime
-import json
 import random
 import time
 from decimal import Decimal
@@ -21,7 +20,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -32,7 +31,6 @@ from entitlements.models import (
     GuaranteeEvent,
     GuaranteeKind,
     Retention,
-    RetentionEvent,
     RetentionKind,
 )
 from households import ids
@@ -43,7 +41,6 @@ from nongzhuancheng.models import StaffAssignment
 
 G = GuaranteeCase.State
 R = Retention.State
-OPENED_NOTE = "转户办结，自动建档"
 # 户号 prefix of the households whose five-year transitions end soon (made by this command)
 TRANSITION_PREFIX = "GD"
 BATCH = 20_000
@@ -183,6 +180,8 @@ class Command(BaseCommand):
     # Bulk-inserted transfers ---------------------------------------------------------------
 
     def open_in_bulk(self, actors, today, seed, every):
+        """Records for a sample of the bulk-inserted transfers, opened by the service
+        (entitlements_open_bulk) and shaped into realistic later states before they are written."""
         without = Person.objects.filter(
             application__status=TransferApplication.Status.COMPLETED,
             completed_on__isnull=False,
@@ -192,112 +191,83 @@ class Command(BaseCommand):
         opened = 0
         for i in range(0, len(app_ids), BATCH // 3):
             chunk = app_ids[i:i + BATCH // 3]
-            people = list(
-                Person.objects.filter(application_id__in=chunk)
-                .filter(~Exists(Retention.objects.filter(person=OuterRef("pk"))))
-                .order_by("application_id", "pk")
-                .values("pk", "application_id", "county_id", "station_id", "relation", "birth_date", "completed_on",
-                        "household__village", "county__code")
+            shaper = _Shaper(actors, today, random.Random(f"{seed}-{chunk[0]}"))
+            opened += services.entitlements_open_bulk(
+                application_ids=chunk, person_fields=("household__village", "county__code"), shape=shaper,
             )
-            with transaction.atomic():
-                opened += self.write_chunk(people, actors, today, random.Random(f"{seed}-{chunk[0]}"))
         return opened
 
-    def write_chunk(self, people, actors, today, rng):
-        by_app = {}
-        for p in people:
-            by_app.setdefault(p["application_id"], []).append(p)
-        retentions, cases = [], []
-        for members in by_app.values():
-            holder = next((m for m in members if m["relation"] == "head"), members[0])
-            on = members[0]["completed_on"]
-            land = {  # the household's rights, recorded on each member
-                "farmland": (Decimal(rng.randint(40, 450)) / 100, f"{members[0]['county__code']}-2003-{rng.randint(1, 99999):05d}"),
-                "forest": (Decimal(rng.randint(0, 900)) / 100, f"林证字（2008）第{rng.randint(1, 99999):05d}号"),
-                "homestead": (Decimal(rng.randint(15, 60)) / 100, f"集用（2006）第{rng.randint(1, 99999):05d}号"),
-            }
-            circulate = rng.random() < 0.09
-            give_up_homestead = rng.random() < 0.01
-            for m in members:
-                person = _PersonRow(m)
-                rs, cs = services.build_records([person], on, holder["pk"])
-                for r in rs:
-                    if r.kind in land:
-                        r.area_mu, r.certificate_no = land[r.kind]
-                    elif r.kind == RetentionKind.COLLECTIVE_DIVIDEND:
-                        r.organisation = f"{m['household__village']}股份经济合作社"
-                        r.share = Decimal(1)
-                    if r.kind == RetentionKind.FARMLAND and circulate:
-                        r.moved_on = min(today, on + datetime.timedelta(days=rng.randint(30, 700)))
-                        r.state, r.changed_on = R.CIRCULATED, r.moved_on
-                        r.counterparty = m["household__village"] + rng.choice(COUNTERPARTIES)
-                        r.term_ends_on = datetime.date(2027, 12, 31) if rng.random() < 0.7 else datetime.date(2030, 12, 31)
-                        r.price = Decimal(rng.randrange(300, 900, 50)) * r.area_mu
-                        r.contract_no = f"LZ{r.moved_on:%Y}{rng.randint(1, 99999):05d}"
-                    elif r.kind == RetentionKind.HOMESTEAD and give_up_homestead:
-                        r.moved_on = min(today, on + datetime.timedelta(days=rng.randint(60, 900)))
-                        r.state, r.changed_on = R.GIVEN_UP, r.moved_on
-                        r.compensation = Decimal(rng.randrange(20000, 80000, 1000))
-                        r.agreement_no = f"TC{r.moved_on:%Y}{rng.randint(1, 9999):04d}"
-                for c in cs:
-                    if c.state != G.REQUESTED:
-                        continue
-                    state, days = _draw(rng, c.kind)
-                    if state == G.REQUESTED:
-                        continue
-                    on_move = c.requested_on + datetime.timedelta(days=rng.randint(*days))
-                    if on_move > today:
-                        state, on_move = G.IN_PROGRESS, min(today, c.requested_on + datetime.timedelta(days=days[0]))
-                    c.story = []
-                    if state == G.DELIVERED:
-                        c.started_on = c.requested_on + (on_move - c.requested_on) // 2
-                        c.story.append((G.REQUESTED, G.IN_PROGRESS, c.started_on, {}))
-                        c.delivered_on, c.days_to_deliver = on_move, (on_move - c.requested_on).days
-                        c.reference = _reference(rng, c.kind)
-                        c.story.append((G.IN_PROGRESS, G.DELIVERED, on_move,
-                                        {"days_to_deliver": c.days_to_deliver, "reference": c.reference}))
-                    elif state == G.IN_PROGRESS:
-                        c.started_on = on_move
-                        c.story.append((G.REQUESTED, G.IN_PROGRESS, on_move, {}))
-                    else:
-                        c.refused_on, c.refusal_reason = on_move, rng.choice(REFUSALS[c.kind])
-                        c.story.append((G.REQUESTED, G.REFUSED, on_move, {"reason": c.refusal_reason}))
-                    c.state = state
-                retentions += rs
-                cases += cs
-        _insert(Retention, retentions)
-        _insert(GuaranteeCase, cases)
-        r_events, c_events = [], []
+
+class _Shaper:
+    """Fills in the records of one household before they are written: the land rights it holds,
+    some farmland circulated under contract, a few homesteads given up, and the guarantees' later
+    moves drawn from STORIES (each move also becomes an event, see entitlements_open_bulk)."""
+
+    def __init__(self, actors, today, rng):
+        self.actors, self.today, self.rng = actors, today, rng
+
+    def __call__(self, members, retentions, cases):
+        rng, today, actors = self.rng, self.today, self.actors
+        on = retentions[0].opened_on
+        land = {  # the household's rights, recorded on each member
+            "farmland": (Decimal(rng.randint(40, 450)) / 100, f"{members[0]['county__code']}-2003-{rng.randint(1, 99999):05d}"),
+            "forest": (Decimal(rng.randint(0, 900)) / 100, f"林证字（2008）第{rng.randint(1, 99999):05d}号"),
+            "homestead": (Decimal(rng.randint(15, 60)) / 100, f"集用（2006）第{rng.randint(1, 99999):05d}号"),
+        }
+        circulate = rng.random() < 0.09
+        give_up_homestead = rng.random() < 0.01
+        rs_of, cs_of = {}, {}
         for r in retentions:
-            r_events.append(RetentionEvent(retention_id=r.pk, on=r.opened_on, from_state="", to_state=R.KEPT,
-                                           note=OPENED_NOTE))
-            if r.state != R.KEPT:
-                details = ({"contract_no": ["", r.contract_no], "counterparty": ["", r.counterparty]}
-                           if r.state == R.CIRCULATED else {"agreement_no": ["", r.agreement_no]})
-                r_events.append(RetentionEvent(retention_id=r.pk, actor=actors.get(r.kind), on=r.moved_on,
-                                               from_state=R.KEPT, to_state=r.state, details=details))
+            rs_of.setdefault(r.person_id, []).append(r)
         for c in cases:
-            first = G.NOT_NEEDED if c.requested_on is None else G.REQUESTED
-            c_events.append(GuaranteeEvent(case_id=c.pk, on=c.opened_on, from_state="", to_state=first,
-                                           note=OPENED_NOTE))
-            for before, after, on, details in getattr(c, "story", []):
-                c_events.append(GuaranteeEvent(case_id=c.pk, actor=actors.get(c.kind), on=on, from_state=before,
-                                               to_state=after, details=details))
-        _insert(RetentionEvent, r_events)
-        _insert(GuaranteeEvent, c_events)
-        return len(people)
-
-
-class _PersonRow:
-    """What build_records reads of a person, from a values() row."""
-
-    def __init__(self, row):
-        self.pk = row["pk"]
-        self.application_id = row["application_id"]
-        self.county_id = row["county_id"]
-        self.station_id = row["station_id"]
-        self.relation = row["relation"]
-        self.birth_date = row["birth_date"]
+            cs_of.setdefault(c.person_id, []).append(c)
+        for m in members:
+            for r in rs_of[m["pk"]]:
+                if r.kind in land:
+                    r.area_mu, r.certificate_no = land[r.kind]
+                elif r.kind == RetentionKind.COLLECTIVE_DIVIDEND:
+                    r.organisation = f"{m['household__village']}股份经济合作社"
+                    r.share = Decimal(1)
+                if r.kind == RetentionKind.FARMLAND and circulate:
+                    moved_on = min(today, on + datetime.timedelta(days=rng.randint(30, 700)))
+                    r.state, r.changed_on = R.CIRCULATED, moved_on
+                    r.counterparty = m["household__village"] + rng.choice(COUNTERPARTIES)
+                    r.term_ends_on = datetime.date(2027, 12, 31) if rng.random() < 0.7 else datetime.date(2030, 12, 31)
+                    r.price = Decimal(rng.randrange(300, 900, 50)) * r.area_mu
+                    r.contract_no = f"LZ{moved_on:%Y}{rng.randint(1, 99999):05d}"
+                    r.story = [(R.KEPT, r.state, moved_on,
+                                {"contract_no": ["", r.contract_no], "counterparty": ["", r.counterparty]},
+                                actors.get(r.kind))]
+                elif r.kind == RetentionKind.HOMESTEAD and give_up_homestead:
+                    moved_on = min(today, on + datetime.timedelta(days=rng.randint(60, 900)))
+                    r.state, r.changed_on = R.GIVEN_UP, moved_on
+                    r.compensation = Decimal(rng.randrange(20000, 80000, 1000))
+                    r.agreement_no = f"TC{moved_on:%Y}{rng.randint(1, 9999):04d}"
+                    r.story = [(R.KEPT, r.state, moved_on, {"agreement_no": ["", r.agreement_no]}, actors.get(r.kind))]
+            for c in cs_of[m["pk"]]:
+                if c.state != G.REQUESTED:
+                    continue
+                state, days = _draw(rng, c.kind)
+                if state == G.REQUESTED:
+                    continue
+                on_move = c.requested_on + datetime.timedelta(days=rng.randint(*days))
+                if on_move > today:
+                    state, on_move = G.IN_PROGRESS, min(today, c.requested_on + datetime.timedelta(days=days[0]))
+                actor = actors.get(c.kind)
+                if state == G.DELIVERED:
+                    c.started_on = c.requested_on + (on_move - c.requested_on) // 2
+                    c.delivered_on, c.days_to_deliver = on_move, (on_move - c.requested_on).days
+                    c.reference = _reference(rng, c.kind)
+                    c.story = [(G.REQUESTED, G.IN_PROGRESS, c.started_on, {}, actor),
+                               (G.IN_PROGRESS, G.DELIVERED, on_move,
+                                {"days_to_deliver": c.days_to_deliver, "reference": c.reference}, actor)]
+                elif state == G.IN_PROGRESS:
+                    c.started_on = on_move
+                    c.story = [(G.REQUESTED, G.IN_PROGRESS, on_move, {}, actor)]
+                else:
+                    c.refused_on, c.refusal_reason = on_move, rng.choice(REFUSALS[c.kind])
+                    c.story = [(G.REQUESTED, G.REFUSED, on_move, {"reason": c.refusal_reason}, actor)]
+                c.state = state
 
 
 def _draw(rng, kind):
@@ -308,60 +278,3 @@ def _draw(rng, kind):
 
 def _reference(rng, kind):
     return rng.choice(DELIVERED[kind]).format(n=rng.randint(1, 30), r=f"{rng.randint(1, 18)}0{rng.randint(1, 6)}")
-
-
-def _insert(model, objs):
-    """Insert model instances in bulk with COPY on PostgreSQL and plain executemany on SQLite
-    (Django's bulk_create spends most of its time compiling SQL); primary keys are reserved first
-    so that the events can point at the rows."""
-    if not objs:
-        return
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    prep = []
-    for f in fields:
-        kind = f.get_internal_type()
-        if getattr(f, "auto_now_add", False):
-            prep.append(lambda v, now=now: now)
-        elif kind == "DateField":
-            prep.append(lambda v: None if v is None else ops.adapt_datefield_value(v))
-        elif kind == "JSONField":
-            prep.append(lambda v: json.dumps(v, ensure_ascii=False))
-        else:
-            prep.append(None)
-    _reserve_ids(model, objs)
-    table = ops.quote_name(model._meta.db_table)
-    cols = ", ".join(ops.quote_name(c) for c in ["id"] + [f.column for f in fields])
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * (len(fields) + 1))})"
-    attnames = [f.attname for f in fields]
-    rows = []
-    for obj in objs:
-        row = [obj.pk]
-        for name, p in zip(attnames, prep, strict=True):
-            v = getattr(obj, name)
-            row.append(p(v) if p else v)
-        rows.append(row)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":  # COPY: several times faster than INSERTs
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        for i in range(0, len(rows), 5000):
-            cur.executemany(sql, rows[i:i + 5000])
-
-
-def _reserve_ids(model, objs):
-    table = model._meta.db_table
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                        [table, len(objs)])
-            ids = [pk for (pk,) in cur.fetchall()]
-        else:  # SQLite: one writer at a time, inside the chunk's transaction
-            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
-            start = cur.fetchone()[0] + 1
-            ids = range(start, start + len(objs))
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
