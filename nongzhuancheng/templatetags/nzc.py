@@ -33,3 +33,11 @@ def id_number(context, number):
     if request is not None and can_see_full_id(request.user):
         return number
     return mask(number)
+
+
+@register.filter
+def who(user):
+    """A user's full name, else username; '—' when nobody is recorded (e.g. bulk-loaded data)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username() or "—"
