@@ -210,17 +210,14 @@ def _open_chunk(app_ids, *, actor, person_fields, shape):
     _insert(GuaranteeCase, cases)
     with translation.override(settings.LANGUAGE_CODE):
         note = _("转户办结，自动建档")
-    r_events, c_events = [], []
-    for events, records, model, key in ((r_events, retentions, RetentionEvent, "retention_id"),
-                                        (c_events, cases, GuaranteeEvent, "case_id")):
+    actor_id = actor.pk if actor is not None else None
+    for model, key, records in ((RetentionEvent, "retention_id", retentions), (GuaranteeEvent, "case_id", cases)):
+        events = []  # plain rows: no model instance for what nothing points at
         for rec in records:
-            events.append(model(**{key: rec.pk}, actor=actor, on=rec.opened_on, from_state="",
-                                to_state=rec.opened_as, note=note))
+            events.append((rec.pk, actor_id, rec.opened_on, "", rec.opened_as, {}, note))
             for before, after, on, details, who in getattr(rec, "story", ()):
-                events.append(model(**{key: rec.pk}, actor=who, on=on, from_state=before, to_state=after,
-                                    details=details))
-    _insert(RetentionEvent, r_events)
-    _insert(GuaranteeEvent, c_events)
+                events.append((rec.pk, who.pk if who is not None else None, on, before, after, details, ""))
+        _insert_events(model, key, events)
     return opened
 
 
@@ -262,6 +259,32 @@ def _insert(model, objs):
                 for row in rows:
                     copy.write_row(row)
             return
+        for i in range(0, len(rows), 5000):
+            cur.executemany(sql, rows[i:i + 5000])
+
+
+def _insert_events(model, key, events):
+    """Event rows (record id, actor id, on, from, to, details, note) in bulk, as ``_insert`` does;
+    their ids come from the table."""
+    if not events:
+        return
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    table = ops.quote_name(model._meta.db_table)
+    cols = ", ".join(ops.quote_name(c) for c in (key, "actor_id", "on", "from_state", "to_state", "details", "note", "at"))
+    empty = json.dumps({})
+    rows = [
+        (pk, actor_id, ops.adapt_datefield_value(on), before, after,
+         json.dumps(details, ensure_ascii=False) if details else empty, note, now)
+        for pk, actor_id, on, before, after, details, note in events
+    ]
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * 8)})"
         for i in range(0, len(rows), 5000):
             cur.executemany(sql, rows[i:i + 5000])
 
