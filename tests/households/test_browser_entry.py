@@ -66,7 +66,7 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
         CastTestCase.setUpTestData.__func__(type(self))  # the same cast, rebuilt for a live server
 
     # helpers
-    def wait(self, condition, timeout=10):
+    def wait(self, condition, timeout=30):  # generous: CI machines are shared
         return WebDriverWait(self.browser, timeout).until(condition)
 
     def field(self, name):
