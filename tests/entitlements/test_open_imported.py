@@ -2,14 +2,21 @@
 the same states as a clerk's completion gives, once only."""
 
 import datetime
+import os
 
-from django.db import transaction
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import TransactionTestCase
 
 from entitlements import services, tasks
 from entitlements.models import GuaranteeCase, GuaranteeEvent, Retention, RetentionEvent, transition_end
 from households import ids, imports
 from households.models import Person, TransferApplication
-from tests.households.worker_helpers import csv_file, row
+from nongzhuancheng.celery import app as celery_app
+from nongzhuancheng.models import County, StaffAssignment
+from tests.households.worker_helpers import Worker, csv_file, row, wait_for
 
 from .base import EntitlementsTestCase
 
@@ -33,7 +40,19 @@ def sheet():
     return csv_file(rows)
 
 
+def forget_celery_connections():
+    """Drop the Celery app's connection and producer pools. Even an eager task acquires a producer,
+    which binds the pools to the broker configured at that moment (in memory when tasks run eagerly):
+    a later test that points the app at Redis needs them made again."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 class OpenImportedTest(EntitlementsTestCase):
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(forget_celery_connections)
+
     def run_import(self, data=None):
         with self.captureOnCommitCallbacks(execute=True):
             result = imports.import_file(actor=self.dave, name="2012年6月.csv", data=data or sheet(),
@@ -170,3 +189,54 @@ class OpenImportedTest(EntitlementsTestCase):
         before = self.counts()
         self.assertEqual(services.entitlements_open_bulk(application_ids=[app.pk]), 0)
         self.assertEqual(self.counts(), before)
+
+
+REDIS_URL = os.environ.get("TEST_ENTITLEMENTS_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+
+@pytest.mark.celery_worker
+class OpenImportedThroughWorkerTest(TransactionTestCase):
+    """The task queued by an import, run by a real Celery worker (subprocess) against Redis."""
+
+    def setUp(self):
+        if connection.vendor != "postgresql":
+            pytest.skip("the worker subprocess needs a database it can share: PostgreSQL only, not SQLite")
+        import redis
+
+        try:
+            self.redis = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+            self.redis.flushdb()  # our own Redis DB: no message left from an earlier run
+        except redis.exceptions.ConnectionError:
+            pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+        call_command("loaddata", "fixtures/reference.json", verbosity=0)
+        self.dave = get_user_model().objects.create_user("dave")
+        StaffAssignment.objects.create(user=self.dave, role="county_officer", county=County.objects.get(code="530602"))
+        # The site's Celery app pointed at our Redis DB instead of running tasks eagerly. An eager
+        # task earlier in this process has already opened a producer pool on the in-memory broker:
+        # forget it, so that the next message goes to Redis (and forget ours again afterwards).
+        saved = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.broker_url = REDIS_URL
+        forget_celery_connections()
+        self.addCleanup(forget_celery_connections)
+        self.addCleanup(lambda: setattr(celery_app.conf, "task_always_eager", saved[0]))
+        self.addCleanup(lambda: setattr(celery_app.conf, "broker_url", saved[1]))
+
+    def idle(self):
+        return self.redis.llen("celery") == 0 and self.redis.hlen("unacked") == 0
+
+    def test_the_worker_opens_the_records_after_the_import_and_a_second_delivery_adds_nothing(self):
+        result = imports.import_file(actor=self.dave, name="2012年6月.csv", data=sheet(), mode="all_or_nothing")
+        self.assertTrue(result.written, result.errors)
+        self.assertEqual(Retention.objects.count(), 0)  # queued, not run in this process
+        self.assertEqual(self.redis.llen("celery"), 1)
+        app_ids = list(TransferApplication.objects.values_list("pk", flat=True))
+        tasks.entitlements_open_bulk_task.delay(app_ids, self.dave.pk)  # delivered twice
+        with Worker(REDIS_URL, connection.settings_dict["NAME"]) as worker:
+            self.assertTrue(wait_for(lambda: Retention.objects.count() == 20 and self.idle(), timeout=120),
+                            worker.output())
+        self.assertEqual((GuaranteeCase.objects.count(), RetentionEvent.objects.count(), GuaranteeEvent.objects.count()),
+                         (20, 20, 20))
+        self.assertEqual(set(RetentionEvent.objects.values_list("actor", flat=True)), {self.dave.pk})
+        self.assertEqual(GuaranteeCase.objects.get(kind="education", state=G.REQUESTED).person.birth_date,
+                         datetime.date(2003, 5, 1))
