@@ -49,10 +49,17 @@ class ImportThroughWorkerTest(TransactionTestCase):
         self.saved_conf = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
         celery_app.conf.task_always_eager = False
         celery_app.conf.broker_url = REDIS_URL
+        self.forget_connections()  # an eager task earlier in this process bound the pools to memory
         self.addCleanup(self.restore_conf)
+
+    @staticmethod
+    def forget_connections():
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
 
     def restore_conf(self):
         celery_app.conf.task_always_eager, celery_app.conf.broker_url = self.saved_conf
+        self.forget_connections()
 
     def watch(self, job, done_states, timeout=240):
         seen = []
