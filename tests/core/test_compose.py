@@ -79,11 +79,14 @@ class ComposeServicesTest(SimpleTestCase):
             if not args:
                 problems.append(f"{name}: no command")
                 continue
-            check = recognised.get(args[0])
-            if check is None:
-                problems.append(f"{name}: unknown program {args[0]!r}")
-                continue
-            problems += [f"{name}: {p}" for p in check(args)]
+            # a shell script of steps joined by && is checked step by step
+            steps = [shlex.split(step) for step in args[2].split("&&")] if args[:2] == ["sh", "-c"] else [args]
+            for step in steps:
+                check = recognised.get(step[0])
+                if check is None:
+                    problems.append(f"{name}: unknown program {step[0]!r}")
+                    continue
+                problems += [f"{name}: {p}" for p in check(step)]
         self.assertEqual(problems, [])
 
     def check_gunicorn(self, args):
@@ -132,7 +135,13 @@ class ComposeServicesTest(SimpleTestCase):
         self.assertIn("1,11,21", days)
 
     def test_web_worker_and_beat_wait_for_the_migration(self):
-        self.assertEqual(argv(self.services["migrate"])[:4], ["python", "manage.py", "migrate", "--noinput"])
+        script = argv(self.services["migrate"])
+        self.assertEqual(script[:2], ["sh", "-c"])
+        steps = [shlex.split(step) for step in script[2].split("&&")]
+        self.assertEqual(steps, [["python", "manage.py", "migrate", "--noinput"], ["python", "manage.py", "load_reference"]])
+        from django.core.management import get_commands
+
+        self.assertIn("load_reference", get_commands())
         for name in ("web", "worker", "beat"):
             with self.subTest(service=name):
                 depends = self.services[name]["depends_on"]

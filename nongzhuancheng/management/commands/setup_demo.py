@@ -3,8 +3,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from nongzhuancheng.models import County
-
 # Each app contributes its own demo command; the order follows the dependencies.
 DEMO_COMMANDS = [
     ("seed_demo_users", {}),
@@ -23,9 +21,7 @@ class Command(BaseCommand):
                             help="full: the whole 2012 city year (579,476 transfers by 2012-10-20); small: a sample")
 
     def handle(self, *args, scale="full", **options):
-        if not County.objects.exists():
-            call_command("loaddata", "fixtures/reference.json", verbosity=0)
-            self.stdout.write("Reference data loaded: 11 counties, 190 police stations, member units.")
+        call_command("load_reference")
         for name, opts in DEMO_COMMANDS:
             kwargs = {"scale": scale} if opts.get("scale") else {}
             self.stdout.write(f"-> {name}")
