@@ -193,6 +193,8 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nongzhuancheng@localhost")
 
 # Domain settings
+# The site's address as readers reach it, for links in e-mail notices (no trailing slash).
+NZC_SITE_URL = os.environ.get("NZC_SITE_URL", "http://127.0.0.1:8000")
 # Working days allowed to complete an application after it is received (受理 → 办结).
 NZC_TIME_LIMIT_WORKING_DAYS = envint("NZC_TIME_LIMIT_WORKING_DAYS", 5)
 # Document number pattern of the ten-day bulletin (文号); {year} and {issue} are filled in.

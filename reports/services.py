@@ -10,6 +10,7 @@ import hashlib
 import logging
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -217,7 +218,7 @@ def bulletin_notify(*, bulletin):
         f"{bulletin.doc_number}",
         figures.get("opening", ""),
         figures.get("notice", ""),
-        _("查看：%(url)s") % {"url": reverse("reports:bulletin_detail", args=[bulletin.pk])},
+        _("查看：%(url)s") % {"url": settings.NZC_SITE_URL.rstrip("/") + reverse("reports:bulletin_detail", args=[bulletin.pk])},
     ])
     return send_mail(subject, body, None, recipients, fail_silently=True)
 

@@ -100,6 +100,7 @@ class BulletinNoticeTest(MediaMixin, BulletinScenarioTestCase):
         self.assertEqual(mail.outbox[0].to, ["frank@example.org"])
         self.assertIn("2012年第29期", mail.outbox[0].subject)
         self.assertIn("全市累计转户7人", mail.outbox[0].body)
+        self.assertIn(f"http://127.0.0.1:8000/reports/bulletins/{bulletin.pk}/", mail.outbox[0].body)
 
     def test_the_county_officers_get_the_notice_of_their_county_bulletin(self):
         bulletin, _ = services.bulletin_request(period=PERIOD, county=self.ludian)
