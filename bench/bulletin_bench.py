@@ -72,9 +72,9 @@ def main(argv=None):
 
     from households.models import Person
     from nongzhuancheng.models import County
+    from nongzhuancheng.periods import Period
     from reports import selectors, services
     from reports.models import Bulletin
-    from reports.periods import Period
 
     period = Period(2012, 10, 2)
     people = Person.objects.filter(completed_on__isnull=False).count()

@@ -140,12 +140,11 @@ class MoveActionForm(ActionForm):
 
 def _move_action(name, label):
     def run(modeladmin, request, queryset):
-        service = services.MOVES[name]
         note = request.POST.get("note", "")
         done, failed = 0, []
         for app in queryset:
             try:
-                service(application=app, actor=request.user, note=note)
+                services.application_move(application=app, move=name, actor=request.user, note=note)
                 done += 1
             except (ValidationError, PermissionDenied, ObjectDoesNotExist) as exc:
                 failed.append(f"{app}：{_errors(exc)}")
@@ -174,11 +173,7 @@ class TransferApplicationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [MemberInline, EventInline]
     action_form = MoveActionForm
     actions = [
-        _move_action("complete", _("办结")),
-        _move_action("return", _("退回补正")),
-        _move_action("resubmit", _("补正后重新受理")),
-        _move_action("reject", _("不予办理")),
-        _move_action("withdraw", _("撤回")),
+        *(_move_action(move.name, move.label) for move in TransferApplication.WORKFLOW),
     ]
 
     def has_add_permission(self, request):

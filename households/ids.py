@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric
 
+from nongzhuancheng.masking import mask
+
 OLDEST_BIRTH_YEAR = 1890
 _SEPARATORS = re.compile(r"[\s\-_/.,·]+")
 
@@ -35,15 +37,6 @@ class ResidentId:
     @property
     def masked(self):
         return mask(self.number)
-
-
-def mask(number):
-    """530602********123X style: area code and the last four characters stay visible."""
-    if not number:
-        return ""
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 @functools.lru_cache(maxsize=8192)

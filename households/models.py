@@ -6,10 +6,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from nongzhuancheng.masking import mask
 from nongzhuancheng.models import County, PoliceStation
-from nongzhuancheng.scoping import ScopedQuerySet
+from nongzhuancheng.scoping import APPLICATION_MOVE, ScopedQuerySet
+from nongzhuancheng.workflow import Move, Workflow
 
-from .ids import mask
 from .reference import Category, Education, Ethnicity, HouseholdKind, MaritalStatus, Relation, Sex
 
 
@@ -53,14 +54,23 @@ class TransferApplication(models.Model):
         REJECTED = "rejected", _("不予办理")
         WITHDRAWN = "withdrawn", _("撤回")
 
-    # The allowed moves: one table, one service (households.services._move) performs them.
-    TRANSITIONS = {
-        Status.RECEIVED: {Status.COMPLETED, Status.RETURNED, Status.REJECTED, Status.WITHDRAWN},
-        Status.RETURNED: {Status.RECEIVED, Status.REJECTED, Status.WITHDRAWN},
-        Status.COMPLETED: set(),
-        Status.REJECTED: set(),
-        Status.WITHDRAWN: set(),
-    }
+    # The move table: every move of an application, written once. households.services performs
+    # them (through nongzhuancheng.workflow.transition); pages, the API and the admin offer them.
+    WORKFLOW = Workflow(model_label="households.TransferApplication", state_field="status", states=Status, moves=[
+        Move("complete", frozenset({Status.RECEIVED}), Status.COMPLETED, _("办结"),
+             action=APPLICATION_MOVE, final=True),
+        Move("return", frozenset({Status.RECEIVED}), Status.RETURNED, _("退回补正"),
+             action=APPLICATION_MOVE, note_label=_("需补正的材料"),
+             note_required=_("退回补正时请写明需补正的材料。")),
+        Move("resubmit", frozenset({Status.RETURNED}), Status.RECEIVED, _("补正后重新受理"),
+             action=APPLICATION_MOVE),
+        Move("reject", frozenset({Status.RECEIVED, Status.RETURNED}), Status.REJECTED, _("不予办理"),
+             action=APPLICATION_MOVE, note_label=_("不予办理的理由"),
+             note_required=_("不予办理时必须写明理由。"), final=True),
+        Move("withdraw", frozenset({Status.RECEIVED, Status.RETURNED}), Status.WITHDRAWN, _("撤回"),
+             action=APPLICATION_MOVE, final=True),
+    ])
+    TRANSITIONS = WORKFLOW.transitions  # {status: {statuses it may move to}}, derived from the table
     # An application in one of these states holds its members' ID numbers (no second application).
     CLAIMING = {Status.RECEIVED, Status.RETURNED, Status.COMPLETED}
     OPEN = {Status.RECEIVED, Status.RETURNED}
@@ -111,6 +121,7 @@ class TransferApplication(models.Model):
         return [d for d in REQUIRED_DOCUMENTS if d not in (self.documents or [])]
 
     def allowed_moves(self):
+        """The target statuses the move table allows from this application's status."""
         return sorted(self.TRANSITIONS[self.status])
 
 

@@ -13,8 +13,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nongzhuancheng.masking import mask
 from nongzhuancheng.models import PoliceStation
-from nongzhuancheng.scoping import CLERK, assignment_of, can_write, role_of
+from nongzhuancheng.roles import CLERK
+from nongzhuancheng.scoping import (
+    APPLICATION_MOVE,
+    APPLICATION_RECEIVE,
+    HOUSEHOLD_CHANGE,
+    assignment_of,
+    require,
+    role_of,
+)
+from nongzhuancheng.workflow import TransitionNotAllowed, transition
 
 from . import ids
 from .models import ApplicationEvent, Household, Person, TransferApplication
@@ -32,10 +42,6 @@ PERSON_FIELDS = [
 ]
 
 
-class TransitionNotAllowed(ValidationError):
-    pass
-
-
 class DuplicateTransfer(ValidationError):
     pass
 
@@ -50,7 +56,7 @@ def duplicate_message(person):
         text = _("身份号码 %(id)s 已于 %(date)s 在%(station)s受理农转城申请（申请编号 %(number)s，%(status)s），不能重复办理。")
         date = app.received_on
     return text % {
-        "id": ids.mask(person.id_number),
+        "id": mask(person.id_number),
         "date": date.isoformat(),
         "station": str(person.station),
         "number": app.number or app.pk,
@@ -150,11 +156,6 @@ def _check_documents(documents):
     return sorted(set(documents or ()))
 
 
-def _require_writer(actor, message=None):
-    if not can_write(actor):
-        raise PermissionDenied(message or _("当前角色只能查看，不能办理。"))
-
-
 def _station_for(actor, station):
     assignment = assignment_of(actor)
     if role_of(actor) == CLERK:
@@ -195,7 +196,7 @@ def application_create(*, actor, household, members, documents=(), station=None,
     户号 at the station, else created); ``members`` a list of dicts of Person fields (raw ID numbers
     are fine). Raises ValidationError (with ``member_errors`` for per-member problems) or
     PermissionDenied, and changes nothing on any error."""
-    _require_writer(actor, _("当前角色只能查看，不能受理申请。"))
+    require(actor, APPLICATION_RECEIVE)
     today = timezone.localdate()
     received_on = received_on or today
     if isinstance(received_on, str):
@@ -240,65 +241,81 @@ def application_create(*, actor, household, members, documents=(), station=None,
     return app
 
 
-def _move(*, application, to, actor, note="", on=None):
-    """The one writer of TransferApplication.status: checks the TRANSITIONS table and the rules of
-    the move on the locked row, saves, records the event and keeps the people in step."""
-    _require_writer(actor)
-    to = Status(to)
-    with transaction.atomic():
-        # out of scope raises DoesNotExist, exactly like a missing row (views answer 404)
-        app = TransferApplication.objects.for_user(actor).select_for_update().get(pk=application.pk)
-        if to not in app.TRANSITIONS[app.status]:
-            raise TransitionNotAllowed(
-                _("不能从“%(a)s”变为“%(b)s”。") % {"a": app.get_status_display(), "b": to.label}, code="transition"
+WORKFLOW = TransferApplication.WORKFLOW
+
+
+def _apply_move(app, move, *, on):
+    """What a move changes besides the status (the rules of the move, checked on the locked row).
+    Returns the names of the application's fields it set."""
+    today = timezone.localdate()
+    on = on or today
+    if isinstance(on, str):
+        on = datetime.date.fromisoformat(on)
+    members = Person.objects.filter(application=app)
+    if move.target == Status.COMPLETED:
+        if app.missing_documents:
+            raise ValidationError(
+                _("材料不全，不能办结：缺少%(d)s。")
+                % {"d": "、".join(str(Document(d).label) for d in app.missing_documents)},
+                code="documents",
             )
-        today = timezone.localdate()
-        on = on or today
-        if isinstance(on, str):
-            on = datetime.date.fromisoformat(on)
-        before = app.status
-        app.status = to
-        fields = ["status", "updated_at"]
-        members = Person.objects.filter(application=app)
-        if to == Status.COMPLETED:
-            if app.missing_documents:
-                raise ValidationError(
-                    _("材料不全，不能办结：缺少%(d)s。")
-                    % {"d": "、".join(str(Document(d).label) for d in app.missing_documents)},
-                    code="documents",
-                )
-            if on > today or on < app.received_on:
-                raise ValidationError({"completed_on": _("办结日期必须在受理日期与今天之间。")})
-            app.completed_on = on
-            fields.append("completed_on")
-            members.update(completed_on=on)
-        elif to in (Status.REJECTED, Status.WITHDRAWN):
-            members.update(holds_claim=False, completed_on=None)  # the ID numbers are free again
-        elif to == Status.RECEIVED:  # resubmitted after a return: the time limit starts again
-            if on > today or on < app.received_on:
-                raise ValidationError({"received_on": _("重新受理日期必须在原受理日期与今天之间。")})
-            app.received_on = on
-            app.due_on = add_working_days(on, settings.NZC_TIME_LIMIT_WORKING_DAYS)
-            fields += ["received_on", "due_on"]
-        app._history_user = actor
-        app.save(update_fields=fields)
-        ApplicationEvent.objects.create(application=app, actor=actor, from_status=before, to_status=to, note=note or "")
-        if to == Status.COMPLETED:
-            application_completed.send(sender=TransferApplication, application=app, actor=actor)
+        if on > today or on < app.received_on:
+            raise ValidationError({"completed_on": _("办结日期必须在受理日期与今天之间。")})
+        app.completed_on = on
+        members.update(completed_on=on)
+        return ["completed_on"]
+    if move.target in (Status.REJECTED, Status.WITHDRAWN):
+        members.update(holds_claim=False, completed_on=None)  # the ID numbers are free again
+        return []
+    if move.target == Status.RECEIVED:  # resubmitted after a return: the time limit starts again
+        if on > today or on < app.received_on:
+            raise ValidationError({"received_on": _("重新受理日期必须在原受理日期与今天之间。")})
+        app.received_on = on
+        app.due_on = add_working_days(on, settings.NZC_TIME_LIMIT_WORKING_DAYS)
+        return ["received_on", "due_on"]
+    return []
+
+
+def _record_move(app, before, move, *, actor, note):
+    ApplicationEvent.objects.create(application=app, actor=actor, from_status=before, to_status=move.target,
+                                    note=note or "")
+
+
+@transaction.atomic
+def application_move(*, application, move, actor, note="", on=None, documents=None):
+    """Make one move of ``TransferApplication.WORKFLOW`` (its name: "complete", "return", ...).
+
+    ``on`` is the date the move takes effect (completion or renewed receipt; today by default);
+    ``documents``, when given, are recorded too — before completing, after a resubmission."""
+    move = WORKFLOW.get(move) if isinstance(move, str) else move
+    if documents is not None:
+        if move.target == Status.COMPLETED:
+            application = application_set_documents(application=application, actor=actor, documents=documents)
+        else:
+            _check_documents(documents)
+    app = transition(
+        workflow=WORKFLOW, move=move, obj=application, queryset=TransferApplication.objects, actor=actor, note=note,
+        apply=lambda row, m: _apply_move(row, m, on=on),
+        record=lambda row, before, m: _record_move(row, before, m, actor=actor, note=note),
+    )
+    if move.target == Status.COMPLETED:
+        application_completed.send(sender=TransferApplication, application=app, actor=actor)
+    if documents is not None and move.target == Status.RECEIVED:
+        app = application_set_documents(application=app, actor=actor, documents=documents)
     return app
 
 
-def _locked_in_scope(model, obj, actor):
-    """The row, locked, if it is in the actor's scope; DoesNotExist otherwise (views answer 404)."""
-    return model.objects.for_user(actor).select_for_update().get(pk=obj.pk)
+def _locked_in_scope(model, obj, actor, action):
+    """The row, locked, if the actor may take ``action`` on it; DoesNotExist otherwise (404)."""
+    return model.objects.for_user(actor, action).select_for_update().get(pk=obj.pk)
 
 
 @transaction.atomic
 def application_set_documents(*, application, actor, documents):
     """Record which required documents have been checked (only while the application is open)."""
-    _require_writer(actor)
+    require(actor, APPLICATION_MOVE)
     documents = _check_documents(documents)
-    app = _locked_in_scope(TransferApplication, application, actor)
+    app = _locked_in_scope(TransferApplication, application, actor, APPLICATION_MOVE)
     if not app.is_open:
         raise TransitionNotAllowed(_("已结束的申请不能修改材料。"))
     app.documents = documents
@@ -307,77 +324,46 @@ def application_set_documents(*, application, actor, documents):
     return app
 
 
-@transaction.atomic
 def application_complete(*, application, actor, note="", on=None, documents=None):
     """办结: every required document must have been checked (``documents``, if given, are recorded first)."""
-    if documents is not None:
-        application = application_set_documents(application=application, actor=actor, documents=documents)
-    return _move(application=application, to=Status.COMPLETED, actor=actor, note=note, on=on)
+    return application_move(application=application, move="complete", actor=actor, note=note, on=on,
+                            documents=documents)
 
 
 def application_return(*, application, actor, note):
     """退回补正: the applicant must bring what is missing; the note says what."""
-    _require_writer(actor)
-    if not (note or "").strip():
-        raise ValidationError({"note": _("退回补正时请写明需补正的材料。")})
-    return _move(application=application, to=Status.RETURNED, actor=actor, note=note)
+    return application_move(application=application, move="return", actor=actor, note=note)
 
 
-@transaction.atomic
 def application_resubmit(*, application, actor, note="", documents=None, on=None):
     """Received again after a return (补正后重新受理, on ``on``, default today); the time limit starts again."""
-    if documents is not None:
-        _check_documents(documents)
-    app = _move(application=application, to=Status.RECEIVED, actor=actor, note=note, on=on)
-    if documents is not None:
-        app = application_set_documents(application=app, actor=actor, documents=documents)
-    return app
+    return application_move(application=application, move="resubmit", actor=actor, note=note, on=on,
+                            documents=documents)
 
 
 def application_reject(*, application, actor, note):
     """不予办理, with a reason. The members' ID numbers are released."""
-    _require_writer(actor)
-    if not (note or "").strip():
-        raise ValidationError({"note": _("不予办理时必须写明理由。")})
-    return _move(application=application, to=Status.REJECTED, actor=actor, note=note)
+    return application_move(application=application, move="reject", actor=actor, note=note)
 
 
 def application_withdraw(*, application, actor, note=""):
     """撤回 at the applicant's request. The members' ID numbers are released."""
-    return _move(application=application, to=Status.WITHDRAWN, actor=actor, note=note)
+    return application_move(application=application, move="withdraw", actor=actor, note=note)
 
 
-MOVES = {
-    "complete": application_complete,
-    "return": application_return,
-    "resubmit": application_resubmit,
-    "reject": application_reject,
-    "withdraw": application_withdraw,
-}
-# The status each named move leads to (for pages and the API to offer only what the table allows).
-MOVE_TARGETS = {
-    "complete": Status.COMPLETED,
-    "return": Status.RETURNED,
-    "resubmit": Status.RECEIVED,
-    "reject": Status.REJECTED,
-    "withdraw": Status.WITHDRAWN,
-}
-
-
-def moves_allowed(application):
-    """Names of the moves the TRANSITIONS table allows from the application's status."""
-    allowed = application.TRANSITIONS[application.status]
-    return [name for name, target in MOVE_TARGETS.items() if target in allowed]
+def moves_allowed(application, user=None):
+    """Names of the moves the table allows from the application's status (that ``user`` may make)."""
+    return [m.name for m in WORKFLOW.moves_for(application, user)]
 
 
 @transaction.atomic
 def household_update(*, household, actor, **changes):
     """Correct a household's register data (户号, 户别, 户主, address); keeps a history."""
-    _require_writer(actor, _("当前角色只能查看。"))
+    require(actor, HOUSEHOLD_CHANGE)
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValidationError({field: _("该字段不能修改。") for field in sorted(unknown)})
-    hh = _locked_in_scope(Household, household, actor)
+    hh = _locked_in_scope(Household, household, actor, HOUSEHOLD_CHANGE)
     for field, value in changes.items():
         setattr(hh, field, value.strip() if isinstance(value, str) else value)
     hh.full_clean()
@@ -390,11 +376,11 @@ def household_update(*, household, actor, **changes):
 def person_update(*, person, actor, **changes):
     """Correct a person's data (keeps a history). On a completed application the count moves with
     the category; it is never duplicated. A new ID number is checked like a new one."""
-    _require_writer(actor, _("当前角色只能查看。"))
+    require(actor, HOUSEHOLD_CHANGE)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({field: _("该字段不能修改。") for field in sorted(unknown)})
-    person = _locked_in_scope(Person, person, actor)
+    person = _locked_in_scope(Person, person, actor, HOUSEHOLD_CHANGE)
     if {"id_number", "sex", "birth_date"} & set(changes):
         number_changed = "id_number" in changes
         rid = person_check_identity(
@@ -430,12 +416,12 @@ def person_update(*, person, actor, **changes):
 @transaction.atomic
 def application_correct_completion(*, application, actor, completed_on, note):
     """Correct the completion date of a completed application: its count moves to the new date."""
-    _require_writer(actor, _("当前角色只能查看。"))
+    require(actor, HOUSEHOLD_CHANGE)
     if not (note or "").strip():
         raise ValidationError({"note": _("更正办结日期时请写明原因。")})
     if isinstance(completed_on, str):
         completed_on = datetime.date.fromisoformat(completed_on)
-    app = _locked_in_scope(TransferApplication, application, actor)
+    app = _locked_in_scope(TransferApplication, application, actor, HOUSEHOLD_CHANGE)
     if app.status != Status.COMPLETED:
         raise TransitionNotAllowed(_("只有已办结的申请可以更正办结日期。"))
     if completed_on > timezone.localdate() or completed_on < app.received_on:

@@ -12,34 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from nongzhuancheng.scoping import ScopeExemptMixin, can_write
+from nongzhuancheng.masking import mask
+from nongzhuancheng.scoping import APPLICATION_MOVE, ScopeExemptMixin, allows, can_write, require
 
 from . import ids, selectors, services
 from .forms import ApplicationFilterForm, DocumentsForm, HouseholdForm, MemberFormSet, MoveForm
 from .models import Household, Person, TransferApplication
 from .reference import Document
 from .workdays import working_days_between
-
-MOVE_LABELS = {
-    "complete": gettext_lazy("办结"),
-    "return": gettext_lazy("退回补正"),
-    "resubmit": gettext_lazy("补正后重新受理"),
-    "reject": gettext_lazy("不予办理"),
-    "withdraw": gettext_lazy("撤回"),
-}
-# Which action performs the move to a status (allowed_moves() lists target statuses).
-ACTION_FOR_STATUS = {
-    TransferApplication.Status.COMPLETED: "complete",
-    TransferApplication.Status.RETURNED: "return",
-    TransferApplication.Status.RECEIVED: "resubmit",
-    TransferApplication.Status.REJECTED: "reject",
-    TransferApplication.Status.WITHDRAWN: "withdraw",
-}
-NOTE_REQUIRED = {"return", "reject"}
 
 
 class CountedPaginator(Paginator):
@@ -242,15 +225,12 @@ class ApplicationDetailView(ScopeExemptMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         app = _get_application(self.request, pk)
         members = list(app.members.order_by("id"))
-        writer = can_write(self.request.user)
-        actions = []
-        if writer:
-            for status in app.allowed_moves():
-                action = ACTION_FOR_STATUS[status]
-                actions.append({
-                    "action": action, "label": MOVE_LABELS[action], "note_required": action in NOTE_REQUIRED,
-                    "url": reverse("households:application_move", args=[app.pk, action]),
-                })
+        writer = allows(self.request.user, APPLICATION_MOVE)
+        actions = [
+            {"move": move, "action": move.name, "label": move.label, "note_required": bool(move.note_required),
+             "url": reverse("households:application_move", args=[app.pk, move.name])}
+            for move in TransferApplication.WORKFLOW.moves_for(app, self.request.user)
+        ]
         checked = set(app.documents or [])
         context.update(
             app=app,
@@ -301,7 +281,7 @@ def _record_history(app, members):
                         verbose = rec.instance_type._meta.get_field(name).verbose_name
                         shown_old, shown_new = old, new
                         if name == "id_number":
-                            shown_old, shown_new = ids.mask(old), ids.mask(new)
+                            shown_old, shown_new = mask(old), mask(new)
                         changes.append(f"{verbose}：{shown_old} → {shown_new}")
             previous[rec.id] = rec
             rows.append({
@@ -320,21 +300,21 @@ class ApplicationMoveView(ScopeExemptMixin, View):
 
     def post(self, request, pk, action):
         app = _get_application(request, pk)
-        if action not in services.MOVES:
+        if action not in TransferApplication.WORKFLOW.moves:
             raise Http404
-        if not can_write(request.user):
-            raise PermissionDenied(_("当前角色只能查看，不能办理。"))
+        move = TransferApplication.WORKFLOW.get(action)
+        require(request.user, move.action)
         form = MoveForm(request.POST)
         form.is_valid()
         note = form.cleaned_data.get("note", "")
         try:
-            app = services.MOVES[action](application=app, actor=request.user, note=note)
+            app = services.application_move(application=app, move=move, actor=request.user, note=note)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
                 request, _("申请 %(n)s 已%(a)s，当前状态：%(s)s。") % {
-                    "n": app.number, "a": MOVE_LABELS[action], "s": app.get_status_display(),
+                    "n": app.number, "a": move.label, "s": app.get_status_display(),
                 }
             )
         return redirect("households:application_detail", pk=pk)

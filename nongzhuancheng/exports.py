@@ -16,7 +16,7 @@ from typing import Any, Callable
 from django.http import HttpResponse
 from django.utils import timezone
 
-from households.ids import mask
+from nongzhuancheng.masking import mask
 
 from .scoping import can_see_full_id
 

@@ -25,6 +25,9 @@ class County(models.Model):
     host_office = models.CharField(_("领导小组办公室设在"), max_length=20, choices=HostOffice.choices)
     ordering = models.PositiveSmallIntegerField(_("排序"), default=0)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_county = "pk"  # a clerk or county officer sees their own county; the city roles all
+
     class Meta:
         ordering = ["ordering", "code"]
         verbose_name = _("县区")

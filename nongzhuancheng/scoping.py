@@ -1,71 +1,148 @@
-"""Permission scoping, written once.
+"""Who may see what and who may do what, written once.
 
-Every model a clerk, county officer or member unit can see has a manager built on
-``ScopedQuerySet``. The model names the path from itself to its county and its station
-(``scope_county`` / ``scope_station``); ``for_user(user)`` keeps only what the user may see.
-Views, viewsets, admin, exports and services fetch through it, so an object outside the user's
-scope answers 404 exactly like one that does not exist.
+Two questions, one module:
 
-A model whose visibility depends on more than county and station (entitlement cases, which a
-member unit sees by kind) defines a classmethod ``scope_for_user(queryset, user, assignment)``.
+* **What may this user see?** Every model a clerk, county officer or member unit can see has a
+  manager built on ``ScopedQuerySet``. The model names the path from itself to its county and its
+  station (``scope_county`` / ``scope_station``); ``for_user(user)`` keeps only what the user may
+  see. A model whose visibility depends on more than place (entitlement cases, which a member unit
+  sees by kind) defines a classmethod ``scope_for_user(queryset, user, assignment)``.
+* **What may this user do?** ``POLICY`` is the one role × action table. ``allows(user, action)``
+  answers it, ``require(user, action)`` raises PermissionDenied, and ``for_user(user, action)``
+  keeps only the rows the user may act on (none at all when the role may not take the action) —
+  the same call for reading and for writing, as NetBox's ``restrict(user, action)``.
+
+Views, viewsets, admin, exports and services fetch through ``for_user``, so an object outside the
+user's scope answers 404 exactly like one that does not exist; a role that may not take an action
+answers 403 (pages and API check ``allows`` before they fetch).
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-CLERK = "clerk"
-COUNTY_OFFICER = "county_officer"
-MEMBER_UNIT = "member_unit"
-CITY_READER = "city_reader"
-ADMIN = "admin"
+from .roles import ADMIN, ALL, CITY_READER, CITY_WIDE, CLERK, COUNTY_OFFICER, MEMBER_UNIT
 
-WRITER_ROLES = {CLERK, COUNTY_OFFICER, ADMIN}
-CITY_WIDE_ROLES = {CITY_READER, MEMBER_UNIT, ADMIN}
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from .models import StaffAssignment
+
+    User = AbstractBaseUser | AnonymousUser
 
 
-def assignment_of(user):
+# The actions ---------------------------------------------------------------------------------
+
+VIEW = "view"  # read what is in scope
+APPLICATION_RECEIVE = "application.receive"  # 受理: enter a household's application
+APPLICATION_MOVE = "application.move"  # 办结 / 退回补正 / 不予办理 / 撤回 / 重新受理
+HOUSEHOLD_CHANGE = "household.change"  # correct a household's or a member's register data
+IMPORT_RUN = "import.run"  # upload, check and import a spreadsheet
+ID_VIEW_WHOLE = "id.view_whole"  # see a whole resident ID number (detail pages, exports)
+ENTITLEMENT_WORK = "entitlement.work"  # move a guarantee case or a retention of one's own kind / county
+TARGET_EDIT = "target.edit"  # set and revise annual targets, responsibility documents, survey pools
+BULLETIN_REQUEST = "bulletin.request"  # ask for a county's bulletin (a preview or a re-issue)
+BULLETIN_REQUEST_CITY = "bulletin.request_city"  # ask for the city bulletin
+STATION_EDIT_PHONE = "station.edit_phone"  # correct a police station's enquiry phone number
+
+
+@dataclass(frozen=True)
+class Grant:
+    """The roles that hold an action; ``staff`` roles hold it only when the user is also staff."""
+
+    roles: frozenset[str]
+    staff: frozenset[str] = frozenset()
+    refusal: Any = _("当前角色只能查看，不能办理。")
+
+
+WRITERS = frozenset({CLERK, COUNTY_OFFICER, ADMIN})
+
+# The one role × action table. Place and kind (which county, which station, which kind of case)
+# are the managers' business; this table says only whether a role may take the action at all.
+POLICY: dict[str, Grant] = {
+    VIEW: Grant(ALL),
+    APPLICATION_RECEIVE: Grant(WRITERS, refusal=_("当前角色只能查看，不能受理申请。")),
+    APPLICATION_MOVE: Grant(WRITERS),
+    HOUSEHOLD_CHANGE: Grant(WRITERS, refusal=_("当前角色只能查看。")),
+    IMPORT_RUN: Grant(WRITERS, refusal=_("当前角色不能导入数据。")),
+    ID_VIEW_WHOLE: Grant(WRITERS),
+    ENTITLEMENT_WORK: Grant(
+        frozenset({MEMBER_UNIT, COUNTY_OFFICER, ADMIN}),
+        refusal=_("只有责任成员单位和县区办公室可以办理此事项。"),
+    ),
+    TARGET_EDIT: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
+                       refusal=_("只有市领导组办公室可以设定目标任务。")),
+    BULLETIN_REQUEST: Grant(frozenset({ADMIN, CITY_READER, COUNTY_OFFICER}),
+                            refusal=_("不能申请该范围的旬报。")),
+    BULLETIN_REQUEST_CITY: Grant(frozenset({ADMIN, CITY_READER}), refusal=_("不能申请该范围的旬报。")),
+    STATION_EDIT_PHONE: Grant(frozenset({ADMIN}), staff=frozenset({COUNTY_OFFICER})),
+}
+
+
+# Who the user is ------------------------------------------------------------------------------
+
+def assignment_of(user: User | None) -> StaffAssignment | None:
     """The user's StaffAssignment, or None. Cached on the user object."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_nzc_assignment"):
-        from .models import StaffAssignment
+        from .models import StaffAssignment  # models import this module for ScopedQuerySet
 
-        user._nzc_assignment = (
-            StaffAssignment.objects.select_related("county", "station", "station__county", "member_unit").filter(user=user).first()
+        user._nzc_assignment = (  # type: ignore[union-attr]
+            StaffAssignment.objects.select_related("county", "station", "station__county", "member_unit")
+            .filter(user=user).first()
         )
-    return user._nzc_assignment
+    return user._nzc_assignment  # type: ignore[union-attr]
 
 
-def role_of(user):
+def role_of(user: User | None) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    if user.is_superuser:
+    if getattr(user, "is_superuser", False):
         return ADMIN
     assignment = assignment_of(user)
     return assignment.role if assignment else None
 
 
-def can_write(user):
-    """Whether the user's role may change households and applications at all (scope aside)."""
-    return role_of(user) in WRITER_ROLES
+# What the user may do -------------------------------------------------------------------------
+
+def allows(user: User | None, action: str) -> bool:
+    """Whether the user's role may take ``action`` at all (scope aside)."""
+    grant = POLICY[action]
+    role = role_of(user)
+    if role is None:
+        return False
+    if role in grant.roles:
+        return True
+    return role in grant.staff and bool(getattr(user, "is_staff", False))
 
 
-def can_see_full_id(user):
-    """Roles that may see whole resident ID numbers on detail pages and in exports."""
-    return role_of(user) in {CLERK, COUNTY_OFFICER, ADMIN}
+def require(user: User | None, action: str, message: Any = None) -> None:
+    """PermissionDenied (403) unless the user's role may take ``action``."""
+    if not allows(user, action):
+        raise PermissionDenied(message or POLICY[action].refusal)
 
 
-def require_writer(user):
-    if not can_write(user):
-        raise PermissionDenied("read-only role")
+def actions_of(user: User | None) -> set[str]:
+    """Every action the user may take (templates ask ``"application.move" in nzc_actions``)."""
+    return {action for action in POLICY if allows(user, action)}
 
+
+# What the user may see ------------------------------------------------------------------------
 
 class ScopedQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if user is None or not getattr(user, "is_authenticated", False):
+    def for_user(self, user: User | None, action: str = VIEW) -> ScopedQuerySet:
+        """The rows the user may take ``action`` on: none unless the role may take it, then the
+        rows of the user's place (or kind)."""
+        if not allows(user, action):
             return self.none()
-        if user.is_superuser:
+        if getattr(user, "is_superuser", False):
             return self.all()
         assignment = assignment_of(user)
         if assignment is None:
@@ -75,11 +152,11 @@ class ScopedQuerySet(models.QuerySet):
             return hook(self, user, assignment)
         return self.scope_by_place(assignment)
 
-    def scope_by_place(self, assignment):
+    def scope_by_place(self, assignment: StaffAssignment) -> ScopedQuerySet:
         county_path = getattr(self.model, "scope_county", None)
         station_path = getattr(self.model, "scope_station", None)
         role = assignment.role
-        if role in CITY_WIDE_ROLES:
+        if role in CITY_WIDE:
             return self.all()
         if role == CLERK:
             if station_path:
@@ -92,19 +169,47 @@ class ScopedQuerySet(models.QuerySet):
         return self.none()
 
 
-class ScopedViewMixin(LoginRequiredMixin):
-    """For Django class-based views: the queryset is always ``for_user``."""
+# Views ----------------------------------------------------------------------------------------
+
+class ActionRequiredMixin(LoginRequiredMixin):
+    """A page for one action of the policy (``required_action``): 403 for a role without it."""
+
+    required_action: str = VIEW
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(request.user, self.required_action)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedObjectsMixin(ActionRequiredMixin):
+    """A class-based view over a model: its queryset is always ``for_user(user, required_action)``."""
 
     def get_queryset(self):
-        qs = super().get_queryset()
-        return qs.for_user(self.request.user)
+        return super().get_queryset().for_user(self.request.user, self.required_action)
+
+
+class ScopedSelectorsMixin(ActionRequiredMixin):
+    """A page built only from selectors that are given the user (``quotas.selectors.*(user=...)``)
+    or from querysets it fetches through ``for_user`` itself. The URL walk test accepts it."""
+
+    scoped = True
+
+
+class NoScopedRowsMixin(ActionRequiredMixin):
+    """A page that shows no scoped rows by itself (a form that posts to a service, a redirect).
+    The URL walk test accepts it."""
+
+    shows_no_scoped_rows = True
 
 
 class ScopedViewSetMixin:
-    """For DRF viewsets: the queryset is always ``for_user``."""
+    """For DRF viewsets: the queryset is always ``for_user(user, scope_action)``."""
+
+    scope_action: str = VIEW
 
     def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user)
+        return super().get_queryset().for_user(self.request.user, self.scope_action)
 
 
 class ScopedAdminMixin:
@@ -114,26 +219,52 @@ class ScopedAdminMixin:
         return super().get_queryset(request).for_user(request.user)
 
 
-class ScopeExemptMixin(LoginRequiredMixin):
-    """Marks a view that shows no scoped model rows by itself (e.g. a form page that posts to a
-    service, or a page built only from scoped selectors). The URL walk test accepts it."""
-
-    scope_exempt = True
-
-
 def scoped_view(view):
     """Marks a function view that fetches every row through ``for_user`` (or a scoped selector).
 
-    Use it on function views (including DRF ``@api_view`` ones, as the outermost decorator); class-based
-    views use ScopedViewMixin / ScopedViewSetMixin instead. The URL walk test accepts a marked view. It
-    does not check sign-in: combine it with ``login_required`` (pages) or DRF's permissions (API).
+    Use it on function views (including DRF ``@api_view`` ones, as the outermost decorator);
+    class-based views use the mixins above. The URL walk test accepts a marked view. It does not
+    check sign-in: combine it with ``login_required`` (pages) or DRF's permissions (API).
     """
     view.scoped = True
     return view
 
 
-def scope_exempt(view):
-    """Marks a function view that shows no scoped model rows by itself (the function-view twin of
-    ScopeExemptMixin). Combine it with ``login_required``; the URL walk test accepts a marked view."""
+def no_scoped_rows(view):
+    """Marks a function view that shows no scoped rows by itself (the twin of NoScopedRowsMixin).
+    Combine it with ``login_required``; the URL walk test accepts a marked view."""
+    view.shows_no_scoped_rows = True
+    return view
+
+
+# Old names, kept only until every caller reads the policy (removed by the end of the change) ---
+
+def can_write(user):  # pragma: no cover - transitional
+    return allows(user, APPLICATION_MOVE)
+
+
+def can_see_full_id(user):  # pragma: no cover - transitional
+    return allows(user, ID_VIEW_WHOLE)
+
+
+def require_writer(user):  # pragma: no cover - transitional
+    require(user, APPLICATION_MOVE)
+
+
+class ScopedViewMixin(LoginRequiredMixin):  # pragma: no cover - transitional
+    def get_queryset(self):
+        return super().get_queryset().for_user(self.request.user)
+
+
+class ScopeExemptMixin(LoginRequiredMixin):  # pragma: no cover - transitional
+    scope_exempt = True
+
+
+def scope_exempt(view):  # pragma: no cover - transitional
     view.scope_exempt = True
     return view
+
+
+WRITER_ROLES = WRITERS
+CITY_WIDE_ROLES = CITY_WIDE
+__all_roles__ = (ADMIN, CITY_READER, CLERK, COUNTY_OFFICER, MEMBER_UNIT)

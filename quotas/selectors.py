@@ -23,7 +23,7 @@ from households.models import Person
 from households.reference import SURVEY_ELIGIBLE_2012, Category
 from nongzhuancheng.figures import ratio
 from nongzhuancheng.models import County, PoliceStation
-from reports.periods import Period, days_elapsed, days_in_year, periods_of_year, remaining_periods
+from nongzhuancheng.periods import Period, days_elapsed, days_in_year, periods_of_year, remaining_periods
 
 from .models import Level, SurveyPool, Target, TargetRevision
 

@@ -17,8 +17,8 @@ from django.views.generic import TemplateView
 
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.figures import multiple, percent, percent_of
+from nongzhuancheng.periods import Period
 from nongzhuancheng.scoping import CITY_WIDE_ROLES, ScopeExemptMixin, role_of
-from reports.periods import Period
 
 from . import charts, selectors
 from .models import Level, Target

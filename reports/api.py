@@ -7,11 +7,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from nongzhuancheng.models import County
+from nongzhuancheng.periods import Period
 from nongzhuancheng.scoping import ScopedViewSetMixin
 
 from . import services
 from .models import Bulletin
-from .periods import Period
 from .views import requestable_counties
 
 

@@ -13,9 +13,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from nongzhuancheng.periods import Period
 from nongzhuancheng.scoping import CITY_WIDE_ROLES, ScopedQuerySet
-
-from .periods import Period
 
 CITY_SCOPE = "city"
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from nongzhuancheng import figures
+from nongzhuancheng.periods import Period
 
 from .models import Bulletin
-from .periods import Period
 
 
 @dataclass

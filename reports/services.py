@@ -23,11 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nongzhuancheng.models import County
+from nongzhuancheng.periods import Period
 from nongzhuancheng.scoping import ADMIN, CITY_READER, COUNTY_OFFICER, assignment_of, role_of
 
 from . import selectors
 from .models import CITY_SCOPE, Bulletin
-from .periods import Period
 
 logger = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ def bulletin_notify(*, bulletin):
 
 def bulletin_request_for_today(*, today=None):
     """The bulletins of the period that ended just before ``today`` (what beat runs)."""
-    from .periods import last_ended_period
+    from nongzhuancheng.periods import last_ended_period
 
     today = today or timezone.localdate()
     return bulletin_issue_for_period(period=last_ended_period(today), today=today)

@@ -4,9 +4,10 @@ import datetime
 
 from celery import shared_task
 
+from nongzhuancheng.periods import Period
+
 from . import services
 from .models import Bulletin
-from .periods import Period
 
 
 @shared_task(

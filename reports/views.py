@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
 from nongzhuancheng.models import County
+from nongzhuancheng.periods import Period, last_ended_period, periods_of_year
 from nongzhuancheng.scoping import ScopedViewMixin, ScopeExemptMixin, assignment_of, role_of
 
 from . import selectors, services
 from .models import Bulletin
-from .periods import Period, last_ended_period, periods_of_year
 
 
 def requestable_counties(user):

@@ -33,7 +33,7 @@ class MaskedIdField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        from ..ids import mask
+        from nongzhuancheng.masking import mask
 
         return value if self.context.get("full_id") else mask(value)
 

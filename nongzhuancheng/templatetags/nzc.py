@@ -2,7 +2,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from households.ids import mask
+from nongzhuancheng.masking import mask
 from nongzhuancheng.scoping import can_see_full_id
 
 register = template.Library()

@@ -2,8 +2,9 @@ import datetime
 
 from django.urls import reverse
 
-from households import ids, services
+from households import services
 from households.models import TransferApplication
+from nongzhuancheng.masking import mask
 from tests.base import CastTestCase, person_data
 
 
@@ -66,7 +67,7 @@ class ApplicationDetailPageTest(CastTestCase):
         self.login(self.frank)
         response = self.client.get(detail(self.app))
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, ids.mask(self.member["id_number"]))
+        self.assertContains(response, mask(self.member["id_number"]))
         self.assertNotContains(response, self.member["id_number"])
         self.assertNotContains(response, "/move/")
         self.assertNotContains(response, reverse("households:application_documents", args=[self.app.pk]))
@@ -147,7 +148,7 @@ class ReceiptPageTest(CastTestCase):
         self.assertContains(response, app.number)
         self.assertContains(response, "昭阳区城区派出所")
         self.assertContains(response, "受理人（签字）")
-        self.assertContains(response, ids.mask(member["id_number"]))
+        self.assertContains(response, mask(member["id_number"]))
         self.assertNotContains(response, member["id_number"])
 
     def test_its_query_count_is_fixed(self):

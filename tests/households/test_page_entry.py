@@ -2,9 +2,9 @@ import datetime
 
 from django.urls import reverse
 
-from households import ids
 from households.models import Person, TransferApplication
 from households.reference import REQUIRED_DOCUMENTS
+from nongzhuancheng.masking import mask
 from tests.base import CastTestCase, household_data, person_data
 
 URL = reverse("households:application_new")
@@ -179,5 +179,5 @@ class EntryFormPageTest(CastTestCase):
         self.login(self.alice)
         member = person_data()
         response = self.client.post(URL, entry_post(household_data(), [member]), follow=True)
-        self.assertContains(response, ids.mask(member["id_number"]))
+        self.assertContains(response, mask(member["id_number"]))
         self.assertNotContains(response, member["id_number"])

@@ -2,7 +2,8 @@ import datetime
 
 from django.urls import reverse
 
-from households import ids, services
+from households import services
+from nongzhuancheng.masking import mask
 from tests.base import CastTestCase, person_data
 
 URL = reverse("households:application_list")
@@ -31,7 +32,7 @@ class ApplicationListPageTest(CastTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.numbers(response), {self.zy_app.number})
         number = self.zy_app.members.get(name="张德明").id_number
-        self.assertContains(response, ids.mask(number))
+        self.assertContains(response, mask(number))
         self.assertNotContains(response, number)
         self.assertContains(response, '<td class="num">2</td>', html=True)
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from households import services
 from nongzhuancheng.figures import multiple, percent, percent_of
+from nongzhuancheng.periods import Period
 from quotas.models import Level
 from quotas.selectors import (
     category_progress,
@@ -19,7 +20,6 @@ from quotas.selectors import (
     target_in_force,
 )
 from quotas.services import target_set
-from reports.periods import Period
 
 from .scenario import AS_OF, D, ScenarioTestCase
 

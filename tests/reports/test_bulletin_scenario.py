@@ -18,10 +18,10 @@ import tempfile
 from django.test import override_settings
 
 from households import services as household_services
+from nongzhuancheng.periods import Period
 from quotas import services as quotas_services
 from quotas.models import Level
 from reports import selectors
-from reports.periods import Period
 from tests.base import CastTestCase, person_data
 
 PERIOD = Period(2012, 10, 2)

@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from households import services as household_services
 from nongzhuancheng.celery import app
+from nongzhuancheng.periods import Period
 from reports import services
 from reports.models import Bulletin
-from reports.periods import Period
 from reports.tasks import bulletin_issue_for_last_period_task
 from tests.base import person_data
 from tests.reports.test_bulletin_scenario import PERIOD, BulletinScenarioTestCase, MediaMixin

@@ -4,9 +4,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from nongzhuancheng.periods import Period
 from reports import services
 from reports.models import Bulletin
-from reports.periods import Period
 
 LAST = Period(2012, 10, 2)  # the report's date: 579,476 transfers by 2012-10-20
 

@@ -5,7 +5,7 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.periods import (
+from nongzhuancheng.periods import (
     Period,
     days_elapsed,
     days_in_year,
