@@ -1,0 +1,121 @@
+"""Writing many rows at once: the one bulk writer for imports, entitlement opening and demo data.
+
+Django's ``bulk_create`` spends most of its time compiling SQL, so rows go in with ``COPY … FROM
+STDIN`` on PostgreSQL and with plain ``executemany`` elsewhere. Primary keys are reserved first
+(``reserve_ids``), so that rows written in the same transaction can point at each other (a
+person at its application, an event at its case) without reading anything back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+BATCH = 5000
+
+
+def reserve_ids(model: type[models.Model], objs: Sequence[models.Model]) -> list[int]:
+    """Give each object the next id of ``model``'s table, and return them.
+
+    PostgreSQL takes them from the table's sequence; SQLite (one writer at a time) takes the write
+    lock first, so that no other connection inserts between reading the largest id and using those
+    after it."""
+    if not objs:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                        [table, len(objs)])
+            ids = [pk for (pk,) in cur.fetchall()]
+        else:
+            quoted = connection.ops.quote_name(table)
+            cur.execute(f"UPDATE {quoted} SET id = id WHERE 0")
+            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quoted}")
+            start = cur.fetchone()[0] + 1
+            ids = list(range(start, start + len(objs)))
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+    return ids
+
+
+def reserve_id_range(table: str, count: int) -> list[int]:
+    """``count`` new ids of ``table`` without model instances (raw rows written with ``copy_rows``)."""
+    if count <= 0:
+        return []
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+            return [pk for (pk,) in cur.fetchall()]
+        quoted = connection.ops.quote_name(table)
+        cur.execute(f"UPDATE {quoted} SET id = id WHERE 0")
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quoted}")
+        start = cur.fetchone()[0] + 1
+        return list(range(start, start + count))
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write raw rows (values already in the database's form) into ``table``; returns the count."""
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(c) for c in columns)
+    written = 0
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    written += 1
+            return written
+        sql = f"INSERT INTO {qn(table)} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"
+        batch: list[Sequence[Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                cur.executemany(sql, batch)
+                written += len(batch)
+                batch = []
+        if batch:
+            cur.executemany(sql, batch)
+            written += len(batch)
+    return written
+
+
+def _preparer(field: models.Field, now: Any):
+    kind = field.get_internal_type()
+    ops = connection.ops
+    if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+        return lambda value: now
+    if kind == "DateField":
+        return lambda value: None if value is None else ops.adapt_datefield_value(value)
+    if kind == "DateTimeField":
+        return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
+    if kind == "JSONField":
+        return lambda value: json.dumps(value, ensure_ascii=False)
+    if kind == "DecimalField":
+        return lambda value: None if value is None else ops.adapt_decimalfield_value(value)
+    return None
+
+
+def insert(model: type[models.Model], objs: Sequence[models.Model], *, reserve: bool = True) -> int:
+    """Insert model instances in bulk (ids reserved first unless they are set already).
+
+    ``auto_now`` / ``auto_now_add`` fields get the time of the call; no signals are sent and no
+    history rows are written: callers that need them write them too."""
+    if not objs:
+        return 0
+    if reserve and any(obj.pk is None for obj in objs):
+        reserve_ids(model, [obj for obj in objs if obj.pk is None])
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    fields = list(model._meta.concrete_fields)
+    preps = [_preparer(f, now) for f in fields]
+    attnames = [f.attname for f in fields]
+
+    def rows():
+        for obj in objs:
+            yield [p(getattr(obj, a)) if p else getattr(obj, a) for a, p in zip(attnames, preps, strict=True)]
+
+    return copy_rows(model._meta.db_table, [f.column for f in fields], rows())
