@@ -28,6 +28,7 @@ from nongzhuancheng.workflow import TransitionNotAllowed, transition
 
 from . import ids
 from .models import ApplicationEvent, Household, Person, TransferApplication
+from .numbers import application_number
 from .reference import REQUIRED_DOCUMENTS, Category, Document
 from .selectors import claim_find, claims_find
 from .signals import application_completed, application_corrected
@@ -212,7 +213,7 @@ def application_create(*, actor, household, members, documents=(), station=None,
         received_on=received_on, due_on=add_working_days(received_on, settings.NZC_TIME_LIMIT_WORKING_DAYS),
         documents=documents, note=note or "", created_by=actor,
     )
-    app.number = f"{station.county.code}{received_on:%Y%m%d}{app.pk:07d}"
+    app.number = application_number(county_code=station.county.code, received_on=received_on, serial=app.pk)
     app.save(update_fields=["number"])
     people = []
     for data in cleaned:

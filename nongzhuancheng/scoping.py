@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -92,8 +93,8 @@ def assignment_of(user: User | None) -> StaffAssignment | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_nzc_assignment"):
-        from .models import StaffAssignment  # models import this module for ScopedQuerySet
-
+        # by name: nongzhuancheng.models imports this module (ScopedQuerySet), not the other way
+        StaffAssignment = apps.get_model("nongzhuancheng", "StaffAssignment")
         user._nzc_assignment = (  # type: ignore[union-attr]
             StaffAssignment.objects.select_related("county", "station", "station__county", "member_unit")
             .filter(user=user).first()
