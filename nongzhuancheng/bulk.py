@@ -9,7 +9,7 @@ person at its application, an event at its case) without reading anything back.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -84,7 +84,7 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
     return written
 
 
-def _preparer(field: models.Field, now: Any):
+def _preparer(field: models.Field, now: Any) -> Callable[[Any], Any] | None:
     kind = field.get_internal_type()
     ops = connection.ops
     if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
@@ -112,10 +112,10 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, reserve: 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     fields = list(model._meta.concrete_fields)
     preps = [_preparer(f, now) for f in fields]
-    attnames = [f.attname for f in fields]
+    attnames: list[str] = [f.attname for f in fields]
 
-    def rows():
+    def rows() -> Iterator[list[Any]]:
         for obj in objs:
             yield [p(getattr(obj, a)) if p else getattr(obj, a) for a, p in zip(attnames, preps, strict=True)]
 
-    return copy_rows(model._meta.db_table, [f.column for f in fields], rows())
+    return copy_rows(model._meta.db_table, [str(f.column) for f in fields], rows())

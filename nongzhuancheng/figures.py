@@ -7,15 +7,17 @@ Every page, export and bulletin formats rates through these functions.
 
 from decimal import ROUND_DOWN, Decimal
 
+Number = int | float | Decimal
 
-def ratio(numerator, denominator):
+
+def ratio(numerator: Number, denominator: Number | None) -> Decimal | None:
     """Exact ratio as a Decimal, or None when there is no denominator."""
     if not denominator:
         return None
     return Decimal(numerator) / Decimal(denominator)
 
 
-def cut(value, digits):
+def cut(value: Number | None, digits: int) -> Decimal | None:
     """Truncate towards zero to ``digits`` decimal places."""
     if value is None:
         return None
@@ -23,7 +25,7 @@ def cut(value, digits):
     return Decimal(value).quantize(quantum, rounding=ROUND_DOWN)
 
 
-def percent(numerator, denominator, digits=1):
+def percent(numerator: Number, denominator: Number | None, digits: int = 1) -> str:
     """'115.8%' (cut), or '—' without a denominator."""
     r = ratio(numerator, denominator)
     if r is None:
@@ -31,14 +33,14 @@ def percent(numerator, denominator, digits=1):
     return f"{cut(r * 100, digits)}%"
 
 
-def percent_of(value, digits=1):
+def percent_of(value: Number | None, digits: int = 1) -> str:
     """A ratio already computed (Decimal or float) shown as a cut percentage."""
     if value is None:
         return "—"
     return f"{cut(Decimal(str(value)) * 100, digits)}%"
 
 
-def multiple(numerator, denominator, digits=2):
+def multiple(numerator: Number, denominator: Number | None, digits: int = 2) -> str:
     """'4.45' (cut): how many times the denominator."""
     r = ratio(numerator, denominator)
     if r is None:

@@ -1,9 +1,12 @@
 """The organisation core: counties, police stations, member units and who works where."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import roles
 from .scoping import ScopedQuerySet
 
 
@@ -33,11 +36,11 @@ class County(models.Model):
         verbose_name = _("县区")
         verbose_name_plural = _("县区")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def all_codes(self):
+    def all_codes(self) -> list[str]:
         codes = [self.code]
         for extra in (self.old_codes, self.later_codes):
             codes += [c.strip() for c in extra.split(",") if c.strip()]
@@ -62,7 +65,7 @@ class PoliceStation(models.Model):
         verbose_name_plural = _("派出所")
         constraints = [models.UniqueConstraint(fields=["county", "name"], name="station_name_unique_in_county")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.county.name}{self.name}"
 
 
@@ -91,16 +94,16 @@ class MemberUnit(models.Model):
         verbose_name = _("成员单位")
         verbose_name_plural = _("成员单位")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
 class Role(models.TextChoices):
-    CLERK = "clerk", _("派出所窗口办理员")
-    COUNTY_OFFICER = "county_officer", _("县区办公室工作人员")
-    MEMBER_UNIT = "member_unit", _("成员单位工作人员")
-    CITY_READER = "city_reader", _("市领导组办公室")
-    ADMIN = "admin", _("系统管理员")
+    CLERK = roles.CLERK, _("派出所窗口办理员")
+    COUNTY_OFFICER = roles.COUNTY_OFFICER, _("县区办公室工作人员")
+    MEMBER_UNIT = roles.MEMBER_UNIT, _("成员单位工作人员")
+    CITY_READER = roles.CITY_READER, _("市领导组办公室")
+    ADMIN = roles.ADMIN, _("系统管理员")
 
 
 class StaffAssignment(models.Model):
@@ -123,22 +126,22 @@ class StaffAssignment(models.Model):
         verbose_name_plural = _("岗位")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role="clerk") | models.Q(station__isnull=False), name="clerk_has_station"
+                condition=~models.Q(role=roles.CLERK) | models.Q(station__isnull=False), name="clerk_has_station"
             ),
             models.CheckConstraint(
-                condition=~models.Q(role="county_officer") | models.Q(county__isnull=False),
+                condition=~models.Q(role=roles.COUNTY_OFFICER) | models.Q(county__isnull=False),
                 name="county_officer_has_county",
             ),
             models.CheckConstraint(
-                condition=~models.Q(role="member_unit") | models.Q(member_unit__isnull=False),
+                condition=~models.Q(role=roles.MEMBER_UNIT) | models.Q(member_unit__isnull=False),
                 name="member_unit_user_has_unit",
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
 
-    def save(self, *args, **kwargs):
-        if self.station_id and not self.county_id:
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.county_id and self.station is not None:
             self.county_id = self.station.county_id
         super().save(*args, **kwargs)

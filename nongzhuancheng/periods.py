@@ -16,85 +16,85 @@ class Period:
     month: int
     part: int  # 1 上旬, 2 中旬, 3 下旬
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not (1 <= self.month <= 12 and self.part in (1, 2, 3)):
             raise ValueError(f"no such period: {self.year}-{self.month} part {self.part}")
 
     @classmethod
-    def containing(cls, day):
+    def containing(cls, day: datetime.date) -> "Period":
         part = 1 if day.day <= 10 else 2 if day.day <= 20 else 3
         return cls(day.year, day.month, part)
 
     @classmethod
-    def from_index(cls, year, index):
+    def from_index(cls, year: int, index: int) -> "Period":
         """Period number ``index`` (1–36) of ``year``."""
         if not 1 <= index <= 36:
             raise ValueError("a year has 36 ten-day periods")
         return cls(year, (index - 1) // 3 + 1, (index - 1) % 3 + 1)
 
     @classmethod
-    def parse(cls, text):
+    def parse(cls, text: str) -> "Period":
         """'2012-10-2' → 2012年10月中旬."""
         year, month, part = (int(x) for x in text.split("-"))
         return cls(year, month, part)
 
     @property
-    def index(self):
+    def index(self) -> int:
         return (self.month - 1) * 3 + self.part
 
     @property
-    def start(self):
+    def start(self) -> datetime.date:
         return datetime.date(self.year, self.month, (1, 11, 21)[self.part - 1])
 
     @property
-    def end(self):
+    def end(self) -> datetime.date:
         if self.part == 3:
             return datetime.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         return datetime.date(self.year, self.month, 10 * self.part)
 
     @property
-    def days(self):
+    def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def next(self):
+    def next(self) -> "Period":
         if self.part < 3:
             return Period(self.year, self.month, self.part + 1)
         if self.month < 12:
             return Period(self.year, self.month + 1, 1)
         return Period(self.year + 1, 1, 1)
 
-    def previous(self):
+    def previous(self) -> "Period":
         if self.part > 1:
             return Period(self.year, self.month, self.part - 1)
         if self.month > 1:
             return Period(self.year, self.month - 1, 3)
         return Period(self.year - 1, 12, 3)
 
-    def __contains__(self, day):
-        return self.start <= day <= self.end
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, datetime.date) and self.start <= day <= self.end
 
     @property
-    def key(self):
+    def key(self) -> str:
         return f"{self.year}-{self.month:02d}-{self.part}"
 
     @property
-    def label(self):
+    def label(self) -> str:
         return f"{self.year}年{self.month}月{PART_NAMES[self.part]}"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
 
-def periods_of_year(year):
+def periods_of_year(year: int) -> list[Period]:
     return [Period.from_index(year, i) for i in range(1, 37)]
 
 
-def last_ended_period(today):
+def last_ended_period(today: datetime.date) -> Period:
     """The period that ended most recently before ``today`` (what a bulletin made today reports)."""
     return Period.containing(today).previous()
 
 
-def remaining_periods(as_of):
+def remaining_periods(as_of: datetime.date) -> list[Period]:
     """Periods of as_of's year that end after ``as_of`` (the current one counts if unfinished)."""
     current = Period.containing(as_of)
     periods = [p for p in periods_of_year(as_of.year) if p >= current]
@@ -103,16 +103,16 @@ def remaining_periods(as_of):
     return periods
 
 
-def days_in_year(year):
+def days_in_year(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
-def days_elapsed(as_of):
+def days_elapsed(as_of: datetime.date) -> int:
     """Days of as_of's year elapsed at the end of ``as_of`` (1 on 1 January, 365 or 366 on 31 December)."""
     return (as_of - datetime.date(as_of.year, 1, 1)).days + 1
 
 
-def year_elapsed_share(as_of):
+def year_elapsed_share(as_of: datetime.date) -> float:
     """序时进度: the share of the year elapsed at the end of ``as_of`` (days elapsed ÷ days in year).
 
     A float; exact figures divide ``days_elapsed`` by ``days_in_year`` as Decimals."""

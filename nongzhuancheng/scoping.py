@@ -20,12 +20,14 @@ answers 403 (pages and API check ``allows`` before they fetch).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 from .roles import ADMIN, ALL, CITY_READER, CITY_WIDE, CLERK, COUNTY_OFFICER, MEMBER_UNIT
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     from .models import StaffAssignment
 
     User = AbstractBaseUser | AnonymousUser
+
+V = TypeVar("V")
 
 
 # The actions ---------------------------------------------------------------------------------
@@ -97,7 +101,7 @@ def assignment_of(user: User | None) -> StaffAssignment | None:
         StaffAssignment = apps.get_model("nongzhuancheng", "StaffAssignment")
         user._nzc_assignment = (  # type: ignore[union-attr]
             StaffAssignment.objects.select_related("county", "station", "station__county", "member_unit")
-            .filter(user=user).first()
+            .filter(user_id=user.pk).first()  # type: ignore[misc]
         )
     return user._nzc_assignment  # type: ignore[union-attr]
 
@@ -176,8 +180,9 @@ class ActionRequiredMixin(LoginRequiredMixin):
     """A page for one action of the policy (``required_action``): 403 for a role without it."""
 
     required_action: str = VIEW
+    request: HttpRequest
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             require(request.user, self.required_action)
         return super().dispatch(request, *args, **kwargs)
@@ -186,8 +191,8 @@ class ActionRequiredMixin(LoginRequiredMixin):
 class ScopedObjectsMixin(ActionRequiredMixin):
     """A class-based view over a model: its queryset is always ``for_user(user, required_action)``."""
 
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, self.required_action)
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().for_user(self.request.user, self.required_action)  # type: ignore[misc]
 
 
 class ScopedSelectorsMixin(ActionRequiredMixin):
@@ -208,61 +213,64 @@ class ScopedViewSetMixin:
     """For DRF viewsets: the queryset is always ``for_user(user, scope_action)``."""
 
     scope_action: str = VIEW
+    request: Any
 
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, self.scope_action)
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().for_user(self.request.user, self.scope_action)  # type: ignore[misc]
 
 
 class ScopedAdminMixin:
     """For ModelAdmin classes: the admin list and change pages are scoped too."""
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user)
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).for_user(request.user)  # type: ignore[misc]
 
 
-def scoped_view(view):
+def scoped_view(view: V) -> V:
     """Marks a function view that fetches every row through ``for_user`` (or a scoped selector).
 
     Use it on function views (including DRF ``@api_view`` ones, as the outermost decorator);
     class-based views use the mixins above. The URL walk test accepts a marked view. It does not
     check sign-in: combine it with ``login_required`` (pages) or DRF's permissions (API).
     """
-    view.scoped = True
+    view.scoped = True  # type: ignore[attr-defined]
     return view
 
 
-def no_scoped_rows(view):
+def no_scoped_rows(view: V) -> V:
     """Marks a function view that shows no scoped rows by itself (the twin of NoScopedRowsMixin).
     Combine it with ``login_required``; the URL walk test accepts a marked view."""
-    view.shows_no_scoped_rows = True
+    view.shows_no_scoped_rows = True  # type: ignore[attr-defined]
     return view
 
 
 # Old names, kept only until every caller reads the policy (removed by the end of the change) ---
 
-def can_write(user):  # pragma: no cover - transitional
+def can_write(user: Any) -> bool:  # pragma: no cover - transitional
     return allows(user, APPLICATION_MOVE)
 
 
-def can_see_full_id(user):  # pragma: no cover - transitional
+def can_see_full_id(user: Any) -> bool:  # pragma: no cover - transitional
     return allows(user, ID_VIEW_WHOLE)
 
 
-def require_writer(user):  # pragma: no cover - transitional
+def require_writer(user: Any) -> None:  # pragma: no cover - transitional
     require(user, APPLICATION_MOVE)
 
 
 class ScopedViewMixin(LoginRequiredMixin):  # pragma: no cover - transitional
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user)
+    request: HttpRequest
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().for_user(self.request.user)  # type: ignore[misc]
 
 
 class ScopeExemptMixin(LoginRequiredMixin):  # pragma: no cover - transitional
     scope_exempt = True
 
 
-def scope_exempt(view):  # pragma: no cover - transitional
-    view.scope_exempt = True
+def scope_exempt(view: V) -> V:  # pragma: no cover - transitional
+    view.scope_exempt = True  # type: ignore[attr-defined]
     return view
 
 

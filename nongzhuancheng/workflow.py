@@ -14,7 +14,7 @@ Moves the system makes (a worker starting a job) have no action and are made wit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +62,7 @@ class Workflow:
                 raise ValueError(f"{model_label}: move {move.name!r} names unknown states {sorted(unknown)}")
             self.moves[move.name] = move
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Move]:
         return iter(self.moves.values())
 
     def get(self, name: str) -> Move:
@@ -144,7 +144,7 @@ def transition(
             require(actor, move.action)
             rows = queryset.for_user(actor, move.action)  # type: ignore[attr-defined]
         elif actor is not None and hasattr(queryset, "for_user"):
-            rows = queryset.for_user(actor, VIEW)  # type: ignore[attr-defined]
+            rows = queryset.for_user(actor, VIEW)
         else:
             rows = queryset
         row = rows.select_for_update().get(pk=pk)
