@@ -34,12 +34,12 @@ def person_data(area="530602", birth=None, seq=None, male=True, **extra):
     people, so that any number of people per sex stay unique. Names are numbered (测试<n>), so that
     a test searching for a name it chose finds only its own person."""
     n = next(_seq) if seq is None else seq
-    return PersonDataFactory(area=area, birth=birth, male=male, serial=n, name=f"测试{n}", **extra)
+    return PersonDataFactory(area=area, birth=birth, male=male, serial=n, **{"name": f"测试{n}", **extra})
 
 
 def household_data(**extra):
     n = next(_seq)
-    return HouseholdDataFactory(serial=n, head_name=f"户主{n}", **extra)
+    return HouseholdDataFactory(serial=n, **{"head_name": f"户主{n}", **extra})
 
 
 def load_reference():
