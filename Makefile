@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh Debian/Ubuntu machine:
 #   make run    create .venv, install, migrate, load reference and demo data, serve on 127.0.0.1:8000
 #   make test   run the test suite (PostgreSQL when DATABASE_URL names one, else SQLite)
+#   make lint   ruff, the import contracts (lint-imports) and the types (mypy)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -44,11 +45,16 @@ serve:
 
 run: system-deps demo serve
 
+# --durations: the slowest tests, to keep an eye on the suite's time
 test: install messages
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider --durations=15
 
+# ruff; lint-imports: the apps import one way (contracts in pyproject.toml); mypy: the core and
+# every services and selectors module are typed ([tool.mypy] files in pyproject.toml)
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: install
 	$(PY) bench/run_all.py

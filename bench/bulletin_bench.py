@@ -3,7 +3,7 @@
     .venv/bin/python bench/bulletin_bench.py [--db nzc_bench_bulletin] [--persons 1550000] [--runs 5] [--keep]
 
 The data are those of the progress benchmark: a fresh database (bench/progress_bench.py's
-fresh_database) loaded with the 2012 demo generator (quotas.demo.seed_2012, the loader that benchmark
+fresh_database) loaded with the 2012 demo generator (demo.year2012.seed_2012, the loader that benchmark
 calls) scaled to 1.55 million transferred people, all in 2012 (the worst case). With --keep a loaded
 database is reused. Times,
 as medians of several runs: ``reports.selectors.bulletin_data`` for the city bulletin of 2012年10月中旬
@@ -57,15 +57,15 @@ def main(argv=None):
     from django.core.management import call_command
     from django.db import connection
 
+    from demo import year2012
     from households.models import Person as _Person
-    from quotas import demo
 
     if not args.keep or not _Person.objects.exists():
         call_command("migrate", verbosity=0)
         call_command("loaddata", "fixtures/reference.json", verbosity=0)
         started = time.perf_counter()
-        after = args.persons * 45_000 // (demo.REPORT_TOTAL + 45_000)
-        created = demo.seed_2012(scale=demo.FULL, by_report_day=args.persons - after, after=after)
+        after = args.persons * 45_000 // (year2012.REPORT_TOTAL + 45_000)
+        created = year2012.seed_2012(scale=year2012.FULL, by_report_day=args.persons - after, after=after)
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")
         print(f"loaded {created:,} transferred persons in {time.perf_counter() - started:.0f} s")

@@ -35,28 +35,34 @@ HEADERS = ["县区", "派出所编号", "户号", "户别", "户主姓名", "乡
 
 
 def sample_rows(n, *, county="昭阳区", area="530602", stations=("53060201", "53060202", "53060203")):
-    """``n`` valid rows: households of 4 (head, spouse, two children), 2012 dates, 80 % completed."""
+    """``n`` valid rows: households of 4 (head, spouse, two children), 2012 dates, 80 % completed; names
+    and ID numbers from the demo's people generator (demo.people)."""
     import random
 
-    from households import ids
+    from demo.people import IdNumbers, People
 
     rng = random.Random(2012)
+    people = People(rng, today=datetime.date(2012, 10, 20), id_numbers=IdNumbers())
     cats = rng.choices(CATEGORIES, WEIGHTS, k=n // 4 + 1)
     rows = []
     base = datetime.date(1950, 1, 1)
+    surname = head = ""
     for i in range(n):
         h, member = divmod(i, 4)
         station = stations[h % len(stations)]
         relation = ("户主", "配偶", "子女", "子女")[member]
         male = member in (0, 3)
         birth = base + datetime.timedelta(days=(i * 7) % 20000)
-        seq = (i // 20000 * 2 + (1 if male else 0)) % 1000
-        number = ids.make(area, birth, seq)
+        number, birth = people.ids.make(area, birth, male)
+        if member == 0:
+            surname = people.surname()
+        name = people.name(male, surname if member != 1 else None)
+        head = name if member == 0 else head
         received = datetime.date(2012, 3, 1) + datetime.timedelta(days=h % 200)
         completed = received + datetime.timedelta(days=5) if h % 5 else None
         rows.append([
-            county, station, f"{h:08d}", "农业家庭户", f"户主{h}", "北闸镇", "塘房村", f"北闸镇塘房村{h}号",
-            f"转户人{i}", number, "男" if male else "女", birth.isoformat(), "汉族", "初级中学", "已婚", relation,
+            county, station, f"{h:08d}", "农业家庭户", head, "北闸镇", "塘房村", f"北闸镇塘房村{h}号",
+            name, number, "男" if male else "女", birth.isoformat(), "汉族", "初级中学", "已婚", relation,
             "13800000000", "务工", cats[h], "昭阳区凤凰街道龙泉路1号",
             "办结" if completed else "受理", received.isoformat(), completed.isoformat() if completed else "",
         ])
@@ -118,12 +124,10 @@ def main():
           "(figures scale with the load: compare the ratio, measured in one run)")
     call_command("migrate", verbosity=0)
     call_command("loaddata", "fixtures/reference.json", verbosity=0)
-    from django.contrib.auth import get_user_model
+    from demo.factories import CountyFactory, UserFactory
+    from nongzhuancheng import roles
 
-    from nongzhuancheng.models import County, StaffAssignment
-
-    officer = get_user_model().objects.create_user("bench-officer")
-    StaffAssignment.objects.create(user=officer, role="county_officer", county=County.objects.get(code="530602"))
+    officer = UserFactory(username="bench-officer", post=roles.COUNTY_OFFICER, post__county=CountyFactory(code="530602"))
 
     t = time.perf_counter()
     rows = sample_rows(args.rows)
@@ -148,7 +152,7 @@ def main():
 
     from django.test import override_settings
 
-    from households import ids
+    from demo.factories import numbered_id
     from households.imports import import_file
 
     product = {}
@@ -208,7 +212,8 @@ def main():
         app = services.application_create(
             actor=officer, household={"number": "LIB", "head_name": "基准", "township": "北闸镇", "village": "塘房村",
                                       "address": "北闸镇塘房村", "kind": "agricultural"},
-            members=[{"name": "基准", "id_number": ids.make("530602", datetime.date(1985, 3, 14), 11), "category": "other",
+            members=[{"name": "基准", "id_number": numbered_id(area="530602", serial=5, male=True,
+                                                                 birth=datetime.date(1985, 3, 14)), "category": "other",
                       "destination_address": "昭阳区"}],
             station=PoliceStation.objects.get(code="53060201"),
         )

@@ -58,16 +58,17 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
+    from demo import year2012
     from households.models import Person
     from nongzhuancheng.models import County
-    from quotas import demo, selectors
+    from quotas import selectors
 
     if not args.keep or not Person.objects.exists():
         call_command("migrate", verbosity=0)
         call_command("loaddata", "fixtures/reference.json", verbosity=0)
         started = time.perf_counter()
-        after = args.persons * 45_000 // (demo.REPORT_TOTAL + 45_000)
-        created = demo.seed_2012(scale=demo.FULL, by_report_day=args.persons - after, after=after)
+        after = args.persons * 45_000 // (year2012.REPORT_TOTAL + 45_000)
+        created = year2012.seed_2012(scale=year2012.FULL, by_report_day=args.persons - after, after=after)
         load_s = time.perf_counter() - started
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")
@@ -99,9 +100,10 @@ def main():
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    reader = get_user_model().objects.filter(username="bench-admin").first()
-    if reader is None:
-        reader = get_user_model().objects.create_superuser("bench-admin", password=None)
+    from demo.factories import UserFactory
+
+    reader = get_user_model().objects.filter(username="bench-admin").first() or UserFactory(
+        username="bench-admin", superuser=True)
     client = Client()
     client.force_login(reader)
 

@@ -7,69 +7,52 @@ frank   city leadership group reader       grace  member unit user (市住房和
 heidi   member unit user (市卫生局)         root   administrator (superuser)
 """
 
-import datetime
 import itertools
 
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
 
-from households import ids, services
+from demo.factories import PASSWORD, HouseholdDataFactory, PersonDataFactory, UserFactory
+from households import services
 from households.reference import REQUIRED_DOCUMENTS
-from nongzhuancheng.models import County, MemberUnit, PoliceStation, StaffAssignment
+from nongzhuancheng import roles
+from nongzhuancheng.models import County, MemberUnit, PoliceStation
 
-PASSWORD = "pw-for-tests-1"
+__all__ = ["PASSWORD", "CastTestCase", "household_data", "load_reference", "make_user", "person_data"]
 _seq = itertools.count(1)
 
 
 def make_user(username, role=None, **place):
-    user = get_user_model().objects.create_user(username, password=PASSWORD, first_name=username)
-    if role:
-        StaffAssignment.objects.create(user=user, role=role, **place)
-    return user
+    """A user with a post of ``role`` at ``place`` (station=, county= or member_unit=)."""
+    return UserFactory(username=username, post=role, **{f"post__{k}": v for k, v in place.items()})
 
 
 def person_data(area="530602", birth=None, seq=None, male=True, **extra):
     """A valid member dict with a checksum-correct ID number unique within the test run.
 
     A birth date given is kept exactly; without one, the default date moves on a day every 500
-    people, so that any number of people per sex stay unique."""
+    people, so that any number of people per sex stay unique. Names are numbered (测试<n>), so that
+    a test searching for a name it chose finds only its own person."""
     n = next(_seq) if seq is None else seq
-    sequence = (n * 2 + (1 if male else 0)) % 1000
-    if birth is None:
-        birth = datetime.date(1985, 3, 14) + datetime.timedelta(days=n // 500)
-    data = {
-        "name": f"测试{n}",
-        "id_number": ids.make(area, birth, sequence),
-        "ethnicity": "01",
-        "education": "70",
-        "marital_status": "20",
-        "relation": "head",
-        "category": "migrant_worker",
-        "destination_address": "昭阳区凤凰街道龙泉路1号",
-    }
-    data.update(extra)
-    return data
+    return PersonDataFactory(area=area, birth=birth, male=male, serial=n, **{"name": f"测试{n}", **extra})
 
 
 def household_data(**extra):
     n = next(_seq)
-    data = {
-        "number": f"H{n:06d}",
-        "kind": "agricultural",
-        "head_name": f"户主{n}",
-        "township": "北闸镇",
-        "village": "塘房村",
-        "address": f"北闸镇塘房村{n}号",
-    }
-    data.update(extra)
-    return data
+    return HouseholdDataFactory(serial=n, **{"head_name": f"户主{n}", **extra})
+
+
+def load_reference():
+    """The reference data (11 counties, 190 stations, member units): loaded once for the whole run
+    (tests/conftest.py), and again only after a transactional test has emptied the database."""
+    if not County.objects.exists():
+        call_command("loaddata", "fixtures/reference.json", verbosity=0)
 
 
 class CastTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("loaddata", "fixtures/reference.json", verbosity=0)
+        load_reference()
         cls.zhaoyang = County.objects.get(code="530602")
         cls.ludian = County.objects.get(code="530621")
         cls.zy_station = PoliceStation.objects.get(code="53060201")
@@ -77,15 +60,15 @@ class CastTestCase(TestCase):
         cls.ld_station = PoliceStation.objects.get(code="53062101")
         cls.housing = MemberUnit.objects.get(code="housing")
         cls.health = MemberUnit.objects.get(code="health")
-        cls.alice = make_user("alice", "clerk", station=cls.zy_station)
-        cls.bob = make_user("bob", "clerk", station=cls.ld_station)
-        cls.carol = make_user("carol", "clerk", station=cls.zy_station2)
-        cls.dave = make_user("dave", "county_officer", county=cls.zhaoyang)
-        cls.erin = make_user("erin", "county_officer", county=cls.ludian)
-        cls.frank = make_user("frank", "city_reader")
-        cls.grace = make_user("grace", "member_unit", member_unit=cls.housing)
-        cls.heidi = make_user("heidi", "member_unit", member_unit=cls.health)
-        cls.root = get_user_model().objects.create_superuser("root", password=PASSWORD)
+        cls.alice = make_user("alice", roles.CLERK, station=cls.zy_station)
+        cls.bob = make_user("bob", roles.CLERK, station=cls.ld_station)
+        cls.carol = make_user("carol", roles.CLERK, station=cls.zy_station2)
+        cls.dave = make_user("dave", roles.COUNTY_OFFICER, county=cls.zhaoyang)
+        cls.erin = make_user("erin", roles.COUNTY_OFFICER, county=cls.ludian)
+        cls.frank = make_user("frank", roles.CITY_READER)
+        cls.grace = make_user("grace", roles.MEMBER_UNIT, member_unit=cls.housing)
+        cls.heidi = make_user("heidi", roles.MEMBER_UNIT, member_unit=cls.health)
+        cls.root = UserFactory(username="root", first_name="", superuser=True)
 
     def login(self, user):
         self.client.force_login(user)

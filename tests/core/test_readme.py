@@ -4,7 +4,7 @@ import re
 
 from django.test import SimpleTestCase
 
-from nongzhuancheng.management.commands.seed_demo_users import DEMO_PASSWORD, DEMO_USERS
+from demo.management.commands.seed_demo_users import DEMO_PASSWORD, DEMO_USERS
 
 from .envfiles import ROOT
 

@@ -4,9 +4,9 @@ import io
 from django.core.management import call_command
 from django.db.models import Count
 
+from demo.factories import HouseholdFactory, PersonFactory, TransferApplicationFactory
 from entitlements.models import GuaranteeCase, GuaranteeEvent, Retention, RetentionEvent
-from households import ids
-from households.models import Household, Person, TransferApplication
+from households.models import Household
 from tests.base import make_user
 
 from .base import EntitlementsTestCase
@@ -19,19 +19,13 @@ class SeedDemoTest(EntitlementsTestCase):
     def bulk_transfer(self, n, size=3):
         """Completed transfers written directly, as the bulk 2012 demo does (no signal is sent)."""
         for i in range(n):
-            hh = Household.objects.create(county=self.zhaoyang, station=self.zy_station, number=f"D12{i:08d}",
-                                          head_name="王明华", township="北闸镇", village="塘房村", address="北闸镇塘房村1号")
-            app = TransferApplication.objects.create(
-                household=hh, county=self.zhaoyang, station=self.zy_station, status="completed",
-                received_on=ON - datetime.timedelta(days=3), due_on=ON, completed_on=ON,
+            app = TransferApplicationFactory(
+                household=HouseholdFactory(station=self.zy_station, number=f"D12{i:08d}"), completed=True,
+                received_on=ON - datetime.timedelta(days=3), completed_on=ON, due_on=ON,
             )
             for j in range(size):
-                birth = datetime.date(1970 + 15 * j, 1 + i % 12, 1 + j)
-                Person.objects.create(
-                    application=app, household=hh, name=f"王{i}{j}", id_number=ids.make("530602", birth, 10 + 2 * i + j),
-                    sex="M", birth_date=birth, relation="head" if j == 0 else "child", category="urban_village",
-                    destination_address="昭阳区凤凰街道", county=self.zhaoyang, station=self.zy_station, completed_on=ON,
-                )
+                PersonFactory(application=app, born=datetime.date(1970 + 15 * j, 1 + i % 12, 1 + j),
+                              relation="head" if j == 0 else "child")
 
     def test_it_opens_records_for_bulk_transfers_in_valid_states_and_is_idempotent(self):
         make_user("unit_health", "member_unit", member_unit=self.health)

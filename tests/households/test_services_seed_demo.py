@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from demo.management.commands.seed_demo_households import DEFAULT_COUNT, DEMO_PREFIX
 from households import ids, selectors
-from households.management.commands.seed_demo_households import DEFAULT_COUNT, DEMO_PREFIX
 from households.models import ApplicationEvent, Household, Person, TransferApplication
 from tests.base import CastTestCase
 

@@ -6,10 +6,11 @@ import io
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
+from demo import year2012
+from demo.people import IdNumbers
 from households.models import Person, TransferApplication
 from households.reference import SURVEY_ELIGIBLE_2012
 from nongzhuancheng.figures import multiple, percent
-from quotas import demo
 from quotas.models import Level, SurveyPool, Target
 from quotas.selectors import county_progress, target_in_force
 from tests.base import CastTestCase
@@ -64,8 +65,9 @@ class SeedSmallTest(CastTestCase):
             ids.parse(number)
 
     def test_applications_are_completed_with_their_events(self):
-        app = TransferApplication.objects.filter(number__contains="D").first()
+        app = TransferApplication.objects.filter(household__number__startswith="D").first()
         self.assertEqual(app.status, "completed")
+        self.assertEqual(app.number, f"{app.county.code}{app.received_on:%Y%m%d}{app.pk:07d}")
         self.assertEqual(list(app.events.values_list("to_status", flat=True)), ["received", "completed"])
 
     def test_a_second_run_changes_nothing(self):
@@ -78,10 +80,22 @@ class SeedSmallTest(CastTestCase):
 
 class SplitTest(CastTestCase):
     def test_largest_remainder_keeps_the_sum_exact(self):
-        self.assertEqual(demo.split(500_000, [911_766, 398_447, 462_173]), [257_214, 112_404, 130_382])  # raw .29, .13, .59: the one left goes to .59
-        self.assertEqual(sum(demo.split(7, [1, 1, 1])), 7)
+        self.assertEqual(year2012.split(500_000, [911_766, 398_447, 462_173]), [257_214, 112_404, 130_382])  # raw .29, .13, .59: the one left goes to .59
+        self.assertEqual(sum(year2012.split(7, [1, 1, 1])), 7)
 
     def test_id_generator_skips_numbers_already_taken(self):
-        first = demo.IdNumbers().next("530602", "532101")[0]
-        gen = demo.IdNumbers(taken=[first])
-        self.assertNotEqual(gen.next("530602", "532101")[0], first)
+        first, birth = IdNumbers().make("532101", D(1970, 5, 1), True)
+        again, again_birth = IdNumbers(taken=[first]).make("532101", D(1970, 5, 1), True)
+        self.assertNotEqual(again, first)
+        self.assertEqual(again_birth, birth)
+
+    def test_id_generator_never_gives_a_number_twice_and_keeps_sex_and_birth_date(self):
+        from households import ids
+
+        gen = IdNumbers()
+        made = [gen.make("530602", D(1990, 1, 1), i % 3 == 0) for i in range(1200)]
+        self.assertEqual(len({number for number, _ in made}), 1200)
+        for number, birth in made:
+            rid = ids.parse(number)
+            self.assertEqual(rid.birth_date, birth)
+        self.assertEqual({birth for _, birth in made}, {D(1990, 1, 1), D(1990, 1, 2)})  # 499 a day and sex

@@ -5,8 +5,10 @@ Everything here is deterministic. The city-wide figures are the report's own (57
 2012-06-12); the split to counties (by 2020 census population), the counties' deviations, the daily
 curve, the categories, names and addresses are ILLUSTRATIVE.
 
-Rows are written in bulk: ``bulk_create`` in batches, or COPY on PostgreSQL. ID numbers come from a
-generator that is injective per county (birth date × sequence) and skips numbers already claimed.
+Rows are written in bulk by ``nongzhuancheng.bulk`` (COPY on PostgreSQL). People come from
+``demo.people`` (names that fit the sex, ages that fit the relation to the head, ID numbers never given
+twice and skipping numbers already claimed); application numbers from
+``households.numbers.application_number``.
 """
 
 import contextlib
@@ -19,11 +21,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from households.models import ApplicationEvent, Household, Person, TransferApplication
+from households.numbers import application_number
 from households.reference import REQUIRED_DOCUMENTS, SURVEY_ELIGIBLE_2012
 from households.workdays import add_working_days
+from nongzhuancheng import bulk
 from nongzhuancheng.models import County, MemberUnit, PoliceStation
+from quotas.models import Level, ResponsibilityDocument, SurveyPool, Target, TargetRevision
+from quotas.services import target_set
 
-from .models import Level, ResponsibilityDocument, SurveyPool, Target, TargetRevision
+from .people import IdNumbers, People
 
 D = datetime.date
 REPORT_TOTAL = 579_476          # by 2012-10-20
@@ -36,16 +42,9 @@ DEVIATION = {
     "530602": 1.22, "530621": 0.95, "530622": 1.05, "530623": 0.80, "530624": 0.62, "530625": 1.00,
     "530626": 0.66, "530627": 1.12, "530628": 1.02, "530629": 0.90, "530630": 0.60,
 }
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙朱马胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔向汤"
-GIVEN = "国华明英秀兰建平志军红梅文芳玉林春海燕强丽娟云龙琴勇杰敏静磊涛超霞刚亮桂芬永福德成连贵发兴"
 TOWNSHIPS = ["城关镇", "中心镇", "新街镇", "盐井镇", "旧圃镇", "北闸镇", "永丰镇", "凤凰街道", "龙泉街道", "太平街道"]
 VILLAGES = ["塘房村", "大河村", "小龙洞村", "团结村", "新华村", "沙坝村", "青岗村", "岩头村", "坪地村", "河坝社区"]
 STREETS = ["龙泉路", "珠泉路", "海楼路", "昭阳大道", "建设路", "民族街", "南顺城街", "北门街"]
-ETHNICITIES = ["01"] * 90 + ["03"] * 4 + ["06"] * 3 + ["07"] * 3  # Han, Hui, Miao, Yi (2010 census shares)
-EDUCATION = ["80"] * 30 + ["70"] * 40 + ["60"] * 12 + ["40"] * 8 + ["30"] * 6 + ["20"] * 3 + ["90"]
-BIRTH_FROM = D(1940, 1, 1)
-BIRTH_SPAN = 24_107  # days from 1940-01-01 (a prime, so the birth-date permutation is a bijection)
-
 
 def split(total, weights):
     """Split ``total`` in proportion to ``weights`` by largest remainder: the parts sum exactly."""
@@ -114,32 +113,6 @@ def flat_curve(year, total):
     return dict(zip(span, split(total, [0.35 if d.weekday() >= 5 else 1.0 for d in span]), strict=True))
 
 
-class IdNumbers:
-    """Deterministic, collision-free resident ID numbers per county.
-
-    The k-th person of a county gets birth date BIRTH_FROM + (k × 7919 mod BIRTH_SPAN) and sequence
-    2 × (k div BIRTH_SPAN) + (k mod 2) + 400: injective in k. Numbers already claimed are skipped."""
-
-    def __init__(self, taken=()):
-        self.taken = set(taken)
-        self.counters = {}
-
-    def next(self, county, old_code):
-        from households.ids import make
-
-        while True:
-            k = self.counters.get(county, 0)
-            self.counters[county] = k + 1
-            birth = BIRTH_FROM + datetime.timedelta(days=(k * 7919) % BIRTH_SPAN)
-            seq = 400 + 2 * (k // BIRTH_SPAN) + (k % 2)
-            if seq > 999:
-                raise RuntimeError("ID number space of the county exhausted")
-            area = old_code if old_code and birth.year < 1985 else county
-            number = make(area, birth, seq)
-            if number not in self.taken:
-                return number, birth, "M" if seq % 2 else "F"
-
-
 @contextlib.contextmanager
 def explicit_timestamps(*models):
     """Let bulk inserts carry their own created/updated times (auto_now fields switched off)."""
@@ -156,39 +129,7 @@ def explicit_timestamps(*models):
             f.auto_now, f.auto_now_add = now, now_add
 
 
-class Writer:
-    """Inserts model instances in bulk: COPY on PostgreSQL (ids taken from the sequence first),
-    bulk_create elsewhere."""
-
-    def __init__(self, use_copy=None):
-        self.use_copy = connection.vendor == "postgresql" if use_copy is None else use_copy
-
-    def reserve_ids(self, model, objs):
-        if not self.use_copy or not objs:
-            return
-        table = model._meta.db_table
-        with connection.cursor() as cur:
-            cur.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(objs)]
-            )
-            for obj, (pk,) in zip(objs, cur.fetchall(), strict=True):
-                obj.pk = pk
-
-    def insert(self, model, objs):
-        if not objs:
-            return
-        if not self.use_copy:
-            model.objects.bulk_create(objs, batch_size=2000)
-            return
-        fields = model._meta.concrete_fields
-        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with connection.cursor() as cur:
-            with cur.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({cols}) FROM STDIN") as cp:
-                for obj in objs:
-                    cp.write_row([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields])
-
-
-def generate_transfers(*, curve, ids, writer, seed="2012", stdout=None, households_seq=None):
+def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=None):
     """Create completed transfers following ``curve`` ({date: persons}), split to counties by
     population × DEVIATION, to stations, categories and households. Returns the persons created."""
     counties = list(County.objects.order_by("code"))
@@ -208,9 +149,9 @@ def generate_transfers(*, curve, ids, writer, seed="2012", stdout=None, househol
         rng = random.Random(f"{seed}-{day.isoformat()}")
         wobble = [DEVIATION.get(c.code, 1.0) * (1 + 0.12 * math.sin(day.toordinal() / 17 + i)) for i, c in enumerate(counties)]
         per_county = split(total, [c.population_2020 * w for c, w in zip(counties, wobble, strict=True)])
-        households, apps, events, people = [], [], [], []
+        people = People(rng, today=day, id_numbers=ids)
+        households, apps, events, people_rows = [], [], [], []
         for county, n in zip(counties, per_county, strict=True):
-            old = county.old_codes.split(",")[0].strip() if county.old_codes else ""
             while n > 0:
                 size = min(rng.choice((1, 1, 2, 2, 3, 3, 3, 4, 4, 5)), n)
                 n -= size
@@ -221,54 +162,50 @@ def generate_transfers(*, curve, ids, writer, seed="2012", stdout=None, househol
                     due_cache[received] = add_working_days(received, 10)
                 stamp = datetime.datetime.combine(day, datetime.time(16, 0), tzinfo=tz)
                 received_at = datetime.datetime.combine(received, datetime.time(9, 30), tzinfo=tz)
-                surname = rng.choice(SURNAMES)
                 township = rng.choice(TOWNSHIPS)
                 village = rng.choice(VILLAGES)
+                members = people.family(county, size=size)
                 hh = Household(
                     county=county, station=station, number=f"D{day.year % 100:02d}{seq[0]:08d}",
-                    kind="agricultural", head_name=surname + rng.choice(GIVEN) + rng.choice(GIVEN),
+                    kind="agricultural", head_name=members[0]["name"],
                     township=township, village=village, address=f"{township}{village}{rng.randint(1, 300)}号",
                     created_at=received_at, updated_at=stamp,
                 )
                 app = TransferApplication(
-                    number=f"{county.code}{received:%Y%m%d}D{seq[0] % 10_000_000:07d}", household=hh, county=county,
-                    station=station, status="completed", received_on=received, due_on=due_cache[received],
-                    completed_on=day, documents=list(REQUIRED_DOCUMENTS), note="", created_at=received_at,
-                    updated_at=stamp,
+                    household=hh, county=county, station=station, status="completed", received_on=received,
+                    due_on=due_cache[received], completed_on=day, documents=list(REQUIRED_DOCUMENTS), note="",
+                    created_at=received_at, updated_at=stamp,
                 )
                 households.append(hh)
                 apps.append(app)
                 category = rng.choices(categories, category_weights)[0]
                 street = rng.choice(STREETS)
-                for i in range(size):
-                    number, birth, sex = ids.next(county.code, old)
-                    people.append(Person(
-                        application=app, household=hh, name=(surname if i != 1 else rng.choice(SURNAMES))
-                        + rng.choice(GIVEN) + rng.choice(GIVEN), id_number=number, sex=sex, birth_date=birth,
-                        ethnicity=rng.choice(ETHNICITIES), education=rng.choice(EDUCATION),
-                        marital_status="20" if birth.year < 1990 else "10",
-                        relation="head" if i == 0 else ("spouse" if i == 1 else "child"),
-                        category=category, destination_address=f"{county.name}{street}{rng.randint(1, 400)}号",
+                for m in members:
+                    people_rows.append(Person(
+                        application=app, household=hh, name=m["name"], id_number=m["id_number"], sex=m["sex"],
+                        birth_date=m["birth_date"], ethnicity=m["ethnicity"], education=m["education"],
+                        marital_status=m["marital_status"], relation=m["relation"], occupation=m["occupation"],
+                        phone=m["phone"], category=category,
+                        destination_address=f"{county.name}{street}{rng.randint(1, 400)}号",
                         holds_claim=True, county=county, station=station, completed_on=day,
                     ))
-        writer.reserve_ids(Household, households)
-        writer.insert(Household, households)
+        bulk.insert(Household, households)
         for app in apps:
             app.household_id = app.household.pk
-        writer.reserve_ids(TransferApplication, apps)
-        writer.insert(TransferApplication, apps)
+        bulk.reserve_ids(TransferApplication, apps)
+        for app in apps:
+            app.number = application_number(county_code=app.county.code, received_on=app.received_on, serial=app.pk)
+        bulk.insert(TransferApplication, apps)
         for app in apps:
             events.append(ApplicationEvent(application_id=app.pk, from_status="", to_status="received",
                                            at=app.created_at))
             events.append(ApplicationEvent(application_id=app.pk, from_status="received", to_status="completed",
                                            at=app.updated_at))
-        for p in people:
+        for p in people_rows:
             p.application_id, p.household_id = p.application.pk, p.household.pk
-        writer.reserve_ids(ApplicationEvent, events)
-        writer.insert(ApplicationEvent, events)
-        writer.reserve_ids(Person, people)
-        writer.insert(Person, people)
-        created += len(people)
+        bulk.insert(ApplicationEvent, events)
+        bulk.insert(Person, people_rows)
+        created += len(people_rows)
         if stdout and day.day == 1:
             stdout.write(f"  {day}: {created:,} persons")
     return created
@@ -276,8 +213,6 @@ def generate_transfers(*, curve, ids, writer, seed="2012", stdout=None, househol
 
 def seed_targets_2012(scale):
     """Targets, revisions, multi-year plans, member-unit targets, pools and documents."""
-    from .services import target_set
-
     label = scale.label
     counties = list(County.objects.order_by("code"))
     populations = [c.population_2020 for c in counties]
@@ -316,7 +251,7 @@ def seed_targets_2012(scale):
     )
 
 
-def seed_2012(*, scale=FULL, stdout=None, writer=None, by_report_day=None, after=None):
+def seed_2012(*, scale=FULL, stdout=None, by_report_day=None, after=None):
     """The whole demo year. Returns the persons created (0 if 2012 is already there).
 
     ``by_report_day`` / ``after`` override the persons by 10-20 and after it (the benchmark loads
@@ -325,7 +260,6 @@ def seed_2012(*, scale=FULL, stdout=None, writer=None, by_report_day=None, after
         target__year=2012
     ).exists():
         return 0
-    writer = writer or Writer()
     existing = Person.objects.filter(completed_on__gte=D(2012, 1, 1), completed_on__lte=REPORT_DAY).count()
     by_report_day = (scale.n(REPORT_TOTAL) if by_report_day is None else by_report_day) - existing
     after = scale.n(45_000) if after is None else after
@@ -333,7 +267,7 @@ def seed_2012(*, scale=FULL, stdout=None, writer=None, by_report_day=None, after
     ids = IdNumbers(Person.objects.filter(holds_claim=True).values_list("id_number", flat=True).iterator())
     with transaction.atomic(), explicit_timestamps(Household, TransferApplication, ApplicationEvent):
         seed_targets_2012(scale)
-        created = generate_transfers(curve=curve, ids=ids, writer=writer, seed="2012", stdout=stdout)
+        created = generate_transfers(curve=curve, ids=ids, seed="2012", stdout=stdout)
     refresh_statistics()
     return created
 

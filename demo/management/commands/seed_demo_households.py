@@ -2,8 +2,7 @@
 state, created through households.services (so each has its events). Idempotent.
 
 Townships are taken from the public lists of each county's townships (乡镇); villages, streets,
-people and household numbers are plainly generated. Ethnicity follows the 2010 census mix of the
-city (Han majority; Hui 3.5%, Miao 3.3%, Yi 3.1%), weighted up a little so that each appears.
+people (``demo.people``) and household numbers are plainly generated.
 """
 
 import datetime
@@ -15,10 +14,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from households import ids, services
-from households.models import ApplicationEvent, Household
+from demo.people import IdNumbers, People
+from households import services
+from households.models import ApplicationEvent, Household, Person
 from households.reference import REQUIRED_DOCUMENTS, SURVEY_ELIGIBLE_2012
 from households.workdays import add_working_days
+from nongzhuancheng import roles
 from nongzhuancheng.models import County, PoliceStation, StaffAssignment
 
 # Demo households are recognised by this 户号 prefix (the command does nothing if one exists).
@@ -46,15 +47,6 @@ VILLAGE_WORDS = ["塘房", "青杠", "大坪", "新街", "松林", "沙坝", "�
                  "箐口", "中寨", "大堰", "田坝", "坪上", "岩脚", "瓦窑", "水井"]
 ROADS = ["建设路", "人民路", "新华街", "龙泉路", "环城路", "迎宾路", "南大街", "北门街", "滨河路", "团结路"]
 
-SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "罗", "何",
-            "郭", "高", "邓", "彭", "曾", "吕", "谢", "付", "唐", "邹", "熊", "肖", "龙", "姚", "蒋", "卢",
-            "范", "余", "潘", "韩", "袁", "田", "雷", "陶"]
-SURNAMES_BY_ETHNICITY = {"03": ["马", "纳", "沙", "丁", "穆", "海"], "06": ["杨", "王", "陶", "张", "熊", "李"],
-                         "07": ["安", "禄", "陇", "龙", "阿", "吉"]}
-MALE_CHARS = "明华强伟军勇刚平兵杰涛斌波辉鹏超林文国建志德福贵成荣发海云川洪顺江学永金春富祥正开忠"
-FEMALE_CHARS = "秀英兰芳丽梅琴霞红燕玲萍娟敏艳桂芬珍凤莲菊群花云琼香翠仙美"
-ETHNICITIES = [("01", 84), ("03", 6), ("06", 5), ("07", 5)]
-OCCUPATIONS_ADULT = ["务农", "务工", "个体经营", "建筑工人", "餐饮服务", "运输", "家政服务", "商贩"]
 RETURN_NOTES = ["缺少户口簿原件，请补正。", "城镇居住证明不全，请补交租赁合同。", "转户类别证明缺失，请补交移民证明。"]
 REJECT_NOTES = ["经核查申请人已是城镇户口，不予办理。", "提供的城镇居住证明不实，不予办理。",
                 "申请人不在本辖区居住，请到原户籍地派出所办理。"]
@@ -81,10 +73,11 @@ class Command(BaseCommand):
             raise CommandError("Load fixtures/reference.json first.")
         self.rng = random.Random(seed)
         self.today = timezone.localdate()
-        self.used = set()
+        self.people = People(self.rng, today=self.today, id_numbers=IdNumbers(
+            Person.objects.filter(holds_claim=True).values_list("id_number", flat=True).iterator()))
         self.admin = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("id").first()
         self.clerks = {
-            a.station_id: a.user for a in StaffAssignment.objects.filter(role="clerk").select_related("user")
+            a.station_id: a.user for a in StaffAssignment.objects.filter(role=roles.CLERK).select_related("user")
         }
         stations = self._stations()
         if self.admin is None and not self.clerks:
@@ -127,103 +120,9 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ people
 
-    def _given(self, male):
-        chars = MALE_CHARS if male else FEMALE_CHARS
-        if self.rng.random() < 0.25:
-            return self.rng.choice(chars)
-        return self.rng.choice(chars) + self.rng.choice(chars)
-
-    def _birth(self, age):
-        start = self.today - datetime.timedelta(days=int(age * 365.25) + self.rng.randint(0, 364))
-        return start
-
-    def _id_number(self, county, birth):
-        codes = [county.code]
-        if birth.year < 1985:  # issued before 2001: the old 5321xx code, usually
-            codes = [c for c in county.all_codes if c.startswith("5321")] * 3 + codes
-        area = self.rng.choice(codes)
-        return area
-
-    def _person(self, county, ethnicity, surname, age, male, relation):
-        birth = self._birth(age)
-        area = self._id_number(county, birth)
-        while True:
-            seq = self.rng.randrange(1, 499) * 2 + (1 if male else 0)  # 002–997, odd for men
-            number = ids.make(area, birth, seq)
-            if number not in self.used:
-                self.used.add(number)
-                break
-        if age < 6:
-            education = ""
-        elif age < 13:
-            education = "80"
-        elif age < 16:
-            education = "70"
-        elif age < 19:
-            education = self.rng.choice(["60", "40", "70"])
-        elif birth.year < 1960:
-            education = self.rng.choices(["80", "90", "70"], [6, 3, 1])[0]
-        elif birth.year < 1980:
-            education = self.rng.choices(["70", "80", "60"], [6, 3, 1])[0]
-        else:
-            education = self.rng.choices(["70", "60", "40", "30", "20"], [4, 2, 2, 2, 1])[0]
-        if relation in ("head", "spouse", "child_in_law"):
-            marital = "20" if relation != "head" or self.rng.random() < 0.9 else self.rng.choice(["30", "40"])
-        elif relation == "parent":
-            marital = self.rng.choice(["20", "30"])
-        else:
-            marital = "10" if age < 22 or self.rng.random() < 0.7 else "20"
-        if age < 16:
-            occupation = "学生" if age >= 6 else ""
-        elif age >= 65:
-            occupation = "无"
-        else:
-            occupation = self.rng.choice(OCCUPATIONS_ADULT)
-        return {
-            "name": surname + self._given(male),
-            "id_number": number,
-            "sex": "M" if male else "F",
-            "birth_date": birth,
-            "ethnicity": ethnicity,
-            "education": education,
-            "marital_status": marital,
-            "relation": relation,
-            "occupation": occupation,
-            "phone": f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}" if 18 <= age < 70 else "",
-        }
-
     def _members(self, county, ethnicity):
-        rng = self.rng
-        surnames = SURNAMES_BY_ETHNICITY.get(ethnicity, SURNAMES)
-        surname = rng.choice(surnames)
-        head_age = rng.randint(26, 68)
-        head_male = rng.random() < 0.85
-        members = [self._person(county, ethnicity, surname, head_age, head_male, "head")]
-        if rng.random() < 0.85:
-            spouse_age = max(20, head_age + rng.randint(-4, 3) * (1 if head_male else -1))
-            members.append(self._person(county, ethnicity, rng.choice(SURNAMES), spouse_age, not head_male, "spouse"))
-        child_age = head_age - rng.randint(22, 30)
-        for _ in range(rng.choice([1, 2, 2, 3])):
-            if child_age < 0:
-                break
-            members.append(self._person(county, ethnicity, surname, child_age, rng.random() < 0.52, "child"))
-            child_age -= rng.randint(1, 4)
-        eldest = members[2] if len(members) > 2 else None
-        if eldest and eldest["relation"] == "child" and head_age - 24 >= 24 and rng.random() < 0.4:
-            elder_age = (self.today - eldest["birth_date"]).days // 365
-            if elder_age >= 23:
-                members.append(self._person(county, ethnicity, rng.choice(SURNAMES), elder_age - 1,
-                                            eldest["sex"] == "F", "child_in_law"))
-                if elder_age >= 26:
-                    members.append(self._person(county, ethnicity, surname if eldest["sex"] == "M" else
-                                                rng.choice(SURNAMES), rng.randint(1, elder_age - 22),
-                                                rng.random() < 0.5, "grandchild"))
-        if head_age <= 45 and rng.random() < 0.3:
-            members.append(self._person(county, ethnicity, surname, head_age + rng.randint(24, 30),
-                                        rng.random() < 0.4, "parent"))
-        if len(members) < 2:
-            members.append(self._person(county, ethnicity, surname, max(1, head_age - 25), rng.random() < 0.5, "child"))
-        return members[:6]
+        size = self.rng.choices([2, 3, 4, 5, 6], [20, 30, 30, 14, 6])[0]
+        return self.people.family(county, size=size, ethnicity=ethnicity)
 
     def _categories(self, members):
         weights = dict(SURVEY_ELIGIBLE_2012)
@@ -246,7 +145,7 @@ class Command(BaseCommand):
     def _household(self, n, station, story):
         rng = self.rng
         county = station.county
-        ethnicity = rng.choices([e for e, _w in ETHNICITIES], [w for _e, w in ETHNICITIES])[0]
+        ethnicity = self.people.ethnicity()
         members = self._members(county, ethnicity)
         self._categories(members)
         township = rng.choice(TOWNSHIPS.get(county.code, ["城关镇"]))

@@ -1,4 +1,4 @@
-"""The demo city year 2012: targets, plans, pools and completed transfers (see quotas.demo).
+"""The demo city year 2012: targets, plans, pools and completed transfers (see demo.year2012).
 
     manage.py seed_demo_2012 --scale full    579,476 transfers by 2012-10-20 (a few minutes)
     manage.py seed_demo_2012 --scale small   the same year scaled down 100 times (a few seconds)
@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from quotas import demo
+from demo import year2012 as demo
 
 
 class Command(BaseCommand):

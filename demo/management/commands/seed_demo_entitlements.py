@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from demo.people import People
 from entitlements import services
 from entitlements.models import (
     KIND_DOMAIN,
@@ -33,10 +34,10 @@ from entitlements.models import (
     Retention,
     RetentionKind,
 )
-from households import ids
 from households import services as household_services
 from households.models import Household, Person, TransferApplication
 from households.reference import REQUIRED_DOCUMENTS
+from nongzhuancheng import roles
 from nongzhuancheng.models import StaffAssignment
 
 G = GuaranteeCase.State
@@ -103,7 +104,7 @@ class Command(BaseCommand):
         """A demo user per member-unit domain (an administrator when a unit has none)."""
         admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
         by_domain = {}
-        for a in StaffAssignment.objects.filter(role="member_unit").select_related("member_unit", "user"):
+        for a in StaffAssignment.objects.filter(role=roles.MEMBER_UNIT).select_related("member_unit", "user"):
             by_domain.setdefault(a.member_unit.domain, a.user)
         return {kind: by_domain.get(domain, admin) for kind, domain in KIND_DOMAIN.items()}
 
@@ -142,7 +143,7 @@ class Command(BaseCommand):
         of family-planning transitions ending in the next 90 days shows someone."""
         if Household.objects.filter(number__startswith=TRANSITION_PREFIX).exists():
             return 0
-        clerks = list(StaffAssignment.objects.filter(role="clerk").select_related("user", "station__county"))
+        clerks = list(StaffAssignment.objects.filter(role=roles.CLERK).select_related("user", "station__county"))
         if not clerks:
             return 0
         rng = random.Random(f"{seed}-transitions")
@@ -151,17 +152,11 @@ class Command(BaseCommand):
             a = clerks[i % len(clerks)]
             completed = today.replace(year=today.year - 5) + datetime.timedelta(days=rng.randint(3, 85))
             received = completed - datetime.timedelta(days=rng.randint(1, 5))
-            surname = rng.choice("王李张刘陈杨赵黄周吴")
-            members = []
-            for j, (relation, age) in enumerate([("head", rng.randint(28, 40)), ("spouse", rng.randint(26, 38)),
-                                                 ("child", rng.randint(1, 4))][: rng.randint(2, 3)]):
-                birth = completed.replace(year=completed.year - age) - datetime.timedelta(days=rng.randint(0, 300))
-                members.append({
-                    "name": surname + rng.choice("明华强秀英兰芳丽梅云") + rng.choice("贵成荣发海珍凤莲菊群"),
-                    "id_number": ids.make(a.station.county.code, birth, 2 * rng.randint(300, 480) + (j != 1)),
-                    "relation": relation, "category": rng.choice(["migrant_worker", "urban_village", "small_town"]),
-                    "ethnicity": "01", "destination_address": f"{a.station.county.name}建设路{rng.randint(1, 300)}号",
-                })
+            people = People(rng, today=completed)
+            members = people.family(a.station.county, size=rng.randint(2, 3), ethnicity="01")
+            for m in members:
+                m.update(category=rng.choice(["migrant_worker", "urban_village", "small_town"]),
+                         destination_address=f"{a.station.county.name}建设路{rng.randint(1, 300)}号")
             try:
                 with transaction.atomic():
                     app = household_services.application_create(

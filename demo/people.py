@@ -1,0 +1,192 @@
+"""Realistic people for demo data, tests and benchmarks: one generator of names, ages, families and
+resident ID numbers.
+
+Given names are drawn from characters common for the person's sex; surnames follow the household's
+ethnicity (Hui, Miao and Yi families favour their own common surnames). Ages fit the relation to the
+household head (a spouse near the head's age, children 22–30 years younger, a parent 24–30 years
+older). ID numbers are checksum-correct (``households.ids.make``), carry the county's pre-2001 5321xx
+area code for most people born before 1985, agree with the person's sex and birth date, and are never
+given twice by one generator. Every draw comes from the ``random.Random`` passed in, so a seed gives
+the same people again. Everything here is ILLUSTRATIVE: the people belong to no one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Iterable
+from typing import Any
+
+from households.ids import make
+
+SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "罗", "何",
+            "郭", "高", "邓", "彭", "曾", "吕", "谢", "付", "唐", "邹", "熊", "肖", "龙", "姚", "蒋", "卢",
+            "范", "余", "潘", "韩", "袁", "田", "雷", "陶"]
+SURNAMES_BY_ETHNICITY = {"03": ["马", "纳", "沙", "丁", "穆", "海"], "06": ["杨", "王", "陶", "张", "熊", "李"],
+                         "07": ["安", "禄", "陇", "龙", "阿", "吉"]}
+MALE_CHARS = "明华强伟军勇刚平兵杰涛斌波辉鹏超林文国建志德福贵成荣发海云川洪顺江学永金春富祥正开忠"
+FEMALE_CHARS = "秀英兰芳丽梅琴霞红燕玲萍娟敏艳桂芬珍凤莲菊群花云琼香翠仙美"
+# The 2010 census mix of the city (Han majority; Hui 3.5%, Miao 3.3%, Yi 3.1%), weighted up a little
+# so that each appears in a few hundred households.
+ETHNICITIES = [("01", 84), ("03", 6), ("06", 5), ("07", 5)]
+OCCUPATIONS_ADULT = ["务农", "务工", "个体经营", "建筑工人", "餐饮服务", "运输", "家政服务", "商贩"]
+
+
+class IdNumbers:
+    """Resident ID numbers that are never given twice: for each area code, birth date and sex the
+    next free sequence (odd for men, even for women, 002–999), skipping numbers already ``taken``.
+    When a day's 499 numbers of one sex are used up the birth date moves on a day (``make`` returns
+    the date it used)."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken = set(taken)
+        self.next_index: dict[tuple[str, datetime.date, bool], int] = {}
+
+    def make(self, area: str, birth: datetime.date, male: bool) -> tuple[str, datetime.date]:
+        while True:
+            k = self.next_index.get((area, birth, male), 1)
+            if k > 499:
+                birth += datetime.timedelta(days=1)
+                continue
+            self.next_index[(area, birth, male)] = k + 1
+            number = make(area, birth, 2 * k + (1 if male else 0))
+            if number not in self.taken:  # (numbers made here differ by construction)
+                return number, birth
+
+
+class People:
+    """Draws people and households; ``today`` is the day ages are counted at (a transfer's day)."""
+
+    def __init__(self, rng: random.Random, *, today: datetime.date | None = None,
+                 id_numbers: IdNumbers | None = None) -> None:
+        self.rng = rng
+        self.today = today or datetime.date.today()
+        self.ids = id_numbers if id_numbers is not None else IdNumbers()
+
+    # ---------------------------------------------------------------- one person
+
+    def ethnicity(self) -> str:
+        return self.rng.choices([e for e, _w in ETHNICITIES], [w for _e, w in ETHNICITIES])[0]
+
+    def surname(self, ethnicity: str = "01") -> str:
+        return self.rng.choice(SURNAMES_BY_ETHNICITY.get(ethnicity, SURNAMES))
+
+    def given(self, male: bool) -> str:
+        chars = MALE_CHARS if male else FEMALE_CHARS
+        if self.rng.random() < 0.25:
+            return self.rng.choice(chars)
+        return self.rng.choice(chars) + self.rng.choice(chars)
+
+    def name(self, male: bool, surname: str | None = None, ethnicity: str = "01") -> str:
+        return (surname or self.surname(ethnicity)) + self.given(male)
+
+    def birth(self, age: int) -> datetime.date:
+        """A birth date that makes the person ``age`` years old on ``today``."""
+        return self.today - datetime.timedelta(days=int(age * 365.25) + self.rng.randint(0, 364))
+
+    def area(self, county: Any, birth: datetime.date) -> str:
+        """The area code of the ID number: numbers issued before 2001 (people born before 1985,
+        mostly) keep the old 5321xx code of the county."""
+        codes = [county.code]
+        if birth.year < 1985:
+            codes = [c for c in county.all_codes if c.startswith("5321")] * 3 + codes
+        return self.rng.choice(codes)
+
+    def id_number(self, county: Any, birth: datetime.date, male: bool) -> tuple[str, datetime.date]:
+        return self.ids.make(self.area(county, birth), birth, male)
+
+    def education(self, age: int, birth: datetime.date) -> str:
+        rng = self.rng
+        if age < 6:
+            return ""
+        if age < 13:
+            return "80"
+        if age < 16:
+            return "70"
+        if age < 19:
+            return rng.choice(["60", "40", "70"])
+        if birth.year < 1960:
+            return rng.choices(["80", "90", "70"], [6, 3, 1])[0]
+        if birth.year < 1980:
+            return rng.choices(["70", "80", "60"], [6, 3, 1])[0]
+        return rng.choices(["70", "60", "40", "30", "20"], [4, 2, 2, 2, 1])[0]
+
+    def marital_status(self, relation: str, age: int) -> str:
+        rng = self.rng
+        if relation in ("head", "spouse", "child_in_law"):
+            return "20" if relation != "head" or rng.random() < 0.9 else rng.choice(["30", "40"])
+        if relation == "parent":
+            return rng.choice(["20", "30"])
+        return "10" if age < 22 or rng.random() < 0.7 else "20"
+
+    def occupation(self, age: int) -> str:
+        if age < 16:
+            return "学生" if age >= 6 else ""
+        if age >= 65:
+            return "无"
+        return self.rng.choice(OCCUPATIONS_ADULT)
+
+    def phone(self, age: int) -> str:
+        return f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}" if 18 <= age < 70 else ""
+
+    def person(self, county: Any, *, age: int, male: bool, relation: str, surname: str | None = None,
+               ethnicity: str = "01") -> dict[str, Any]:
+        """One member as ``households.services.application_create`` takes it."""
+        birth = self.birth(age)
+        number, birth = self.id_number(county, birth, male)
+        return {
+            "name": self.name(male, surname, ethnicity),
+            "id_number": number,
+            "sex": "M" if male else "F",
+            "birth_date": birth,
+            "ethnicity": ethnicity,
+            "education": self.education(age, birth),
+            "marital_status": self.marital_status(relation, age),
+            "relation": relation,
+            "occupation": self.occupation(age),
+            "phone": self.phone(age),
+        }
+
+    # ---------------------------------------------------------------- a household
+
+    def family(self, county: Any, *, size: int, ethnicity: str | None = None) -> list[dict[str, Any]]:
+        """``size`` members of one household (1–6): the head, a spouse, children 22–30 years younger
+        than the head, a child's spouse and a grandchild when the eldest child is old enough, and a
+        parent of the head when the children run out."""
+        rng = self.rng
+        ethnicity = ethnicity or self.ethnicity()
+        surname = self.surname(ethnicity)
+        head_age = rng.randint(26, 68) if size > 1 else rng.randint(20, 75)
+        head_male = rng.random() < 0.85
+
+        def add(age: int, male: bool, relation: str, own_surname: bool = True) -> dict[str, Any]:
+            member = self.person(county, age=age, male=male, relation=relation, ethnicity=ethnicity,
+                                 surname=surname if own_surname else self.surname(ethnicity))
+            members.append(member)
+            return member
+
+        members: list[dict[str, Any]] = []
+        add(head_age, head_male, "head")
+        if size >= 2:
+            add(max(20, head_age + rng.randint(-4, 3) * (1 if head_male else -1)), not head_male, "spouse",
+                own_surname=False)
+        child_age = head_age - rng.randint(22, 30)
+        children = rng.choice([1, 2, 2, 3])
+        eldest = None
+        while len(members) < size and children and child_age >= 0:
+            child = add(child_age, rng.random() < 0.52, "child")
+            eldest = eldest or (child, child_age)
+            child_age -= rng.randint(1, 4)
+            children -= 1
+        if eldest and len(members) < size and eldest[1] >= 23:
+            child, age = eldest
+            add(age - 1, child["sex"] == "F", "child_in_law", own_surname=False)
+            if len(members) < size and age >= 26:
+                add(rng.randint(1, age - 22), rng.random() < 0.5, "grandchild", own_surname=child["sex"] == "M")
+        parent_age = head_age + rng.randint(24, 30)
+        while len(members) < size and parent_age <= 92:
+            add(parent_age, rng.random() < 0.4, "parent")
+            parent_age += rng.randint(-3, 3)
+        while len(members) < size:
+            add(max(0, head_age - rng.randint(22, 30)), rng.random() < 0.52, "child")
+        return members
