@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "quotas",
     "entitlements",
     "reports",
+    "oversight",
 ]
 
 MIDDLEWARE = [
