@@ -25,6 +25,7 @@ from .models import (
     Grade,
     Problem,
     PublicityRecord,
+    SchemeItem,
     Score,
 )
 
@@ -38,16 +39,19 @@ class RankRow:
     holder_name: str
     number: int           # the revision ranked
     state: str
+    state_label: str
     total: Decimal
     grade: str
     grade_label: str
     rank: int             # competition ranking: equal totals share a rank (并列), the next rank skips
+    scores: list[Decimal] = field(default_factory=list)  # in the order of Ranking.items
 
 
 @dataclass
 class Ranking:
     scheme: AssessmentScheme
     published_only: bool
+    items: list[SchemeItem] = field(default_factory=list)
     rows: list[RankRow] = field(default_factory=list)
     grade_counts: dict[str, int] = field(default_factory=dict)
 
@@ -80,16 +84,24 @@ def assessment_ranking(*, scheme: AssessmentScheme, user: Any = None, published_
         visible = set(Assessment.objects.for_user(user).values_list("pk", flat=True))
     rows = [
         RankRow(assessment_id=r.assessment_id, revision_id=r.pk, holder_name=str(r.assessment.holder),
-                number=r.number, state=r.state, total=r.total, grade=r.grade,
+                number=r.number, state=r.state, state_label=r.get_state_display(), total=r.total, grade=r.grade,
                 grade_label=str(Grade(r.grade).label) if r.grade else "", rank=rank)
         for r, rank in zip(ordered, ranks, strict=True)
         if visible is None or r.assessment_id in visible
     ]
+    items = list(scheme.items.all())
+    by_revision: dict[int, dict[int, Decimal]] = {}
+    for revision_id, item_id, score in Score.objects.filter(
+            revision_id__in=[r.revision_id for r in rows]).values_list("revision_id", "item_id", "score"):
+        by_revision.setdefault(revision_id, {})[item_id] = score
+    for row in rows:
+        got = by_revision.get(row.revision_id, {})
+        row.scores = [got.get(item.pk, Decimal("0")) for item in items]
     counts = {g.value: 0 for g in Grade}
     for row in rows:
         if row.grade:
             counts[row.grade] += 1
-    return Ranking(scheme=scheme, published_only=published_only, rows=rows, grade_counts=counts)
+    return Ranking(scheme=scheme, published_only=published_only, items=items, rows=rows, grade_counts=counts)
 
 
 @dataclass
