@@ -56,6 +56,7 @@ ASSESSMENT_PUBLISH = "assessment.publish"  # publish an assessment (it never cha
 OVERSIGHT_RECORD = "oversight.record"  # record publicity work and funding of one's own county or unit
 PROBLEM_RAISE = "problem.raise"  # raise a problem with the city office (问题反馈), or reopen its answer
 PROBLEM_ANSWER = "problem.answer"  # assign, answer and close the problems raised (the city office)
+INSPECTION_EDIT = "inspection.edit"  # record inspections (督促检查), require and accept rectifications
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ POLICY: dict[str, Grant] = {
                          refusal=_("只有县区办公室和成员单位可以反馈问题。")),
     PROBLEM_ANSWER: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
                           refusal=_("只有市领导组办公室可以交办和答复问题。")),
+    INSPECTION_EDIT: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
+                           refusal=_("只有市领导组办公室可以督促检查和验收整改。")),
 }
 
 

@@ -6,7 +6,18 @@ from django.contrib import admin
 
 from nongzhuancheng.scoping import ScopedAdminMixin
 
-from .models import AssessmentScheme, FundingEntry, FundingProject, Problem, PublicityRecord, SchemeItem
+from .models import (
+    AssessmentScheme,
+    Finding,
+    FundingEntry,
+    FundingProject,
+    Inspection,
+    Milestone,
+    MilestoneDone,
+    Problem,
+    PublicityRecord,
+    SchemeItem,
+)
 
 
 class SchemeItemInline(admin.TabularInline):
@@ -50,3 +61,29 @@ class ProblemAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # raised through the page, so that the time limit and the event are written
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("started_on", "kind", "title", "team")
+    list_filter = ("kind",)
+    exclude = ("created_by",)
+
+
+@admin.register(Finding)
+class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("inspection", "county", "member_unit", "due_on", "state")
+    list_filter = ("state", "county", "member_unit")
+    readonly_fields = ("state", "report", "reported_on", "accepted_on")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("year", "order", "title", "due_on", "document_number")
+    list_filter = ("year",)
+
+
+@admin.register(MilestoneDone)
+class MilestoneDoneAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("milestone", "county", "member_unit", "done_on")
+    list_filter = ("milestone__year", "county", "member_unit")

@@ -18,8 +18,8 @@ from django.db import transaction
 
 from nongzhuancheng.models import County, MemberUnit
 
-from . import services
-from .models import FundingKind, Group, OutputUnit, PublicityRecord
+from . import inspections, services
+from .models import FundingKind, Group, Milestone, OutputUnit, PublicityRecord
 
 D = datetime.date
 YEAR = 2012
@@ -51,6 +51,16 @@ PROBLEMS = [
      "县区领导小组办公室设置不统一（8个设在农村人力资源开发办，3个设在公安局），至今无正式人员编制，"
      "办公室人员均为临时借用。"),
 ]
+
+
+# The timetable's time requirements (一(五)); the dates are illustrative
+MILESTONES = [
+    ("开展调查研究", D(2012, 2, 29)), ("落实机构人员", D(2012, 3, 15)), ("制定政策措施", D(2012, 3, 31)),
+    ("制定文件表册", D(2012, 4, 15)), ("开展业务培训", D(2012, 4, 30)), ("公开办理事项", D(2012, 5, 15)),
+    ("设立办理窗口", D(2012, 5, 31)), ("落实转户任务", D(2012, 12, 31)),
+]
+# Rounds of inspection every two months (一(八)); dates illustrative
+ROUNDS = [D(2012, 4, 10), D(2012, 6, 11), D(2012, 8, 10), D(2012, 10, 10)]
 
 
 def split(total: int, weights: list[int]) -> list[int]:
@@ -119,6 +129,30 @@ def seed_2012(*, actor: Any, assessments: bool = True) -> dict[str, int]:
                           note="继续开展释疑解惑，重点宣传“兼有两个身份、享有五项保留、提供五项保障”的政策。")
     services.problem_move(problem=third, move="assign", actor=actor, on=D(2012, 9, 25),
                           assigned_to=MemberUnit.objects.filter(code="family_planning").first())
+
+    made["milestones"] = 0
+    for order, (title, due_on) in enumerate(MILESTONES, start=1):
+        milestone = Milestone.objects.create(year=YEAR, order=order, title=title, due_on=due_on,
+                                             document_number="昭城统组〔2012〕1号")
+        made["milestones"] += 1
+        if due_on > AS_OF:
+            continue
+        for i, county in enumerate(counties):
+            late = (i + order) % 7 == 0  # a few counties late, illustrative
+            inspections.milestone_done(actor=actor, milestone=milestone, county=county,
+                                       done_on=due_on + datetime.timedelta(days=10 if late else -3))
+    made["inspections"] = 0
+    for n, day in enumerate(ROUNDS, start=1):
+        inspection = inspections.inspection_record(
+            actor=actor, kind="round", title=f"2012年第{n}轮农转城工作督促检查", started_on=day,
+            team="市城乡统筹协调领导组检查组")
+        made["inspections"] += 1
+        if n == len(ROUNDS):
+            for code, text in (("530602", "部分派出所绿色通道未公示办理工作日和咨询电话"),
+                               ("530627", "转户群众权益保障台账不完整")):
+                inspections.finding_add(actor=actor, inspection=inspection, finding=text,
+                                        requirement="限期整改并报送整改情况", due_on=day + datetime.timedelta(days=20),
+                                        **_holder(code))
 
     if assessments:
         for group in Group.values:

@@ -20,6 +20,8 @@ from nongzhuancheng.roles import CITY_READER, COUNTY_OFFICER, MEMBER_UNIT
 from nongzhuancheng.scoping import (
     ASSESSMENT_EDIT,
     ASSESSMENT_PUBLISH,
+    INSPECTION_EDIT,
+    OVERSIGHT_RECORD,
     PROBLEM_ANSWER,
     PROBLEM_RAISE,
     ScopedQuerySet,
@@ -528,3 +530,153 @@ class ProblemEvent(models.Model):
     @classmethod
     def scope_for_user(cls, queryset, user, assignment):
         return queryset.filter(problem__in=Problem.objects.for_user(user))
+
+
+# Inspections and rectification ----------------------------------------------------------------
+
+class Inspection(models.Model):
+    """A supervision inspection (督促检查): the leadership group's round of the 11 counties every two
+    months, or the office's follow-up of a county or member unit at any time."""
+
+    class Kind(models.TextChoices):
+        ROUND = "round", _("领导组每两个月督促检查")
+        FOLLOW_UP = "follow_up", _("领导组办公室跟踪督查")
+
+    kind = models.CharField(_("检查类别"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("检查名称"), max_length=120)
+    started_on = models.DateField(_("检查日期"))
+    team = models.CharField(_("检查组"), max_length=200, blank=True)
+    summary = models.TextField(_("检查情况"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("登记人"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("督促检查")
+        verbose_name_plural = _("督促检查")
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def scope_for_user(cls, queryset, user, assignment):
+        q = holder_filter(assignment, "findings__county", "findings__member_unit")
+        return queryset if q is None else queryset.filter(q).distinct()
+
+
+class Finding(HeldRecord):
+    """What an inspection found at one county or member unit, and its rectification (整改)."""
+
+    class State(models.TextChoices):
+        REQUIRED = "required", _("待整改")
+        REPORTED = "reported", _("整改情况已报送")
+        ACCEPTED = "accepted", _("整改已验收")
+
+    WORKFLOW = Workflow(model_label="oversight.Finding", state_field="state", states=State, moves=[
+        Move("report", frozenset({State.REQUIRED}), State.REPORTED, _("报送整改情况"), action=OVERSIGHT_RECORD,
+             note_label=_("整改措施和结果"), note_required=_("请写明整改措施和结果。")),
+        Move("return", frozenset({State.REPORTED}), State.REQUIRED, _("退回继续整改"), action=INSPECTION_EDIT,
+             note_label=_("退回理由"), note_required=_("退回时请写明理由。")),
+        Move("accept", frozenset({State.REPORTED}), State.ACCEPTED, _("验收"), action=INSPECTION_EDIT, final=True),
+    ])
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings",
+                                   verbose_name=_("督促检查"))
+    finding = models.TextField(_("发现的问题"))
+    requirement = models.TextField(_("整改要求"))
+    due_on = models.DateField(_("整改时限"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.REQUIRED)
+    report = models.TextField(_("整改情况"), blank=True)
+    reported_on = models.DateField(_("报送日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("检查发现的问题")
+        verbose_name_plural = _("检查发现的问题")
+        constraints = [one_holder("finding_one_holder")]
+
+    def __str__(self):
+        return f"{self.holder}：{self.finding[:30]}"
+
+
+class FindingEvent(models.Model):
+    """Each move of a rectification: who, when, from, to, note."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events", verbose_name=_("检查发现的问题"))
+    move = models.CharField(_("操作"), max_length=20)
+    from_state = models.CharField(_("原状态"), max_length=10, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=10)
+    note = models.TextField(_("说明"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["finding", "at", "id"]
+        verbose_name = _("整改记录")
+        verbose_name_plural = _("整改记录")
+
+    def __str__(self):
+        return f"{self.finding} {self.move}"
+
+    @classmethod
+    def scope_for_user(cls, queryset, user, assignment):
+        q = holder_filter(assignment, "finding__county", "finding__member_unit")
+        return queryset if q is None else queryset.filter(q)
+
+
+# The work timetable ---------------------------------------------------------------------------
+
+class Milestone(models.Model):
+    """One time requirement of the year's work timetable (工作制度及时间安排, 昭城统组〔2012〕1号):
+    开展调查研究、落实机构人员、制定政策措施 … by a date, for every county and member unit."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    order = models.PositiveSmallIntegerField(_("序号"), default=0)
+    title = models.CharField(_("工作事项"), max_length=60)
+    due_on = models.DateField(_("完成时限"))
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "order", "due_on"]
+        verbose_name = _("工作时间安排")
+        verbose_name_plural = _("工作时间安排")
+
+    def __str__(self):
+        return f"{self.year} {self.title}"
+
+    @classmethod
+    def scope_for_user(cls, queryset, user, assignment):
+        return queryset  # the timetable applies to every post
+
+
+class MilestoneDone(HeldRecord):
+    """A county or member unit met a time requirement (on a date)."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="done",
+                                  verbose_name=_("工作时间安排"))
+    done_on = models.DateField(_("完成日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["milestone", "done_on"]
+        verbose_name = _("工作事项完成情况")
+        verbose_name_plural = _("工作事项完成情况")
+        constraints = [
+            one_holder("milestone_done_one_holder"),
+            models.UniqueConstraint(fields=["milestone", "county"], condition=Q(county__isnull=False),
+                                    name="milestone_done_once_per_county"),
+            models.UniqueConstraint(fields=["milestone", "member_unit"], condition=Q(member_unit__isnull=False),
+                                    name="milestone_done_once_per_unit"),
+        ]
+
+    def __str__(self):
+        return f"{self.holder} {self.milestone.title}"

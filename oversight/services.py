@@ -273,7 +273,7 @@ def assessment_correct(*, revision: AssessmentRevision, actor: Any, reason: str)
 
 # Publicity and funding ------------------------------------------------------------------------
 
-def _holder_of(actor: Any, county: County | None, member_unit: MemberUnit | None) -> dict[str, Any]:
+def holder_for(actor: Any, county: County | None, member_unit: MemberUnit | None) -> dict[str, Any]:
     """The holder a record is written for: the actor's own county or unit; the city office names one."""
     role = role_of(actor)
     assignment = assignment_of(actor)
@@ -297,7 +297,7 @@ def publicity_record(*, actor: Any, held_on: datetime.date, media_campaigns: int
     require(actor, OVERSIGHT_RECORD)
     record = PublicityRecord(held_on=held_on, media_campaigns=media_campaigns, onsite_events=onsite_events,
                              leaflets=leaflets, description=description, created_by=actor,
-                             **_holder_of(actor, county, member_unit))
+                             **holder_for(actor, county, member_unit))
     record.full_clean()
     record.save()
     return record
@@ -310,7 +310,7 @@ def funding_project_create(*, actor: Any, year: int, kind: str, name: str, plann
     require(actor, OVERSIGHT_RECORD)
     project = FundingProject(year=year, kind=kind, name=name, planned_amount=Decimal(planned_amount),
                              output_unit=output_unit, planned_output=planned_output,
-                             **_holder_of(actor, county, member_unit))
+                             **holder_for(actor, county, member_unit))
     project.full_clean()
     project.save()
     return project
@@ -341,7 +341,7 @@ def problem_raise(*, actor: Any, title: str, description: str, raised_on: dateti
     require(actor, PROBLEM_RAISE)
     raised_on = raised_on or timezone.localdate()
     problem = Problem(title=title, description=description, raised_on=raised_on, due_on=problem_due_on(raised_on),
-                      raised_by=actor, **_holder_of(actor, county, member_unit))
+                      raised_by=actor, **holder_for(actor, county, member_unit))
     problem.full_clean()
     problem.save()
     ProblemEvent.objects.create(problem=problem, move="raise", to_state=PState.RAISED, actor=actor)

@@ -20,4 +20,7 @@ urlpatterns = [
     path("problems/new/", views.ProblemNewView.as_view(), name="problem_new"),
     path("problems/<int:pk>/", views.ProblemDetailView.as_view(), name="problem_detail"),
     path("problems/<int:pk>/move/<str:move>/", views.ProblemMoveView.as_view(), name="problem_move"),
+    path("inspections/", views.InspectionListView.as_view(), name="inspections"),
+    path("findings/<int:pk>/", views.FindingDetailView.as_view(), name="finding_detail"),
+    path("findings/<int:pk>/move/<str:move>/", views.FindingMoveView.as_view(), name="finding_move"),
 ]

@@ -24,12 +24,13 @@ from nongzhuancheng.scoping import (
     role_of,
 )
 
-from . import documents, selectors, services
+from . import documents, inspections, selectors, services
 from .forms import CorrectionForm, NoteForm, ProblemForm, ProblemMoveForm, PublicityForm, ScoreForm
 from .models import (
     CITY_OFFICE,
     AssessmentRevision,
     AssessmentScheme,
+    Finding,
     Problem,
     PublicityRecord,
     Rule,
@@ -289,3 +290,41 @@ class ProblemMoveView(NoScopedRowsMixin, View):
         except ValidationError as exc:
             _errors(request, exc)
         return redirect("oversight:problem_detail", pk=pk)
+
+
+# Inspections and the timetable ----------------------------------------------------------------
+
+class InspectionListView(ScopedSelectorsMixin, TemplateView):
+    template_name = "oversight/inspections.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year") or today.year)
+        except ValueError:
+            year = today.year
+        return super().get_context_data(
+            inspections=inspections.inspection_list(user=user), findings=inspections.finding_list(user=user),
+            overdue=inspections.finding_overdue_list(user=user), next_round=inspections.next_round_due(),
+            timetable=inspections.timetable(user=user, year=year), year=year, today=today, **kwargs)
+
+
+class FindingDetailView(ScopedObjectsMixin, DetailView):
+    model = Finding
+    template_name = "oversight/finding_detail.html"
+    context_object_name = "finding"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(moves=Finding.WORKFLOW.moves_for(self.object, self.request.user),
+                                        events=self.object.events.select_related("actor"), **kwargs)
+
+
+class FindingMoveView(NoScopedRowsMixin, View):
+    def post(self, request, pk, move):
+        try:
+            _in_scope(lambda: inspections.finding_move(finding=pk, move=move, actor=request.user,
+                                                       note=request.POST.get("note", "")))
+        except ValidationError as exc:
+            _errors(request, exc)
+        return redirect("oversight:finding_detail", pk=pk)

@@ -23,6 +23,7 @@ class SeedDemoTest(CastTestCase):
         out = StringIO()
         call_command("seed_demo_oversight", stdout=out)
         self.assertIn("44 publicity records", out.getvalue())
+        self.assertIn("8 timetable milestones, 4 inspections", out.getvalue())
         rows, total = selectors.publicity_totals(user=self.root, start=D(2012, 1, 1), end=D(2012, 10, 20))
         self.assertEqual(len(rows), 11)
         self.assertEqual((total.media_campaigns, total.onsite_events, total.leaflets), (521, 3462, 1_260_000))

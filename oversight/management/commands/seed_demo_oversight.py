@@ -26,5 +26,6 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"2012 supervision demo: {made['publicity']} publicity records, {made['funding']} funding projects, "
-            f"{made['problems']} problems, {made['assessments']} assessment drafts."
+            f"{made['problems']} problems, {made['milestones']} timetable milestones, "
+            f"{made['inspections']} inspections, {made['assessments']} assessment drafts."
         )
