@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("oversight/", include("oversight.urls")),
     path("api/v1/", include("nongzhuancheng.api")),
+    path("api/v1/", include("oversight.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
