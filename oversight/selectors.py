@@ -77,7 +77,11 @@ def assessment_ranking(*, scheme: AssessmentScheme, user: Any = None, published_
     latest: dict[int, AssessmentRevision] = {}
     for r in revisions.order_by("assessment_id", "number"):
         latest[r.assessment_id] = r
-    ordered = sorted(latest.values(), key=lambda r: (-r.total, str(r.assessment.holder)))
+    def order(r: AssessmentRevision) -> tuple:
+        county, unit = r.assessment.county, r.assessment.member_unit
+        return (-r.total, county.ordering if county else 0, county.code if county else unit.code)
+
+    ordered = sorted(latest.values(), key=order)  # equal totals: in the official order of the holders
     ranks = share_ranks([r.total for r in ordered])
     visible = None
     if user is not None:
