@@ -55,6 +55,12 @@ TARGET_EDIT = "target.edit"  # set and revise annual targets, responsibility doc
 BULLETIN_REQUEST = "bulletin.request"  # ask for a county's bulletin (a preview or a re-issue)
 BULLETIN_REQUEST_CITY = "bulletin.request_city"  # ask for the city bulletin
 STATION_EDIT_PHONE = "station.edit_phone"  # correct a police station's enquiry phone number
+ASSESSMENT_EDIT = "assessment.edit"  # set assessment schemes, score and review assessments (目标责任考核)
+ASSESSMENT_PUBLISH = "assessment.publish"  # publish an assessment (it never changes afterwards)
+OVERSIGHT_RECORD = "oversight.record"  # record publicity work and funding of one's own county or unit
+PROBLEM_RAISE = "problem.raise"  # raise a problem with the city office (问题反馈), or reopen its answer
+PROBLEM_ANSWER = "problem.answer"  # assign, answer and close the problems raised (the city office)
+INSPECTION_EDIT = "inspection.edit"  # record inspections (督促检查), require and accept rectifications
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,18 @@ POLICY: dict[str, Grant] = {
                             refusal=_("不能申请该范围的旬报。")),
     BULLETIN_REQUEST_CITY: Grant(frozenset({ADMIN, CITY_READER}), refusal=_("不能申请该范围的旬报。")),
     STATION_EDIT_PHONE: Grant(frozenset({ADMIN}), staff=frozenset({COUNTY_OFFICER})),
+    ASSESSMENT_EDIT: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
+                           refusal=_("只有市领导组办公室可以考核评分。")),
+    ASSESSMENT_PUBLISH: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
+                              refusal=_("只有市领导组办公室可以公布考核结果。")),
+    OVERSIGHT_RECORD: Grant(frozenset({COUNTY_OFFICER, MEMBER_UNIT, ADMIN}), staff=frozenset({CITY_READER}),
+                            refusal=_("只有县区办公室、成员单位和市领导组办公室可以登记。")),
+    PROBLEM_RAISE: Grant(frozenset({COUNTY_OFFICER, MEMBER_UNIT, ADMIN}),
+                         refusal=_("只有县区办公室和成员单位可以反馈问题。")),
+    PROBLEM_ANSWER: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
+                          refusal=_("只有市领导组办公室可以交办和答复问题。")),
+    INSPECTION_EDIT: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
+                           refusal=_("只有市领导组办公室可以督促检查和验收整改。")),
 }
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "entitlements",
     "reports",
     "demo",
+    "oversight",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ DEMO_COMMANDS = [
     ("seed_demo_2012", {"scale": True}),
     ("seed_demo_entitlements", {}),
     ("seed_demo_bulletins", {}),
+    ("seed_demo_oversight", {}),
 ]
 
 
