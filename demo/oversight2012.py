@@ -17,7 +17,6 @@ from typing import Any
 from django.db import transaction
 
 from nongzhuancheng.models import County, MemberUnit
-
 from oversight import inspections, services
 from oversight.models import FundingKind, Group, Milestone, OutputUnit, PublicityRecord
 

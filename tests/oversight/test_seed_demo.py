@@ -6,8 +6,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.db.models import Count
 
-from oversight import selectors
 from demo.oversight2012 import split
+from oversight import selectors
 from oversight.models import Assessment, Problem
 from tests.base import CastTestCase
 
