@@ -185,7 +185,7 @@ class _JobProgress:
     """Writes a job's counters where other connections can read them, even from inside the import's
     transaction (a second connection on PostgreSQL; on SQLite, which has one writer, only outside it)."""
 
-    def __init__(self, job_id: int):
+    def __init__(self, job_id: int) -> None:
         self.job_id = job_id
         self.side = None
 

@@ -78,7 +78,7 @@ class Group:
 
     def __init__(self, key: tuple[int, str], row: int, station: PoliceStation, number: str,
                  household: dict[str, Any], status: str | None, received_on: datetime.date | None,
-                 completed_on: datetime.date | None):
+                 completed_on: datetime.date | None) -> None:
         self.key, self.row, self.station, self.number = key, row, station, number
         self.household, self.status = household, status
         self.received_on, self.completed_on = received_on, completed_on
@@ -95,7 +95,7 @@ def row_check(data: dict[str, Any], *, today: datetime.date) -> tuple[dict[str, 
 class Validator:
     """Reads and checks the rows of one file, remembering what earlier rows said."""
 
-    def __init__(self, *, actor: Any, headers: list[Any], today: datetime.date):
+    def __init__(self, *, actor: Any, headers: list[Any], today: datetime.date) -> None:
         self.actor = actor
         self.today = today
         self.role = role_of(actor)  # the place rule below: a clerk's station, a county officer's county
