@@ -154,8 +154,8 @@ def import_job_create(*, actor: Any, upload: Any, mode: str) -> ImportJob:
 
 def import_job_start(*, job: ImportJob, actor: Any, run: bool) -> ImportJob:
     """Start the check of a new job (``run=False``) or confirm the import of a checked one
-    (``run=True``): small files at once, large ones in a Celery task enqueued on commit. Returns the job."""
-    require(actor, IMPORT_RUN)
+    (``run=True``): small files at once, large ones in a Celery task enqueued on commit. Returns the job.
+    Both are the user's moves: the policy (IMPORT_RUN) and the job's scope are checked by the move."""
     try:
         job = job_move(job, "confirm" if run else "start", actor=actor, apply=_progress_reset)
     except TransitionNotAllowed:
