@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzc_bench_import .venv/bin/python bench/import_bench.py
 
 Makes a 100,000-person CSV (UTF-8 with BOM) and the same rows as .xlsx, migrates a fresh database,
-imports each file with ``households.imports.import_file`` (full validation, households, people,
+imports each file with ``households.imports.jobs.import_file`` (full validation, households, people,
 applications, events and simple-history rows; the CSV once more without history rows) and, on the same files, with
 the ``households.resources.PersonResource`` of django-import-export run the library's default way
 (row by row). The default path runs on
@@ -153,7 +153,7 @@ def main():
     from django.test import override_settings
 
     from demo.factories import numbered_id
-    from households.imports import import_file
+    from households.imports.jobs import import_file
 
     product = {}
     runs = [("csv", data_csv, True), ("xlsx", data_xlsx, True), ("csv", data_csv, False)]

@@ -6,15 +6,15 @@ event row (who, when, from, to, details). HTML views, the API and the admin all 
 """
 
 import datetime
-import json
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.reference import Relation
+from nongzhuancheng import bulk
 
 from .models import (
     GuaranteeCase,
@@ -206,8 +206,8 @@ def _open_chunk(app_ids, *, actor, person_fields, shape):
         opened += len(todo)
     if not opened:
         return 0
-    _insert(Retention, retentions)
-    _insert(GuaranteeCase, cases)
+    bulk.insert(Retention, retentions)
+    bulk.insert(GuaranteeCase, cases)
     with translation.override(settings.LANGUAGE_CODE):
         note = _("转户办结，自动建档")
     actor_id = actor.pk if actor is not None else None
@@ -221,90 +221,15 @@ def _open_chunk(app_ids, *, actor, person_fields, shape):
     return opened
 
 
-def _insert(model, objs):
-    """Insert model instances in bulk with COPY on PostgreSQL and plain executemany elsewhere
-    (Django's bulk_create spends most of its time compiling SQL); primary keys are reserved first
-    so that the events can point at the rows."""
-    if not objs:
-        return
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    prep = []
-    for f in fields:
-        kind = f.get_internal_type()
-        if getattr(f, "auto_now_add", False):
-            prep.append(lambda v, now=now: now)
-        elif kind == "DateField":
-            prep.append(lambda v: None if v is None else ops.adapt_datefield_value(v))
-        elif kind == "JSONField":
-            prep.append(lambda v: json.dumps(v, ensure_ascii=False))
-        else:
-            prep.append(None)
-    _reserve_ids(model, objs)
-    table = ops.quote_name(model._meta.db_table)
-    cols = ", ".join(ops.quote_name(c) for c in ["id"] + [f.column for f in fields])
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * (len(fields) + 1))})"
-    attnames = [f.attname for f in fields]
-    rows = []
-    for obj in objs:
-        row = [obj.pk]
-        for name, p in zip(attnames, prep, strict=True):
-            v = getattr(obj, name)
-            row.append(p(v) if p else v)
-        rows.append(row)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":  # COPY: several times faster than INSERTs
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        for i in range(0, len(rows), 5000):
-            cur.executemany(sql, rows[i:i + 5000])
+_EVENT_FIELDS = ("actor_id", "on", "from_state", "to_state", "details", "note", "at")
 
 
 def _insert_events(model, key, events):
-    """Event rows (record id, actor id, on, from, to, details, note) in bulk, as ``_insert`` does;
-    their ids come from the table."""
-    if not events:
-        return
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    table = ops.quote_name(model._meta.db_table)
-    cols = ", ".join(ops.quote_name(c) for c in (key, "actor_id", "on", "from_state", "to_state", "details", "note", "at"))
-    empty = json.dumps({})
-    rows = [
-        (pk, actor_id, ops.adapt_datefield_value(on), before, after,
-         json.dumps(details, ensure_ascii=False) if details else empty, note, now)
+    """Event rows (record id, actor id, on, from, to, details, note) in bulk; their ids come from the table."""
+    bulk.insert_rows(model, (key, *_EVENT_FIELDS), (
+        (pk, actor_id, on, before, after, details or {}, note, None)  # at: auto_now_add, the time of the call
         for pk, actor_id, on, before, after, details, note in events
-    ]
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * 8)})"
-        for i in range(0, len(rows), 5000):
-            cur.executemany(sql, rows[i:i + 5000])
-
-
-def _reserve_ids(model, objs):
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                        [model._meta.db_table, len(objs)])
-            ids = [pk for (pk,) in cur.fetchall()]
-        else:
-            # SQLite: take the write lock first (a write that changes nothing), so that no other
-            # connection can insert between reading the largest id and using the ones after it
-            cur.execute(f"UPDATE {table} SET id = id WHERE 0")
-            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-            start = cur.fetchone()[0] + 1
-            ids = range(start, start + len(objs))
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
+    ))
 
 
 @transaction.atomic

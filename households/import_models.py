@@ -2,7 +2,8 @@
 
 An ImportJob keeps the uploaded file, what the user chose (all or nothing, or good rows only), the
 progress of its preview and its import (rows read, rows written, errors) and the error file, so the
-result stays available after the browser is closed. The work itself is in ``households.imports``.
+result stays available after the browser is closed. The work itself is in ``households.imports``;
+its state moves only as ``ImportJob.WORKFLOW`` allows (``households.imports.jobs.job_move``).
 """
 
 from django.conf import settings
@@ -10,7 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nongzhuancheng.models import County, PoliceStation
-from nongzhuancheng.scoping import ScopedQuerySet
+from nongzhuancheng.scoping import IMPORT_RUN, ScopedQuerySet
+from nongzhuancheng.workflow import Move, Workflow
 
 __all__ = ["ImportJob"]
 
@@ -30,6 +32,19 @@ class ImportJob(models.Model):
         FAILED = "failed", _("失败")
 
     RUNNING = {State.QUEUED, State.CHECKING, State.IMPORTING}
+
+    # The moves of a job: the user starts the check of an upload and confirms a checked file; the
+    # other moves are the system's (a worker's).
+    WORKFLOW = Workflow(model_label="households.ImportJob", state_field="state", states=State, moves=[
+        Move("start", frozenset({State.QUEUED}), State.QUEUED, _("开始检查"), action=IMPORT_RUN),
+        # a worker checks (again, when a task is delivered twice or its worker was lost)
+        Move("check", frozenset({State.QUEUED, State.CHECKING}), State.CHECKING, _("检查")),
+        Move("checked", frozenset({State.CHECKING}), State.CHECKED, _("检查完成")),
+        Move("confirm", frozenset({State.CHECKED}), State.IMPORTING, _("确认导入"), action=IMPORT_RUN, final=True),
+        Move("finish", frozenset({State.IMPORTING}), State.DONE, _("导入完成")),
+        Move("refuse", frozenset({State.IMPORTING}), State.REFUSED, _("不予导入")),
+        Move("fail", frozenset(RUNNING), State.FAILED, _("失败")),
+    ])
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("导入人")

@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nongzhuancheng.masking import mask
 from nongzhuancheng.models import PoliceStation
 from nongzhuancheng.roles import CLERK
 from nongzhuancheng.scoping import (
@@ -26,12 +25,12 @@ from nongzhuancheng.scoping import (
 )
 from nongzhuancheng.workflow import TransitionNotAllowed, transition
 
-from . import ids
 from .models import ApplicationEvent, Household, Person, TransferApplication
 from .numbers import application_number
-from .reference import REQUIRED_DOCUMENTS, Category, Document
+from .reference import REQUIRED_DOCUMENTS, Document
 from .selectors import claim_find, claims_find
 from .signals import application_completed, application_corrected
+from .validation import duplicate_message, member_check, person_check_identity
 from .workdays import add_working_days
 
 Status = TransferApplication.Status
@@ -47,54 +46,11 @@ class DuplicateTransfer(ValidationError):
     pass
 
 
-def duplicate_message(person):
-    """The refusal a clerk sees for an ID number already claimed: where and when, nothing more."""
-    app = person.application
-    if app.status == Status.COMPLETED and app.completed_on:
-        text = _("身份号码 %(id)s 已于 %(date)s 在%(station)s办结农转城（申请编号 %(number)s），不能重复办理。")
-        date = app.completed_on
-    else:
-        text = _("身份号码 %(id)s 已于 %(date)s 在%(station)s受理农转城申请（申请编号 %(number)s，%(status)s），不能重复办理。")
-        date = app.received_on
-    return text % {
-        "id": mask(person.id_number),
-        "date": date.isoformat(),
-        "station": str(person.station),
-        "number": app.number or app.pk,
-        "status": app.get_status_display(),
-    }
-
-
 def _members_error(errors):
     """One ValidationError for per-member problems: ``member_errors`` maps index -> {field: [messages]}."""
     exc = ValidationError(_("成员信息有误，请修改后再提交。"), code="members")
     exc.member_errors = errors
     return exc
-
-
-def person_check_identity(*, id_number, sex=None, birth_date=None, today=None):
-    """Validate an ID number and what was typed beside it. Returns the ResidentId.
-
-    Sex and birth date come from the number; a typed value that differs is an error."""
-    errors = {}
-    try:
-        rid = ids.parse(id_number, today=today)
-    except ValidationError as exc:
-        raise ValidationError({"id_number": exc.messages}) from None
-    if sex and sex != rid.sex:
-        errors["sex"] = _("性别与身份号码不符：号码第17位表示%(s)s。") % {"s": _("男") if rid.sex == "M" else _("女")}
-    if birth_date:
-        if isinstance(birth_date, str):
-            try:
-                birth_date = datetime.date.fromisoformat(birth_date)
-            except ValueError:
-                errors["birth_date"] = _("出生日期格式应为 YYYY-MM-DD。")
-                birth_date = None
-        if birth_date and birth_date != rid.birth_date:
-            errors["birth_date"] = _("出生日期与身份号码不符：号码中为 %(d)s。") % {"d": rid.birth_date.isoformat()}
-    if errors:
-        raise ValidationError(errors)
-    return rid
 
 
 def _check_members(members, today):
@@ -108,28 +64,16 @@ def _check_members(members, today):
     seen = {}
     for i, data in enumerate(members):
         data = {k: v for k, v in dict(data).items() if k in PERSON_FIELDS}
-        member_errors = {}
-        try:
-            rid = person_check_identity(
-                id_number=data.get("id_number"), sex=data.get("sex") or None,
-                birth_date=data.get("birth_date") or None, today=today,
-            )
-            data["id_number"], data["sex"], data["birth_date"] = rid.number, rid.sex, rid.birth_date
-            if rid.number in seen:
-                member_errors["id_number"] = [_("与第 %(n)d 位成员的身份号码重复。") % {"n": seen[rid.number] + 1}]
-            else:
-                seen[rid.number] = i
-        except ValidationError as exc:
-            member_errors.update(exc.message_dict)
         for field in ("name", "destination_address", "phone", "occupation"):
             if isinstance(data.get(field), str):
                 data[field] = data[field].strip()
-        if not data.get("name"):
-            member_errors["name"] = [_("请填写姓名。")]
-        if data.get("category") not in Category.values:
-            member_errors["category"] = [_("转户类别必须是十一类之一。")]
-        if not data.get("destination_address"):
-            member_errors["destination_address"] = [_("请填写迁入城镇地址。")]
+        rid, member_errors = member_check(data, today=today)
+        if rid is not None:
+            if rid.number in seen:
+                member_errors = {"id_number": [_("与第 %(n)d 位成员的身份号码重复。") % {"n": seen[rid.number] + 1}],
+                                 **member_errors}
+            else:
+                seen[rid.number] = i
         # the model's own field rules (choices, lengths), for fields not reported above
         probe = Person(**{k: v for k, v in data.items() if v is not None})
         try:

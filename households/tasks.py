@@ -2,16 +2,16 @@
 
 from celery import shared_task
 
-from . import imports
+from .imports import jobs
 
 
 @shared_task(acks_late=True)
 def import_job_check_task(job_id):
-    """Check (preview) an uploaded spreadsheet: ``households.imports.import_job_check``."""
-    imports.import_job_check(job_id=job_id)
+    """Check (preview) an uploaded spreadsheet: ``households.imports.jobs.import_job_check``."""
+    jobs.import_job_check(job_id=job_id)
 
 
 @shared_task(acks_late=True)
 def import_job_run_task(job_id):
-    """Import a checked spreadsheet: ``households.imports.import_job_run``."""
-    imports.import_job_run(job_id=job_id)
+    """Import a checked spreadsheet: ``households.imports.jobs.import_job_run``."""
+    jobs.import_job_run(job_id=job_id)

@@ -119,3 +119,28 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, reserve: 
             yield [p(getattr(obj, a)) if p else getattr(obj, a) for a, p in zip(attnames, preps, strict=True)]
 
     return copy_rows(model._meta.db_table, [str(f.column) for f in fields], rows())
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert plain rows (no model instances) into ``model``'s table: ``fields`` names the model's
+    fields (attnames, e.g. ``"case_id"``), each row gives their values in Python form (dates,
+    dicts for JSON). Values are put in the database's form as ``insert`` does, ``auto_now`` /
+    ``auto_now_add`` fields get the time of the call; ids left out come from the table. Returns
+    the count."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    chosen = [by_attname[name] for name in fields]
+    preps = [_preparer(f, now) for f in chosen]
+    if not any(preps):
+        return copy_rows(model._meta.db_table, [str(f.column) for f in chosen], rows)
+    pairs = list(enumerate(preps))
+
+    def prepared() -> Iterator[list[Any]]:
+        for row in rows:
+            row = list(row)
+            for i, prep in pairs:
+                if prep is not None:
+                    row[i] = prep(row[i])
+            yield row
+
+    return copy_rows(model._meta.db_table, [str(f.column) for f in chosen], prepared())

@@ -12,7 +12,8 @@ from django.test import TransactionTestCase
 
 from entitlements import services, tasks
 from entitlements.models import GuaranteeCase, GuaranteeEvent, Retention, RetentionEvent, transition_end
-from households import ids, imports
+from households import ids
+from households.imports.jobs import import_file
 from households.models import Person, TransferApplication
 from nongzhuancheng.celery import app as celery_app
 from nongzhuancheng.models import County, StaffAssignment
@@ -55,7 +56,7 @@ class OpenImportedTest(EntitlementsTestCase):
 
     def run_import(self, data=None):
         with self.captureOnCommitCallbacks(execute=True):
-            result = imports.import_file(actor=self.dave, name="2012年6月.csv", data=data or sheet(),
+            result = import_file(actor=self.dave, name="2012年6月.csv", data=data or sheet(),
                                          mode="all_or_nothing")
         self.assertTrue(result.written or result.rows_skipped, result.errors)
         return result
@@ -140,7 +141,7 @@ class OpenImportedTest(EntitlementsTestCase):
     def test_it_opens_nothing_until_the_import_has_committed(self):
         with self.captureOnCommitCallbacks(execute=False) as callbacks:
             with transaction.atomic():
-                imports.import_file(actor=self.dave, name="2012年6月.csv", data=sheet(), mode="all_or_nothing")
+                import_file(actor=self.dave, name="2012年6月.csv", data=sheet(), mode="all_or_nothing")
             self.assertEqual(Person.objects.count(), 6)
             self.assertEqual(self.counts(), (0, 0, 0, 0))
         self.assertEqual(len(callbacks), 1)
@@ -226,7 +227,7 @@ class OpenImportedThroughWorkerTest(TransactionTestCase):
         return self.redis.llen("celery") == 0 and self.redis.hlen("unacked") == 0
 
     def test_the_worker_opens_the_records_after_the_import_and_a_second_delivery_adds_nothing(self):
-        result = imports.import_file(actor=self.dave, name="2012年6月.csv", data=sheet(), mode="all_or_nothing")
+        result = import_file(actor=self.dave, name="2012年6月.csv", data=sheet(), mode="all_or_nothing")
         self.assertTrue(result.written, result.errors)
         self.assertEqual(Retention.objects.count(), 0)  # queued, not run in this process
         self.assertEqual(self.redis.llen("celery"), 1)

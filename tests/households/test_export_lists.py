@@ -95,7 +95,7 @@ class ExportPeopleTest(ExportCase):
         self.assertTrue(all("*" in r[col] for r in rows[1:]))
 
     def test_the_people_export_has_the_import_templates_headers(self):
-        from households.imports import columns
+        from households.imports.cells import columns
 
         self.login(self.dave)
         rows = self.xlsx_rows(self.client.get(reverse("imports:export_people"), {"format": "xlsx"}))

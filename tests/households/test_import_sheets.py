@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from households import ids, imports
+from households import ids
 from households.import_models import ImportJob
+from households.imports.jobs import import_file
+from households.imports.limits import ImportRefused
 from households.models import ApplicationEvent, Household, Person, TransferApplication
 from nongzhuancheng.masking import mask
 from tests.base import CastTestCase, person_data
@@ -35,7 +37,7 @@ from .worker_helpers import (
 
 class ImportCase(CastTestCase):
     def run_import(self, user, data, name="data.csv", mode="all_or_nothing", dry_run=False):
-        return imports.import_file(actor=user, name=name, data=data, mode=mode, dry_run=dry_run)
+        return import_file(actor=user, name=name, data=data, mode=mode, dry_run=dry_run)
 
     def messages_of(self, result, row_number):
         return [e.message for e in result.errors if e.row == row_number]
@@ -283,53 +285,53 @@ class RowErrorsTest(ImportCase):
 
     def test_missing_header_columns_refuse_the_file(self):
         data = csv_file([row()[1:]], headers=HEADERS[1:])
-        with self.assertRaisesMessage(imports.ImportRefused, "县区"):
+        with self.assertRaisesMessage(ImportRefused, "县区"):
             self.run_import(self.dave, data)
 
 
 class FileLimitsTest(ImportCase):
     def test_it_refuses_a_file_over_the_size_limit(self):
         with override_settings(NZC_IMPORT_MAX_BYTES=1000):
-            with self.assertRaisesMessage(imports.ImportRefused, "文件过大"):
+            with self.assertRaisesMessage(ImportRefused, "文件过大"):
                 self.run_import(self.dave, csv_file(household_rows(20)))
 
     def test_it_refuses_a_file_over_the_row_limit(self):
         with override_settings(NZC_IMPORT_MAX_ROWS=3):
-            with self.assertRaisesMessage(imports.ImportRefused, "3 行的上限"):
+            with self.assertRaisesMessage(ImportRefused, "3 行的上限"):
                 self.run_import(self.dave, csv_file(household_rows(4)))
         self.assertEqual(self.counts(), (0, 0, 0, 0))
 
     def test_it_refuses_a_wrong_file_type(self):
-        with self.assertRaisesMessage(imports.ImportRefused, "只接受 .xlsx 或 .csv"):
+        with self.assertRaisesMessage(ImportRefused, "只接受 .xlsx 或 .csv"):
             self.run_import(self.dave, b"%PDF-1.4 ...", name="scan.pdf")
-        with self.assertRaisesMessage(imports.ImportRefused, "不是 Excel 工作簿"):
+        with self.assertRaisesMessage(ImportRefused, "不是 Excel 工作簿"):
             self.run_import(self.dave, b"name,id\n", name="fake.xlsx")
 
     def test_it_refuses_a_macro_enabled_workbook(self):
-        with self.assertRaisesMessage(imports.ImportRefused, "宏"):
+        with self.assertRaisesMessage(ImportRefused, "宏"):
             self.run_import(self.dave, xlsm_like(), name="data.xlsm")
-        with self.assertRaisesMessage(imports.ImportRefused, "宏"):
+        with self.assertRaisesMessage(ImportRefused, "宏"):
             self.run_import(self.dave, xlsm_like(), name="data.xlsx")
 
     def test_it_refuses_an_encrypted_workbook(self):
-        with self.assertRaisesMessage(imports.ImportRefused, "加密"):
+        with self.assertRaisesMessage(ImportRefused, "加密"):
             self.run_import(self.dave, ole_encrypted(), name="data.xlsx")
 
     def test_it_refuses_a_zip_bomb_before_opening_it(self):
         bomb = zip_bomb()
         self.assertLess(len(bomb), 2 * 1024 * 1024)
-        with self.assertRaisesMessage(imports.ImportRefused, "压缩"):
+        with self.assertRaisesMessage(ImportRefused, "压缩"):
             self.run_import(self.dave, bomb, name="data.xlsx")
 
     def test_it_refuses_a_malformed_workbook_with_a_clear_message(self):
-        with self.assertRaisesMessage(imports.ImportRefused, "损坏"):
+        with self.assertRaisesMessage(ImportRefused, "损坏"):
             self.run_import(self.dave, malformed_xlsx(), name="data.xlsx")
         self.assertEqual(self.counts(), (0, 0, 0, 0))
 
     def test_it_refuses_a_csv_in_an_unknown_encoding(self):
-        with self.assertRaisesMessage(imports.ImportRefused, "UTF-16"):
+        with self.assertRaisesMessage(ImportRefused, "UTF-16"):
             self.run_import(self.dave, "县区\n".encode("utf-16"), name="data.csv")
-        with self.assertRaisesMessage(imports.ImportRefused, "无法识别 CSV 文件的编码"):
+        with self.assertRaisesMessage(ImportRefused, "无法识别 CSV 文件的编码"):
             self.run_import(self.dave, "县区\n".encode() + b"\xff\xff\xff", name="data.csv")
 
 

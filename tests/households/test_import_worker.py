@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TransactionTestCase, override_settings
 
-from households import imports
 from households.import_models import ImportJob
+from households.imports import jobs, limits
 from households.models import ApplicationEvent, Person, TransferApplication
 from nongzhuancheng.celery import app as celery_app
 from nongzhuancheng.models import County, StaffAssignment
@@ -74,10 +74,10 @@ class ImportThroughWorkerTest(TransactionTestCase):
     def test_a_county_file_is_checked_and_imported_by_the_worker_with_progress(self):
         data = csv_file(household_rows(ROWS))
         upload = SimpleUploadedFile("昭阳区2012年转户名册.csv", data)
-        job = imports.import_job_create(actor=self.dave, upload=upload, mode="all_or_nothing")
-        self.assertGreater(len(data), imports.inline_bytes())  # large: a task, not the request
+        job = jobs.import_job_create(actor=self.dave, upload=upload, mode="all_or_nothing")
+        self.assertGreater(len(data), limits.inline_bytes())  # large: a task, not the request
         with Worker(REDIS_URL, connection.settings_dict["NAME"]) as worker:
-            queued = imports.import_job_start(job=job, actor=self.dave, run=False)
+            queued = jobs.import_job_start(job=job, actor=self.dave, run=False)
             self.assertEqual(queued.state, "queued")  # handed to the worker, not run in this process
             job_after, seen = self.watch(job, {"checked", "failed"})
             self.assertIsNotNone(job_after, worker.output())
@@ -87,7 +87,7 @@ class ImportThroughWorkerTest(TransactionTestCase):
             self.assertTrue(partial, f"no progress seen while checking: {seen[:5]}…{seen[-5:]}")
             self.assertEqual(Person.objects.count(), 0)
 
-            imports.import_job_start(job=job_after, actor=self.dave, run=True)
+            jobs.import_job_start(job=job_after, actor=self.dave, run=True)
             job_after, seen = self.watch(job, {"done", "failed", "refused"})
             self.assertIsNotNone(job_after, worker.output())
         self.assertEqual(job_after.state, "done", job_after.message)

@@ -1,0 +1,284 @@
+"""The whole path of a file (``import_file``) and the ImportJob that runs it for an upload.
+
+A job is kept at upload (``import_job_create``), its check is started (``import_job_start`` with
+``run=False``: the preview, which writes nothing) and, once checked, the user confirms the import
+(``run=True``). Small files run in the request; larger ones in a Celery task, asked for by name
+(``nongzhuancheng.queue.enqueue``), so that this package never imports ``households.tasks``.
+Every change of the job's state is a move of ``ImportJob.WORKFLOW`` made by ``job_move``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from nongzhuancheng.queue import enqueue
+from nongzhuancheng.roles import CLERK, COUNTY_OFFICER
+from nongzhuancheng.scoping import IMPORT_RUN, assignment_of, require, role_of
+from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
+
+from ..import_models import ImportJob
+from ..models import TransferApplication
+from ..signals import applications_imported
+from .limits import ImportRefused, import_file_check, inline_bytes, size_check
+from .reading import read_rows
+from .validation import Result, import_validate
+from .workbooks import error_rows_file
+from .writer import import_write, timed
+
+State = ImportJob.State
+logger = logging.getLogger(__name__)
+
+
+# The whole path -----------------------------------------------------------------------------------
+
+def import_file(*, actor: Any, name: str, data: bytes, mode: str, dry_run: bool = False,
+                progress: Callable[..., None] | None = None) -> Result:
+    """Check, read, validate and (unless ``dry_run``) write a file. Returns a Result.
+
+    Raises ImportRefused for a problem with the file as a whole, PermissionDenied for a read-only role."""
+    require(actor, IMPORT_RUN)
+    fmt = import_file_check(name=name, data=data)
+    t0 = time.perf_counter()
+    headers, rows, estimate = read_rows(fmt, data)
+    if progress:
+        progress(rows_total=estimate, phase="checking")
+    result = Result()
+    result.timings["read"] += time.perf_counter() - t0
+    result, groups = import_validate(actor=actor, headers=headers, rows=rows, progress=progress, result=result)
+    with translation.override(settings.LANGUAGE_CODE):
+        if dry_run:
+            return result
+        if result.rows_error and mode == ImportJob.Mode.ALL_OR_NOTHING:
+            result.refused = True
+            result.message = _("有 %(n)d 行错误。按“全部或全不”方式，本次没有导入任何数据；请改正错误行后重新上传。") % {
+                "n": result.rows_error}
+            return result
+        if not groups:
+            result.message = _("没有需要导入的新数据。")
+            return result
+        _write(actor=actor, name=name, groups=groups, result=result, progress=progress)
+    return result
+
+
+def _write(*, actor: Any, name: str, groups: list, result: Result, progress: Callable[..., None] | None) -> None:
+    """Write the good rows in one transaction; announce the completed applications after the commit."""
+    note = _("表格导入：%(f)s") % {"f": name}
+    t0 = time.perf_counter()
+    if progress:
+        progress(phase="writing")
+    completed_ids: list[int] = []
+    try:
+        with timed(result.timings, "write_commit"), transaction.atomic():
+            result.rows_written = import_write(actor=actor, groups=groups, note=note[:200], progress=progress,
+                                               timings=result.timings, completed_ids=completed_ids)
+    except IntegrityError:
+        raise ImportRefused(
+            _("导入期间有其他人员登记了相同的身份号码或户号，本次没有导入任何数据。请重新上传检查。")
+        ) from None
+    result.timings["write"] = time.perf_counter() - t0
+    if completed_ids:
+        # after the commit (at once, unless a caller's transaction is still open), outside the
+        # write timings: the receivers queue their work (entitlements: Celery tasks)
+        with timed(result.timings, "after_commit"):
+            transaction.on_commit(partial(_announce, actor, completed_ids))
+    result.written = True
+    result.message = _("已导入 %(p)d 人（%(a)d 份申请，新建 %(h)d 户）。") % {
+        "p": result.rows_written, "a": result.applications_new, "h": result.households_new}
+
+
+def _announce(actor: Any, completed_ids: list[int]) -> None:
+    """applications_imported, sent once the import has committed. A receiver's failure is logged and
+    does not turn the import, already written, into an error."""
+    for receiver, outcome in applications_imported.send_robust(
+        sender=TransferApplication, application_ids=completed_ids, actor=actor
+    ):
+        if isinstance(outcome, Exception):
+            logger.error("applications_imported: %r failed for %d applications", receiver, len(completed_ids),
+                         exc_info=outcome)
+
+
+# The job's state ----------------------------------------------------------------------------------
+
+def job_move(job: ImportJob | int, move: str, *, actor: Any = None,
+             apply: Callable[[ImportJob], Iterable[str]] | None = None) -> ImportJob:
+    """Make a move of ``ImportJob.WORKFLOW``: the one writer of a job's state. ``apply(job)`` sets
+    what the move changes besides the state and returns those fields' names. System moves have no
+    actor; the user's moves (start, confirm) check the policy and fetch the job through the scope."""
+
+    def applied(row: ImportJob, _move: Move) -> Iterable[str]:
+        return apply(row) if apply is not None else ()
+
+    return transition(workflow=ImportJob.WORKFLOW, move=move, obj=job, queryset=ImportJob.objects,
+                      actor=actor, apply=applied)
+
+
+def _progress_reset(job: ImportJob) -> list[str]:
+    job.phase = ""
+    job.rows_read = job.rows_written = 0
+    return ["phase", "rows_read", "rows_written"]
+
+
+# Jobs ---------------------------------------------------------------------------------------------
+
+def import_job_create(*, actor: Any, upload: Any, mode: str) -> ImportJob:
+    """Keep an uploaded file as a job (refuses a bad file at once with ImportRefused)."""
+    require(actor, IMPORT_RUN)
+    if mode not in ImportJob.Mode.values:
+        raise ImportRefused(_("请选择导入方式。"))
+    size_check(upload.size)
+    data = upload.read()
+    name = (upload.name or "upload").rsplit("/", 1)[-1][:200]
+    fmt = import_file_check(name=name, data=data)
+    # the place the job belongs to (who else sees it): a clerk's station, a county officer's county
+    role, assignment = role_of(actor), assignment_of(actor)
+    job = ImportJob(
+        created_by=actor, original_name=name, file_format=fmt, mode=mode,
+        county_id=assignment.county_id if assignment and role in (CLERK, COUNTY_OFFICER) else None,
+        station_id=assignment.station_id if assignment and role == CLERK else None,
+    )
+    job.file.save(f"upload.{fmt}", ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def import_job_start(*, job: ImportJob, actor: Any, run: bool) -> ImportJob:
+    """Start the check of a new job (``run=False``) or confirm the import of a checked one
+    (``run=True``): small files at once, large ones in a Celery task enqueued on commit. Returns the job.
+    Both are the user's moves: the policy (IMPORT_RUN) and the job's scope are checked by the move."""
+    try:
+        job = job_move(job, "confirm" if run else "start", actor=actor, apply=_progress_reset)
+    except TransitionNotAllowed:
+        if run:
+            raise ValidationError(_("只有检查完成的文件可以导入。")) from None
+        raise
+    if job.file.size <= inline_bytes():
+        (import_job_run if run else import_job_check)(job_id=job.pk)
+        job.refresh_from_db()
+        return job
+    enqueue("households.tasks.import_job_run_task" if run else "households.tasks.import_job_check_task", job.pk)
+    return job
+
+
+def import_job_check(*, job_id: int) -> ImportJob:
+    """The preview: read and validate everything, write nothing. Safe to run twice."""
+    return _job_execute(job_id, dry_run=True)
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """The import itself (validation again, then the write). Safe to run twice: a finished job is
+    left alone, and rows already imported are skipped."""
+    return _job_execute(job_id, dry_run=False)
+
+
+class _JobProgress:
+    """Writes a job's counters where other connections can read them, even from inside the import's
+    transaction (a second connection on PostgreSQL; on SQLite, which has one writer, only outside it)."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.side = None
+
+    def __call__(self, **fields: Any) -> None:
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job_id).update(**fields)
+            return
+        if connection.vendor != "postgresql":
+            return
+        if self.side is None:
+            self.side = connection.copy()
+        sets = ", ".join(f"{connection.ops.quote_name(k)} = %s" for k in fields)
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {connection.ops.quote_name(ImportJob._meta.db_table)} SET {sets} WHERE id = %s",
+                [*fields.values(), self.job_id],
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def _job_execute(job_id: int, *, dry_run: bool) -> ImportJob:
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.state not in ((State.QUEUED, State.CHECKING) if dry_run else (State.IMPORTING,)):
+        return job  # already done (a task delivered twice)
+    if dry_run:
+        job_move(job, "check")
+    progress = _JobProgress(job.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            with job.file.open("rb") as f:
+                data = f.read()
+            result = import_file(
+                actor=job.created_by, name=job.original_name, data=data, mode=job.mode, dry_run=dry_run,
+                progress=progress,
+            )
+        except (ImportRefused, PermissionDenied) as exc:
+            return job_move(job, "fail", apply=partial(_failed, message=str(exc)))
+        except Exception:
+            _fail_quietly(job)
+            raise
+        finally:
+            progress.close()
+        if dry_run:
+            return job_move(job, "checked", apply=partial(_outcome, result=result, final=False))
+        return job_move(job, "refuse" if result.refused else "finish",
+                        apply=partial(_outcome, result=result, final=True))
+
+
+def _failed(job: ImportJob, *, message: str) -> list[str]:
+    job.message, job.phase, job.finished_at = message, "", timezone.now()
+    return ["message", "phase", "finished_at"]
+
+
+def _fail_quietly(job: ImportJob) -> None:
+    """An unexpected error: the job fails with a plain message; the error itself goes on up."""
+    try:
+        job_move(job, "fail", apply=partial(_failed, message=_("导入时发生内部错误，没有导入任何数据。请联系管理员。")))
+    except Exception:
+        logger.exception("import job %s: could not record the failure", job.pk)
+
+
+def _outcome(job: ImportJob, *, result: Result, final: bool) -> list[str]:
+    """A job's counters, errors and message from the Result of its check (or of its import, ``final``)."""
+    job.rows_total = result.rows_read
+    job.rows_read, job.rows_error, job.rows_skipped = result.rows_read, result.rows_error, result.rows_skipped
+    job.rows_written = result.rows_written
+    job.households_new, job.people_new = result.households_new, result.people_new
+    job.applications_new = result.applications_new
+    job.errors = [e.as_dict() for e in result.errors]
+    job.timings = {k: round(v, 3) for k, v in result.timings.items()}
+    job.phase = ""
+    fields = ["rows_total", "rows_read", "rows_error", "rows_skipped", "rows_written", "households_new",
+              "people_new", "applications_new", "errors", "timings", "phase", "message"]
+    if result.bad_rows:
+        job.error_file.save(f"errors-{job.pk}.xlsx", ContentFile(error_rows_file(result)), save=False)
+        fields.append("error_file")
+    if final:
+        job.message = result.message
+        job.finished_at = timezone.now()
+        fields.append("finished_at")
+    else:
+        job.message = _preview_message(job)
+    return fields
+
+
+def _preview_message(job: ImportJob) -> str:
+    if job.rows_error and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
+        return _("有 %(n)d 行错误。按“全部或全不”方式导入将不会写入任何数据；请下载错误行，改正后重新上传。") % {
+            "n": job.rows_error}
+    if not job.people_new:
+        return _("没有需要导入的新数据。")
+    return _("可以导入：将新建 %(h)d 户、%(a)d 份申请、%(p)d 人。") % {
+        "h": job.households_new, "a": job.applications_new, "p": job.people_new}
