@@ -2,7 +2,7 @@
 
 Cells a spreadsheet would run as a formula (starting with =, +, -, @, or a tab/CR) are neutralised
 with a leading apostrophe. Resident ID numbers are masked unless the caller says the user may see
-them whole (``nongzhuancheng.scoping.can_see_full_id``).
+them whole (the policy's ``ID_VIEW_WHOLE`` action).
 
     columns = [Column(_("姓名"), "name"), Column(_("公民身份号码"), "id_number", id_number=True), ...]
     return export_response(rows, columns, fmt="xlsx", filename="applications", user=request.user)
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from nongzhuancheng.masking import mask
 
-from .scoping import can_see_full_id
+from .scoping import ID_VIEW_WHOLE, allows
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {
@@ -101,7 +101,7 @@ def render(rows, columns, fmt, *, full_ids=False, sheet_title="data"):
 def export_response(rows, columns, *, fmt, filename, user, sheet_title="data"):
     if fmt not in FORMATS:
         return HttpResponse("unknown format", status=400, content_type="text/plain; charset=utf-8")
-    body = render(rows, columns, fmt, full_ids=can_see_full_id(user), sheet_title=sheet_title)
+    body = render(rows, columns, fmt, full_ids=allows(user, ID_VIEW_WHOLE), sheet_title=sheet_title)
     response = HttpResponse(body, content_type=FORMATS[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{fmt}"'

@@ -38,6 +38,7 @@ from households import services as household_services
 from households.models import Household, Person, TransferApplication
 from households.reference import REQUIRED_DOCUMENTS
 from nongzhuancheng.models import StaffAssignment
+from nongzhuancheng.roles import CLERK, MEMBER_UNIT
 
 G = GuaranteeCase.State
 R = Retention.State
@@ -103,7 +104,7 @@ class Command(BaseCommand):
         """A demo user per member-unit domain (an administrator when a unit has none)."""
         admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
         by_domain = {}
-        for a in StaffAssignment.objects.filter(role="member_unit").select_related("member_unit", "user"):
+        for a in StaffAssignment.objects.filter(role=MEMBER_UNIT).select_related("member_unit", "user"):
             by_domain.setdefault(a.member_unit.domain, a.user)
         return {kind: by_domain.get(domain, admin) for kind, domain in KIND_DOMAIN.items()}
 
@@ -142,7 +143,7 @@ class Command(BaseCommand):
         of family-planning transitions ending in the next 90 days shows someone."""
         if Household.objects.filter(number__startswith=TRANSITION_PREFIX).exists():
             return 0
-        clerks = list(StaffAssignment.objects.filter(role="clerk").select_related("user", "station__county"))
+        clerks = list(StaffAssignment.objects.filter(role=CLERK).select_related("user", "station__county"))
         if not clerks:
             return 0
         rng = random.Random(f"{seed}-transitions")
