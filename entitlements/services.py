@@ -8,6 +8,7 @@ give up / restore) for ``Retention.state``. HTML views, the API and the admin al
 
 import datetime
 import json
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -44,7 +45,7 @@ RETENTIONS = Retention.WORKFLOW
 
 # Opening -------------------------------------------------------------------------------------
 
-def _housing_holder(people):
+def _housing_holder(people: Sequence[Any]) -> Any:
     """The member who holds the household's housing case: the head, else the first member."""
     for p in people:
         if p.relation == Relation.HEAD:
@@ -52,7 +53,8 @@ def _housing_holder(people):
     return people[0] if people else None
 
 
-def guarantee_initial_state(*, kind, person, completed_on, housing_holder_id):
+def guarantee_initial_state(*, kind: str, person: Any, completed_on: datetime.date,
+                            housing_holder_id: int | None) -> str:
     """The state a guarantee opens in, from what the clerk recorded about the person."""
     age = age_on(person.birth_date, completed_on)
     if kind == GuaranteeKind.HOUSING:
@@ -68,7 +70,8 @@ def guarantee_initial_state(*, kind, person, completed_on, housing_holder_id):
     return GState.REQUESTED if needed else GState.NOT_NEEDED
 
 
-def build_records(people, completed_on, housing_holder_id):
+def build_records(people: Sequence[Any], completed_on: datetime.date,
+                  housing_holder_id: int | None) -> tuple[list[Retention], list[GuaranteeCase]]:
     """Unsaved Retention and GuaranteeCase rows for ``people`` (all of one application)."""
     retentions, cases = [], []
     for p in people:
@@ -93,7 +96,7 @@ def build_records(people, completed_on, housing_holder_id):
 
 
 @transaction.atomic
-def entitlements_open(*, application, actor=None):
+def entitlements_open(*, application: Any, actor: Any = None) -> int:
     """Open the five retentions and five guarantees of each person of a completed application.
 
     Called inside the completion's transaction (households.signals.application_completed): if it
@@ -130,7 +133,8 @@ def entitlements_open(*, application, actor=None):
 OPEN_BULK_CHUNK = 2000  # applications locked and opened in one transaction
 
 
-def entitlements_open_bulk(*, application_ids, actor=None, person_fields=(), shape=None):
+def entitlements_open_bulk(*, application_ids: Iterable[int], actor: Any = None, person_fields: Sequence[str] = (),
+                           shape: Callable[[list, list, list], None] | None = None) -> int:
     """Open the five retentions and five guarantees of every person of the COMPLETED applications
     ``application_ids`` who has none yet, in bulk. Returns the number of people opened.
 
@@ -156,7 +160,7 @@ class _PersonRow:
 
     __slots__ = ("pk", "application_id", "county_id", "station_id", "relation", "birth_date")
 
-    def __init__(self, row):
+    def __init__(self, row: dict[str, Any]) -> None:
         for name in self.__slots__:
             setattr(self, name, row[name])
 
@@ -165,7 +169,8 @@ _PERSON_VALUES = ("pk", "application_id", "county_id", "station_id", "relation",
 
 
 @transaction.atomic
-def _open_chunk(app_ids, *, actor, person_fields, shape):
+def _open_chunk(app_ids: list[int], *, actor: Any, person_fields: Sequence[str],
+                shape: Callable[[list, list, list], None] | None) -> int:
     from itertools import groupby
 
     from django.conf import settings
@@ -386,10 +391,11 @@ def _effective_on(on: datetime.date | None) -> datetime.date:
 
 def _user_move(workflow: Any, record: Any, move: str | Move | None, to: str | None) -> Move:
     """The move named ``move``, or the users' move of the table from the record's state to ``to``."""
-    if isinstance(move, Move):
-        return move
     if move is not None:
-        return workflow.get(move)
+        found = move if isinstance(move, Move) else workflow.get(move)
+        if found.action is None:  # the system's moves are made by the services themselves
+            raise TransitionNotAllowed(_("“%(m)s”只能由系统执行。") % {"m": found.label}, code="system_move")
+        return found
     found = next((m for m in workflow if m.action is not None and record.state in m.sources and m.target == to),
                  None)
     if found is None:

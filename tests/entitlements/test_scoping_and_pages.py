@@ -61,6 +61,28 @@ class ScopeTest(EntitlementsTestCase):
         self.assertEqual(r.context["retentions"], [])
         self.assertNotContains(r, "医疗保险")
 
+    def test_the_person_page_offers_only_the_moves_of_the_table_the_user_may_make(self):
+        url = reverse("entitlements:person", args=[self.zy_head.pk])
+        self.login(self.heidi)
+        r = self.client.get(url)
+        medical = next(c for c in r.context["cases"] if c.kind == "medical")
+        self.assertEqual([m.name for m in medical.moves], ["start", "deliver", "refuse", "not_needed"])
+        self.assertContains(r, '<option value="start">开始办理</option>', html=False)
+        self.assertContains(r, "不予落实理由（不予落实，必填）")
+        self.assertNotContains(r, "redecide")
+        self.login(self.dave)
+        r = self.client.get(url)
+        moves = {x.kind: [m.name for m, _fields in x.moves] for x in r.context["retentions"]}
+        self.assertEqual(moves, {"farmland": ["circulate", "give_up"], "forest": ["circulate", "give_up"],
+                                 "homestead": ["circulate", "give_up"], "family_planning": [],
+                                 "collective_dividend": ["give_up"]})
+        self.assertContains(r, 'class="move move-circulate"')
+        self.assertContains(r, "确定自愿有偿退出吗？")  # a final move asks for confirmation
+        self.login(self.alice)
+        r = self.client.get(url)
+        self.assertFalse(any(x.moves for x in r.context["cases"] + r.context["retentions"]))
+        self.assertNotContains(r, reverse("entitlements:case_move", args=[self.medical.pk]))
+
     def test_out_of_scope_pages_answer_404(self):
         url = reverse("entitlements:person", args=[self.zy_head.pk])
         for user in (self.carol, self.bob, self.erin):
@@ -229,6 +251,26 @@ class ApiTest(EntitlementsTestCase):
         r = self.api(self.dave).post(url, {"area_mu": "3.5", "certificate_no": "林证字（2008）第00017号"}, format="json")
         self.assertEqual((r.status_code, r.json()["certificate_no"]), (200, "林证字（2008）第00017号"))
         self.assertEqual(self.api(self.grace).post(url, {"area_mu": "1"}, format="json").status_code, 404)
+
+    def test_the_move_endpoints_take_the_names_of_the_tables_moves_as_an_enum(self):
+        from django.urls import include, path
+        from drf_spectacular.generators import SchemaGenerator
+
+        schema = SchemaGenerator(patterns=[path("api/v1/", include("entitlements.api.urls"))]).get_schema(
+            request=None, public=True)
+        components = schema["components"]["schemas"]
+
+        def enum(component):
+            prop = components[component]["properties"]["move"]
+            ref = prop.get("$ref") or prop["allOf"][0]["$ref"]
+            return components[ref.rsplit("/", 1)[-1]]["enum"]
+
+        self.assertEqual(enum("GuaranteeMoveInput"), ["request", "start", "deliver", "refuse", "not_needed"])
+        self.assertEqual(enum("RetentionMoveInput"), [m.name for m in Retention.WORKFLOW])
+        url = f"/api/v1/entitlements/guarantees/{self.medical.pk}/move/"
+        r = self.api(self.heidi).post(url, {"move": "redecide_not_needed"}, format="json")  # the system's
+        self.assertEqual(r.status_code, 400)
+        self.assertIn("move", r.json())
 
     def test_the_delivery_summary_endpoint(self):
         r = self.api(self.heidi).get("/api/v1/entitlements/delivery/", {"as_of": "2026-11-01"})
