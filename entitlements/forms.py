@@ -1,4 +1,5 @@
-"""Input validation of the move forms; the services do the rest."""
+"""Input validation of the move forms; the services do the rest. The moves offered are the
+users' moves of the models' WORKFLOW tables."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,16 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from .models import GuaranteeCase, Retention
 
 
+def user_moves(workflow):
+    """(name, label) of the moves of a table that a user makes (the system's have no action)."""
+    return [(m.name, m.label) for m in workflow if m.action is not None]
+
+
 class GuaranteeMoveForm(forms.Form):
-    to = forms.ChoiceField(label=_("变为"), choices=GuaranteeCase.State.choices)
+    move = forms.ChoiceField(label=_("办理"), choices=user_moves(GuaranteeCase.WORKFLOW))
     on = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("落实内容"), max_length=120, required=False)
+    # the table's note of a guarantee move (its note_label): the refusal's reason
     reason = forms.CharField(label=_("不予落实理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RetentionMoveForm(forms.Form):
-    to = forms.ChoiceField(label=_("变为"), choices=Retention.State.choices)
+    move = forms.ChoiceField(label=_("办理"), choices=user_moves(Retention.WORKFLOW))
     on = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     counterparty = forms.CharField(label=_("流转受让方"), max_length=80, required=False)
     term_ends_on = forms.DateField(label=_("流转期限至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -16,8 +16,10 @@ Model decisions
   assessment, not about which cases a bureau works). A county officer sees and works every kind
   of its county; a clerk sees (read only) those of its station's applications; the city reader
   reads everything.
-* A state changes only through ``entitlements.services`` (one mover per model, checking the
-  ``TRANSITIONS`` table) and every change writes an event row (who, when, from, to, details).
+* A state changes only through ``entitlements.services``, by a move of the model's ``WORKFLOW``
+  table (``nongzhuancheng.workflow``; ``TRANSITIONS`` is derived from it), and every change writes
+  an event row (who, when, from, to, details). Who may move a record is the policy's
+  ``ENTITLEMENT_WORK`` action applied to the same scope: ``objects.for_user(user, ENTITLEMENT_WORK)``.
 * County and station are copied from the application, so that scoping and counting need no join.
 """
 
@@ -30,7 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nongzhuancheng.models import County, MemberUnit, PoliceStation
-from nongzhuancheng.scoping import CITY_READER, CLERK, COUNTY_OFFICER, MEMBER_UNIT, ScopedQuerySet
+from nongzhuancheng.roles import ADMIN, CITY_READER, CLERK, COUNTY_OFFICER, MEMBER_UNIT
+from nongzhuancheng.scoping import ENTITLEMENT_WORK, ScopedQuerySet, assignment_of
+from nongzhuancheng.workflow import Move, Workflow
 
 Domain = MemberUnit.Domain
 TRANSITION_YEARS = 5
@@ -85,7 +89,10 @@ def age_on(birth_date, day):
 
 
 class EntitlementScopeMixin:
-    """Scoping by kind for member units, by place for the others (see the module docstring)."""
+    """Scoping by kind for member units, by place for the others (see the module docstring).
+
+    The same rule answers what a user may see (``for_user(user)``) and what a user may move
+    (``for_user(user, ENTITLEMENT_WORK)``: the policy leaves clerks and the city reader nothing)."""
 
     scope_county = "county"
     scope_station = "station"
@@ -96,9 +103,8 @@ class EntitlementScopeMixin:
     def scope_for_user(cls, queryset, user, assignment):
         role = assignment.role
         if role == MEMBER_UNIT:
-            kinds = kinds_of_domain(assignment.member_unit.domain, cls.KINDS)
-            return queryset.filter(**{f"{cls.scope_kind}__in": kinds})
-        if role == CITY_READER:
+            return queryset.filter(**{f"{cls.scope_kind}__in": cls.kinds_in_scope(user)})
+        if role in (CITY_READER, ADMIN):
             return queryset.all()
         if role == COUNTY_OFFICER:
             return queryset.filter(**{cls.scope_county: assignment.county_id})
@@ -106,21 +112,19 @@ class EntitlementScopeMixin:
             return queryset.filter(**{cls.scope_station: assignment.station_id})
         return queryset.none()
 
+    @classmethod
+    def scoped_by_kind(cls, user) -> bool:
+        """Whether the user sees these records by kind (a member unit) rather than by place."""
+        assignment = assignment_of(user)
+        return (assignment is not None and assignment.role == MEMBER_UNIT
+                and not getattr(user, "is_superuser", False))
 
-def can_work(user, record):
-    """Whether ``user`` may change ``record`` (a Retention or GuaranteeCase already in scope):
-    the responsible member unit, the county officer of its county, or an administrator."""
-    from nongzhuancheng.scoping import ADMIN, assignment_of, role_of
-
-    role = role_of(user)
-    if role == ADMIN:
-        return True
-    assignment = assignment_of(user)
-    if role == MEMBER_UNIT:
-        return KIND_DOMAIN[record.kind] == assignment.member_unit.domain
-    if role == COUNTY_OFFICER:
-        return record.county_id == assignment.county_id
-    return False
+    @classmethod
+    def kinds_in_scope(cls, user) -> list:
+        """The kinds of these records the user sees: a member unit's own, every kind for the others."""
+        if user is not None and cls.scoped_by_kind(user):
+            return kinds_of_domain(assignment_of(user).member_unit.domain, cls.KINDS)
+        return list(cls.KINDS)
 
 
 class Retention(EntitlementScopeMixin, models.Model):
@@ -133,14 +137,21 @@ class Retention(EntitlementScopeMixin, models.Model):
 
     Kind = RetentionKind
     KINDS = tuple(RetentionKind)
-    # The allowed moves, per state; a kind may allow fewer (CIRCULABLE, SURRENDERABLE).
-    TRANSITIONS = {
-        State.KEPT: {State.CIRCULATED, State.GIVEN_UP},
-        State.CIRCULATED: {State.KEPT, State.GIVEN_UP},
-        State.GIVEN_UP: set(),
-    }
+    # The kinds that may be circulated or given up (the other kinds are only kept).
     CIRCULABLE = {RetentionKind.FARMLAND, RetentionKind.FOREST, RetentionKind.HOMESTEAD}
     SURRENDERABLE = CIRCULABLE | {RetentionKind.COLLECTIVE_DIVIDEND}
+    # The move table: every move of a retention, written once. entitlements.services performs them
+    # (through nongzhuancheng.workflow.transition); the person page, the API and the tests read it.
+    # Recording particulars (area, certificate, ...) changes no state and is not a move.
+    WORKFLOW = Workflow(model_label="entitlements.Retention", state_field="state", states=State, moves=[
+        Move("circulate", frozenset({State.KEPT}), State.CIRCULATED, _("依法流转"), action=ENTITLEMENT_WORK,
+             applies_to=lambda r: r.kind in Retention.CIRCULABLE),
+        Move("give_up", frozenset({State.KEPT, State.CIRCULATED}), State.GIVEN_UP, _("自愿有偿退出"),
+             action=ENTITLEMENT_WORK, final=True, applies_to=lambda r: r.kind in Retention.SURRENDERABLE),
+        Move("restore", frozenset({State.CIRCULATED}), State.KEPT, _("流转终止，恢复保留"),
+             action=ENTITLEMENT_WORK, note_label=_("流转终止的原因"), note_required=_("请写明流转终止的原因。")),
+    ])
+    TRANSITIONS = WORKFLOW.transitions  # {state: {states it may move to}}; a kind may allow fewer
 
     person = models.ForeignKey(
         "households.Person", on_delete=models.CASCADE, related_name="retentions", verbose_name=_("转户人员")
@@ -189,12 +200,8 @@ class Retention(EntitlementScopeMixin, models.Model):
         return KIND_DOMAIN[self.kind]
 
     def allowed_moves(self):
-        moves = set(self.TRANSITIONS[self.state])
-        if self.kind not in self.CIRCULABLE:
-            moves.discard(self.State.CIRCULATED)
-        if self.kind not in self.SURRENDERABLE:
-            moves.discard(self.State.GIVEN_UP)
-        return sorted(moves)
+        """The target states the move table allows from this retention's state, for its kind."""
+        return sorted({m.target for m in self.WORKFLOW.moves_from(self.state, self)})
 
 
 class GuaranteeCase(EntitlementScopeMixin, models.Model):
@@ -209,14 +216,24 @@ class GuaranteeCase(EntitlementScopeMixin, models.Model):
 
     Kind = GuaranteeKind
     KINDS = tuple(GuaranteeKind)
-    # The allowed moves: one table, one service (entitlements.services.guarantee_move).
-    TRANSITIONS = {
-        State.NOT_NEEDED: {State.REQUESTED},
-        State.REQUESTED: {State.IN_PROGRESS, State.DELIVERED, State.REFUSED, State.NOT_NEEDED},
-        State.IN_PROGRESS: {State.DELIVERED, State.REFUSED},
-        State.DELIVERED: set(),
-        State.REFUSED: {State.REQUESTED},
-    }
+    # The move table: every move of a guarantee case, written once; one service performs them
+    # (entitlements.services.guarantee_move, through nongzhuancheng.workflow.transition). A move's
+    # note (note_label) is the text the case keeps: the refusal's reason. ``reopen`` is the
+    # system's move when a corrected person record makes a case needed again (or no longer).
+    WORKFLOW = Workflow(model_label="entitlements.GuaranteeCase", state_field="state", states=State, moves=[
+        Move("request", frozenset({State.NOT_NEEDED, State.REFUSED}), State.REQUESTED, _("申请办理"),
+             action=ENTITLEMENT_WORK),
+        Move("start", frozenset({State.REQUESTED}), State.IN_PROGRESS, _("开始办理"), action=ENTITLEMENT_WORK),
+        Move("deliver", frozenset({State.REQUESTED, State.IN_PROGRESS}), State.DELIVERED, _("落实"),
+             action=ENTITLEMENT_WORK, final=True),
+        Move("refuse", frozenset({State.REQUESTED, State.IN_PROGRESS}), State.REFUSED, _("不予落实"),
+             action=ENTITLEMENT_WORK, note_label=_("不予落实理由"), note_required=_("不予落实时必须写明理由。")),
+        Move("not_needed", frozenset({State.REQUESTED}), State.NOT_NEEDED, _("无需办理"), action=ENTITLEMENT_WORK),
+        # the system's moves (no action: no user makes them): a correction re-decides an untouched case
+        Move("redecide_needed", frozenset({State.NOT_NEEDED}), State.REQUESTED, _("重新判断：需要办理")),
+        Move("redecide_not_needed", frozenset({State.REQUESTED}), State.NOT_NEEDED, _("重新判断：无需办理")),
+    ])
+    TRANSITIONS = WORKFLOW.transitions  # {state: {states it may move to}}, derived from the table
     OPEN = {State.REQUESTED, State.IN_PROGRESS}
 
     person = models.ForeignKey(
@@ -269,6 +286,7 @@ class GuaranteeCase(EntitlementScopeMixin, models.Model):
         return self.state in self.OPEN
 
     def allowed_moves(self):
+        """The target states the move table allows from this case's state."""
         return sorted(self.TRANSITIONS[self.state])
 
     def days_waited(self, today=None):

@@ -11,13 +11,13 @@ counts as ``kept``. (A case re-requested after a refusal counts by its latest re
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from nongzhuancheng.figures import ratio
 from nongzhuancheng.models import County
-from nongzhuancheng.scoping import CLERK, COUNTY_OFFICER, MEMBER_UNIT, assignment_of, role_of
 
 from .models import (
     GuaranteeCase,
@@ -26,7 +26,6 @@ from .models import (
     Retention,
     RetentionEvent,
     RetentionKind,
-    kinds_of_domain,
 )
 
 GState = GuaranteeCase.State
@@ -48,7 +47,7 @@ class DeliveryRow:
     median_days: float | None       # median days from request to delivery of those delivered by as_of
 
     @property
-    def needed(self):
+    def needed(self) -> int:
         return self.requested + self.in_progress + self.delivered + self.refused
 
 
@@ -63,7 +62,7 @@ class RetentionRow:
     given_up: int
 
 
-def _median_from_histogram(pairs):
+def _median_from_histogram(pairs: list[tuple[int, int]]) -> float | None:
     """Median of values given as (value, count) pairs."""
     pairs = sorted(pairs)
     n = sum(c for _, c in pairs)
@@ -82,23 +81,20 @@ def _median_from_histogram(pairs):
     return (lo + hi) / 2
 
 
-def _counties(user, county):
-    qs = County.objects.all()
+def _counties(user: Any, county: Any) -> list[tuple[int, str]]:
+    """(pk, name) of the counties the rows are given for: the user's (all for None, the bulletin)."""
+    qs = County.objects.all() if user is None else County.objects.for_user(user)
     if county is not None:
         qs = qs.filter(pk=getattr(county, "pk", county))
-    if user is not None and role_of(user) in (COUNTY_OFFICER, CLERK):
-        qs = qs.filter(pk=assignment_of(user).county_id)
     return list(qs.values_list("pk", "name"))
 
 
-def _visible_kinds(model, user, kinds):
-    """Kinds a member-unit user works (all kinds for everyone else)."""
-    if user is not None and role_of(user) == MEMBER_UNIT:
-        return kinds_of_domain(assignment_of(user).member_unit.domain, kinds)
-    return list(kinds)
+def _visible_kinds(model: Any, user: Any) -> list:
+    """The kinds of ``model`` in the user's scope (a member unit's own; every kind for the others)."""
+    return list(model.KINDS) if user is None else model.kinds_in_scope(user)
 
 
-def delivery_summary(*, as_of, user=None, county=None):
+def delivery_summary(*, as_of: datetime.date, user: Any = None, county: Any = None) -> list[DeliveryRow]:
     """Guarantee delivery by county and kind at ``as_of`` (one row per county × kind, zeros included).
 
     ``user`` limits the rows to what the user may see (None: everything, for the bulletin)."""
@@ -127,7 +123,7 @@ def delivery_summary(*, as_of, user=None, county=None):
         histograms.setdefault((c, k), []).append((days or 0, n))
     rows = []
     for county_id, county_name in _counties(user, county):
-        for kind in _visible_kinds(GuaranteeCase, user, GuaranteeKind):
+        for kind in _visible_kinds(GuaranteeCase, user):
             r = counts.get((county_id, kind.value), {})
             requested, in_progress = r.get("requested", 0), r.get("in_progress", 0)
             dlv, ref, nn = r.get("delivered", 0), r.get("refused", 0), r.get("not_needed", 0)
@@ -140,7 +136,7 @@ def delivery_summary(*, as_of, user=None, county=None):
     return rows
 
 
-def delivery_totals(rows):
+def delivery_totals(rows: list[DeliveryRow]) -> list[DeliveryRow]:
     """City-wide totals per kind of delivery rows (the medians cannot be summed: None)."""
     totals = {}
     for r in rows:
@@ -155,7 +151,7 @@ def delivery_totals(rows):
     return list(totals.values())
 
 
-def retention_summary(*, as_of, user=None, county=None):
+def retention_summary(*, as_of: datetime.date, user: Any = None, county: Any = None) -> list[RetentionRow]:
     """Retentions by county and kind at ``as_of``: kept, circulated, given up (persons)."""
     qs = Retention.objects.all() if user is None else Retention.objects.for_user(user)
     qs = qs.filter(opened_on__lte=as_of)
@@ -172,7 +168,7 @@ def retention_summary(*, as_of, user=None, county=None):
     }
     rows = []
     for county_id, county_name in _counties(user, county):
-        for kind in _visible_kinds(Retention, user, RetentionKind):
+        for kind in _visible_kinds(Retention, user):
             r = counts.get((county_id, kind.value), {})
             rows.append(RetentionRow(
                 county_id=county_id, county_name=county_name, kind=kind.value, kind_label=str(kind.label),
@@ -181,7 +177,7 @@ def retention_summary(*, as_of, user=None, county=None):
     return rows
 
 
-def queue_list(*, user, kind=None, county=None):
+def queue_list(*, user: Any, kind: str | None = None, county: int | None = None) -> QuerySet[GuaranteeCase]:
     """Open guarantee cases in the user's scope, oldest request first (the work queue)."""
     qs = (
         GuaranteeCase.objects.for_user(user)
@@ -196,7 +192,7 @@ def queue_list(*, user, kind=None, county=None):
     return qs
 
 
-def retention_queue_list(*, user):
+def retention_queue_list(*, user: Any) -> QuerySet[Retention]:
     """Retentions in the user's scope whose particulars (certificate, collective organisation) are not
     recorded yet, oldest first: the work queue of the land, forestry and agriculture units."""
     return (
@@ -208,20 +204,20 @@ def retention_queue_list(*, user):
     )
 
 
-def guarantee_kinds_of(user):
+def guarantee_kinds_of(user: Any) -> list[GuaranteeKind]:
     """The guarantee kinds the user works or reads."""
-    return _visible_kinds(GuaranteeCase, user, GuaranteeKind)
+    return _visible_kinds(GuaranteeCase, user)
 
 
-def case_get(*, user, pk):
+def case_get(*, user: Any, pk: int) -> GuaranteeCase:
     return GuaranteeCase.objects.for_user(user).select_related("person", "county", "station").get(pk=pk)
 
 
-def retention_get(*, user, pk):
+def retention_get(*, user: Any, pk: int) -> Retention:
     return Retention.objects.for_user(user).select_related("person", "county", "station").get(pk=pk)
 
 
-def person_entitlements(*, user, person):
+def person_entitlements(*, user: Any, person: Any) -> tuple[list[Retention], list[GuaranteeCase]]:
     """The person's retentions and guarantee cases in the user's scope, with their events."""
     retentions = list(Retention.objects.for_user(user).filter(person=person).order_by("pk"))
     cases = list(GuaranteeCase.objects.for_user(user).filter(person=person).order_by("pk"))
@@ -237,7 +233,7 @@ def person_entitlements(*, user, person):
     return retentions, cases
 
 
-def transitions_ending(*, user, today=None, days=90):
+def transitions_ending(*, user: Any, today: datetime.date | None = None, days: int = 90) -> QuerySet[Retention]:
     """Family-planning transitions (still kept) that end within ``days`` days from today."""
     today = today or timezone.localdate()
     return (

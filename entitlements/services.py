@@ -1,20 +1,25 @@
 """Writes: opening the ten records of a transferred person and every change of their states.
 
-``guarantee_move`` is the one writer of ``GuaranteeCase.state`` and ``_retention_move`` the one
-writer of ``Retention.state``: each checks its TRANSITIONS table, locks the row, saves and writes an
-event row (who, when, from, to, details). HTML views, the API and the admin all call them.
+A state changes only by a move of the model's ``WORKFLOW`` table, made by
+``nongzhuancheng.workflow.transition`` (policy, scoped lock, table, save, event row in one
+transaction): ``guarantee_move`` for ``GuaranteeCase.state``, ``retention_move`` (circulate /
+give up / restore) for ``Retention.state``. HTML views, the API and the admin all call them.
 """
 
 import datetime
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.reference import Relation
 from nongzhuancheng import bulk
+from nongzhuancheng.scoping import ENTITLEMENT_WORK, require
+from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 
 from .models import (
     GuaranteeCase,
@@ -24,8 +29,6 @@ from .models import (
     RetentionEvent,
     RetentionKind,
     age_on,
-    can_work,
-    state_label,
     transition_end,
 )
 
@@ -36,14 +39,13 @@ SCHOOL_AGE = (6, 15)      # 义务教育: ages at the completion date
 WORKING_AGE = (16, 59)    # employment services
 PENSION_FROM = 16         # urban residents' pension enrolment
 
-
-class TransitionNotAllowed(ValidationError):
-    pass
+GUARANTEES = GuaranteeCase.WORKFLOW
+RETENTIONS = Retention.WORKFLOW
 
 
 # Opening -------------------------------------------------------------------------------------
 
-def _housing_holder(people):
+def _housing_holder(people: Sequence[Any]) -> Any:
     """The member who holds the household's housing case: the head, else the first member."""
     for p in people:
         if p.relation == Relation.HEAD:
@@ -51,7 +53,8 @@ def _housing_holder(people):
     return people[0] if people else None
 
 
-def guarantee_initial_state(*, kind, person, completed_on, housing_holder_id):
+def guarantee_initial_state(*, kind: str, person: Any, completed_on: datetime.date,
+                            housing_holder_id: int | None) -> str:
     """The state a guarantee opens in, from what the clerk recorded about the person."""
     age = age_on(person.birth_date, completed_on)
     if kind == GuaranteeKind.HOUSING:
@@ -67,7 +70,8 @@ def guarantee_initial_state(*, kind, person, completed_on, housing_holder_id):
     return GState.REQUESTED if needed else GState.NOT_NEEDED
 
 
-def build_records(people, completed_on, housing_holder_id):
+def build_records(people: Sequence[Any], completed_on: datetime.date,
+                  housing_holder_id: int | None) -> tuple[list[Retention], list[GuaranteeCase]]:
     """Unsaved Retention and GuaranteeCase rows for ``people`` (all of one application)."""
     retentions, cases = [], []
     for p in people:
@@ -92,7 +96,7 @@ def build_records(people, completed_on, housing_holder_id):
 
 
 @transaction.atomic
-def entitlements_open(*, application, actor=None):
+def entitlements_open(*, application: Any, actor: Any = None) -> int:
     """Open the five retentions and five guarantees of each person of a completed application.
 
     Called inside the completion's transaction (households.signals.application_completed): if it
@@ -129,7 +133,8 @@ def entitlements_open(*, application, actor=None):
 OPEN_BULK_CHUNK = 2000  # applications locked and opened in one transaction
 
 
-def entitlements_open_bulk(*, application_ids, actor=None, person_fields=(), shape=None):
+def entitlements_open_bulk(*, application_ids: Iterable[int], actor: Any = None, person_fields: Sequence[str] = (),
+                           shape: Callable[[list, list, list], None] | None = None) -> int:
     """Open the five retentions and five guarantees of every person of the COMPLETED applications
     ``application_ids`` who has none yet, in bulk. Returns the number of people opened.
 
@@ -155,7 +160,7 @@ class _PersonRow:
 
     __slots__ = ("pk", "application_id", "county_id", "station_id", "relation", "birth_date")
 
-    def __init__(self, row):
+    def __init__(self, row: dict[str, Any]) -> None:
         for name in self.__slots__:
             setattr(self, name, row[name])
 
@@ -164,7 +169,8 @@ _PERSON_VALUES = ("pk", "application_id", "county_id", "station_id", "relation",
 
 
 @transaction.atomic
-def _open_chunk(app_ids, *, actor, person_fields, shape):
+def _open_chunk(app_ids: list[int], *, actor: Any, person_fields: Sequence[str],
+                shape: Callable[[list, list, list], None] | None) -> int:
     from itertools import groupby
 
     from django.conf import settings
@@ -233,12 +239,12 @@ def _insert_events(model, key, events):
 
 
 @transaction.atomic
-def entitlements_follow_correction(*, application, actor=None, changed=None):
+def entitlements_follow_correction(*, application: Any, actor: Any = None, changed: dict | None = None) -> None:
     """Keep the records in step with a corrected completed application.
 
     A new completion date moves the family-planning transition end (and the opening date of
     cases still waiting in their first state); a corrected birth date re-decides the education,
-    pension and employment cases that nobody has worked yet."""
+    pension and employment cases that nobody has worked yet (a system move of the table)."""
     from households.models import Person
 
     changed = changed or {}
@@ -274,82 +280,122 @@ def entitlements_follow_correction(*, application, actor=None, changed=None):
                 kind=case.kind, person=by_pk[case.person_id], completed_on=on, housing_holder_id=holder.pk
             )
             if state != case.state:
-                before = case.state
-                case.state = state
-                case.requested_on = on if state == GState.REQUESTED else None
-                case.save(update_fields=["state", "requested_on"])
-                GuaranteeEvent.objects.create(
-                    case=case, actor=actor, on=timezone.localdate(), from_state=before, to_state=state,
-                    note=_("人员信息更正，重新判断是否需要办理"),
-                )
+                _redecide(case, state, on=on, actor=actor)
 
 
-def _untouched_cases(cases):
+def _redecide(case: GuaranteeCase, state: str, *, on: datetime.date, actor: Any) -> GuaranteeCase:
+    """The system's move of an untouched case to the state a corrected person record gives it."""
+    move = GUARANTEES.get("redecide_needed" if state == GState.REQUESTED else "redecide_not_needed")
+
+    def apply(c: GuaranteeCase, m: Move) -> list[str]:
+        c.requested_on = on if m.target == GState.REQUESTED else None
+        return ["requested_on"]
+
+    def record(c: GuaranteeCase, before: str, m: Move) -> None:
+        GuaranteeEvent.objects.create(case=c, actor=actor, on=timezone.localdate(), from_state=before,
+                                      to_state=m.target, note=_("人员信息更正，重新判断是否需要办理"))
+
+    # actor None: the system makes the move (the event still names who corrected the person)
+    return transition(workflow=GUARANTEES, move=move, obj=case, queryset=GuaranteeCase.objects, actor=None,
+                      apply=apply, record=record)
+
+
+def _untouched_cases(cases: Any) -> list[int]:
     """Ids of cases with no event but their opening one."""
     from django.db.models import Count
 
     return list(cases.annotate(n=Count("events")).filter(n__lte=1).values_list("pk", flat=True))
 
 
+def _effective_on(on: datetime.date | None) -> datetime.date:
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("日期不能晚于今天。")})
+    return on
+
+
+def _user_move(workflow: Any, record: Any, move: str | Move | None, to: str | None) -> Move:
+    """The move named ``move``, or the users' move of the table from the record's state to ``to``."""
+    if move is not None:
+        found = move if isinstance(move, Move) else workflow.get(move)
+        if found.action is None:  # the system's moves are made by the services themselves
+            raise TransitionNotAllowed(_("“%(m)s”只能由系统执行。") % {"m": found.label}, code="system_move")
+        return found
+    found = next((m for m in workflow if m.action is not None and record.state in m.sources and m.target == to),
+                 None)
+    if found is None:
+        raise TransitionNotAllowed(
+            _("不能从“%(a)s”变为“%(b)s”。") % {"a": workflow.state_label(record.state), "b": workflow.state_label(to)},
+            code="transition",
+        )
+    return found
+
+
 # Guarantees ---------------------------------------------------------------------------------
 
-def _check_can_work(actor, record):
-    if not can_work(actor, record):
-        raise PermissionDenied(_("只有责任成员单位和县区办公室可以办理此事项。"))
+def guarantee_move(*, case: GuaranteeCase, actor: Any, move: str | Move | None = None, to: str | None = None,
+                   note: str = "", reason: str = "", reference: str | None = None,
+                   on: datetime.date | None = None) -> GuaranteeCase:
+    """Make one move of ``GuaranteeCase.WORKFLOW`` (its name, or the state ``to`` it leads to).
 
+    ``reason`` is the move's note in the table's sense (required to refuse, kept on the case);
+    ``note`` goes on the event; ``reference`` records what was delivered (flat reference, pension
+    scheme, school, ...); ``on`` is the date the move took effect (today by default)."""
+    move = _user_move(GUARANTEES, case, move, to)
+    reason = (reason or "").strip()
+    details: dict[str, Any] = {}
+    when: list[datetime.date] = []
 
-def guarantee_move(*, case, to, actor, note="", reason="", reference=None, on=None):
-    """The one writer of GuaranteeCase.state.
-
-    ``reason`` is required to refuse; ``reference`` records what was delivered (flat reference,
-    pension scheme, school, ...); ``on`` is the date the move took effect (today by default)."""
-    to = GState(to)
-    with transaction.atomic():
-        # out of scope -> DoesNotExist (404), like a case that does not exist
-        c = GuaranteeCase.objects.for_user(actor).select_for_update().get(pk=case.pk)
-        _check_can_work(actor, c)
-        if to not in c.TRANSITIONS[c.state]:
-            raise TransitionNotAllowed(
-                _("不能从“%(a)s”变为“%(b)s”。") % {"a": c.get_state_display(), "b": to.label}
-            )
-        on = on or timezone.localdate()
-        if on > timezone.localdate():
-            raise ValidationError({"on": _("日期不能晚于今天。")})
-        reason = (reason or "").strip()
-        if to == GState.REFUSED and not reason:
-            raise ValidationError({"reason": _("不予落实时必须写明理由。")})
-        if c.requested_on and to in (GState.IN_PROGRESS, GState.DELIVERED, GState.REFUSED) and on < c.requested_on:
+    def apply(c: GuaranteeCase, m: Move) -> list[str]:
+        day = _effective_on(on)
+        if c.requested_on and m.target in (GState.IN_PROGRESS, GState.DELIVERED, GState.REFUSED) \
+                and day < c.requested_on:
             raise ValidationError({"on": _("日期不能早于申请日期。")})
-        before = c.state
-        c.state = to
-        details = {}
-        if to == GState.REQUESTED:
-            c.requested_on, c.started_on, c.delivered_on, c.refused_on = on, None, None, None
+        when.append(day)
+        fields: list[str] = []
+        if m.target == GState.REQUESTED:
+            c.requested_on, c.started_on, c.delivered_on, c.refused_on = day, None, None, None
             c.days_to_deliver, c.refusal_reason = None, ""
-        elif to == GState.IN_PROGRESS:
-            c.started_on = on
-        elif to == GState.DELIVERED:
-            c.delivered_on = on
-            c.days_to_deliver = (on - c.requested_on).days if c.requested_on else 0
+            fields += ["requested_on", "started_on", "delivered_on", "refused_on", "days_to_deliver",
+                       "refusal_reason"]
+        elif m.target == GState.IN_PROGRESS:
+            c.started_on = day
+            fields.append("started_on")
+        elif m.target == GState.DELIVERED:
+            c.delivered_on = day
+            c.days_to_deliver = (day - c.requested_on).days if c.requested_on else 0
             details["days_to_deliver"] = c.days_to_deliver
-        elif to == GState.REFUSED:
-            c.refused_on, c.refusal_reason = on, reason
+            fields += ["delivered_on", "days_to_deliver"]
+        elif m.target == GState.REFUSED:
+            c.refused_on, c.refusal_reason = day, reason
             details["reason"] = reason
-        elif to == GState.NOT_NEEDED:
+            fields += ["refused_on", "refusal_reason"]
+        elif m.target == GState.NOT_NEEDED:
             c.requested_on = None
+            fields.append("requested_on")
         if reference is not None and reference != c.reference:
             details["reference"] = reference
             c.reference = reference
-        c.save()
-        GuaranteeEvent.objects.create(
-            case=c, actor=actor, on=on, from_state=before, to_state=to, details=details, note=note
-        )
-    return c
+            fields.append("reference")
+        return fields
+
+    def record(c: GuaranteeCase, before: str, m: Move) -> None:
+        GuaranteeEvent.objects.create(case=c, actor=actor, on=when[0], from_state=before, to_state=m.target,
+                                      details=details, note=note)
+
+    try:
+        return transition(workflow=GUARANTEES, move=move, obj=case, queryset=GuaranteeCase.objects, actor=actor,
+                          note=reason, apply=apply, record=record)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "note" in exc.error_dict:
+            # the table's note of a guarantee move is its reason (the refusal's)
+            raise ValidationError({"reason": exc.error_dict["note"]}) from None
+        raise
 
 
 # Retentions ---------------------------------------------------------------------------------
 
-def _decimal(value, field):
+def _decimal(value: Any, field: str) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -361,7 +407,7 @@ def _decimal(value, field):
     return d
 
 
-def _date(value, field):
+def _date(value: Any, field: str) -> datetime.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime.date):
@@ -372,37 +418,40 @@ def _date(value, field):
         raise ValidationError({field: _("日期格式应为 YYYY-MM-DD。")}) from None
 
 
-def _retention_move(*, retention, to, actor, changes, note="", on=None):
-    """The one writer of Retention.state (``to`` equal to the current state records details only)."""
-    with transaction.atomic():
-        r = Retention.objects.for_user(actor).select_for_update().get(pk=retention.pk)
-        _check_can_work(actor, r)
-        if to != r.state and to not in r.allowed_moves():
-            raise TransitionNotAllowed(
-                _("%(k)s不能从“%(a)s”变为“%(b)s”。")
-                % {"k": r.get_kind_display(), "a": r.get_state_display(), "b": state_label(Retention, to)}
-            )
-        on = on or timezone.localdate()
-        if on > timezone.localdate():
-            raise ValidationError({"on": _("日期不能晚于今天。")})
-        before = r.state
-        details = {}
-        for field, value in changes.items():
-            old = getattr(r, field)
-            if old != value:
-                details[field] = [None if old is None else str(old), None if value is None else str(value)]
-                setattr(r, field, value)
-        if to != before:
-            r.state = to
-            r.changed_on = on
-        r.save()
-        RetentionEvent.objects.create(
-            retention=r, actor=actor, on=on, from_state=before, to_state=to, details=details, note=note
-        )
-    return r
+def _changed(r: Retention, changes: dict[str, Any]) -> dict[str, list[str | None]]:
+    """Set ``changes`` on the retention; return {field: [old, new]} of those that differ."""
+    details = {}
+    for field, value in changes.items():
+        old = getattr(r, field)
+        if old != value:
+            details[field] = [None if old is None else str(old), None if value is None else str(value)]
+            setattr(r, field, value)
+    return details
 
 
-def retention_circulate(*, retention, actor, counterparty, term_ends_on, price, contract_no, note="", on=None):
+def _retention_transition(*, retention: Retention, move: str, actor: Any, changes: dict[str, Any],
+                          note: str = "", on: datetime.date | None = None) -> Retention:
+    """Make one move of ``Retention.WORKFLOW``, recording ``changes`` (the move's particulars)."""
+    details: dict[str, Any] = {}
+    when: list[datetime.date] = []
+
+    def apply(r: Retention, m: Move) -> list[str]:
+        day = _effective_on(on)
+        when.append(day)
+        details.update(_changed(r, changes))
+        r.changed_on = day
+        return ["changed_on", *changes]
+
+    def record(r: Retention, before: str, m: Move) -> None:
+        RetentionEvent.objects.create(retention=r, actor=actor, on=when[0], from_state=before, to_state=m.target,
+                                      details=details, note=note)
+
+    return transition(workflow=RETENTIONS, move=move, obj=retention, queryset=Retention.objects, actor=actor,
+                      note=note, apply=apply, record=record)
+
+
+def retention_circulate(*, retention: Retention, actor: Any, counterparty: str, term_ends_on: Any, price: Any,
+                        contract_no: str, note: str = "", on: datetime.date | None = None) -> Retention:
     """流转: the right is circulated under a lawful contract (to whom, until when, at what price)."""
     errors = {}
     if not (counterparty or "").strip():
@@ -419,14 +468,15 @@ def retention_circulate(*, retention, actor, counterparty, term_ends_on, price, 
         errors["price"] = [_("请填写流转价款。")]
     if errors:
         raise ValidationError(errors)
-    return _retention_move(
-        retention=retention, to=RState.CIRCULATED, actor=actor, note=note, on=on,
+    return _retention_transition(
+        retention=retention, move="circulate", actor=actor, note=note, on=on,
         changes={"counterparty": counterparty.strip(), "term_ends_on": term, "price": price,
                  "contract_no": contract_no.strip()},
     )
 
 
-def retention_give_up(*, retention, actor, compensation, agreement_no, note="", on=None):
+def retention_give_up(*, retention: Retention, actor: Any, compensation: Any, agreement_no: str, note: str = "",
+                      on: datetime.date | None = None) -> Retention:
     """自愿有偿退出: given up voluntarily, with compensation under a signed agreement."""
     errors = {}
     compensation = _decimal(compensation, "compensation")
@@ -436,36 +486,58 @@ def retention_give_up(*, retention, actor, compensation, agreement_no, note="", 
         errors["agreement_no"] = [_("请填写退出协议编号。")]
     if errors:
         raise ValidationError(errors)
-    return _retention_move(
-        retention=retention, to=RState.GIVEN_UP, actor=actor, note=note, on=on,
+    return _retention_transition(
+        retention=retention, move="give_up", actor=actor, note=note, on=on,
         changes={"compensation": compensation, "agreement_no": agreement_no.strip()},
     )
 
 
-def retention_restore(*, retention, actor, note, on=None):
-    """The circulation contract ended: the right is back with the person (保留)."""
-    if not (note or "").strip():
-        raise ValidationError({"note": _("请写明流转终止的原因。")})
-    return _retention_move(retention=retention, to=RState.KEPT, actor=actor, note=note, on=on, changes={})
+def retention_restore(*, retention: Retention, actor: Any, note: str, on: datetime.date | None = None) -> Retention:
+    """The circulation contract ended: the right is back with the person (保留); the table requires
+    the reason as the note."""
+    return _retention_transition(retention=retention, move="restore", actor=actor, note=note, on=on, changes={})
+
+
+# The writer of each move of Retention.WORKFLOW (the particulars differ from move to move).
+RETENTION_MOVES = {
+    "circulate": retention_circulate,
+    "give_up": retention_give_up,
+    "restore": retention_restore,
+}
+assert set(RETENTION_MOVES) == set(RETENTIONS.moves), "every move of Retention.WORKFLOW needs its writer"
+
+PARTICULARS = {
+    "circulate": ("counterparty", "term_ends_on", "price", "contract_no"),
+    "give_up": ("compensation", "agreement_no"),
+    "restore": (),
+}
+
+
+def retention_move(*, retention: Retention, move: str, actor: Any, note: str = "", on: datetime.date | None = None,
+                   **particulars: Any) -> Retention:
+    """Make the move named ``move`` of ``Retention.WORKFLOW`` with its particulars (the others are ignored)."""
+    RETENTIONS.get(move)  # an unknown name: TransitionNotAllowed
+    kwargs = {name: particulars.get(name) for name in PARTICULARS[move]}
+    return RETENTION_MOVES[move](retention=retention, actor=actor, note=note, on=on, **kwargs)
 
 
 RECORD_FIELDS = {"area_mu", "certificate_no", "organisation", "share"}
 
 
-def retention_record(*, retention, actor, note="", **fields):
-    """Record what the right is (area, certificate, collective organisation, share); state unchanged."""
+@transaction.atomic
+def retention_record(*, retention: Retention, actor: Any, note: str = "", **fields: Any) -> Retention:
+    """Record what the right is (area, certificate, collective organisation, share). Not a move: the
+    state does not change, but the event row is written the same way."""
     unknown = set(fields) - RECORD_FIELDS
     if unknown:
         raise ValidationError({f: _("该字段不能修改。") for f in unknown})
     changes = {}
     for f, v in fields.items():
         changes[f] = _decimal(v, f) if f in ("area_mu", "share") else (v or "").strip()
-    current = Retention.objects.for_user(actor).get(pk=retention.pk)
-    return _retention_move(retention=current, to=current.state, actor=actor, changes=changes, note=note)
-
-
-RETENTION_MOVES = {
-    RState.CIRCULATED: retention_circulate,
-    RState.GIVEN_UP: retention_give_up,
-    RState.KEPT: retention_restore,
-}
+    require(actor, ENTITLEMENT_WORK)
+    r = Retention.objects.for_user(actor, ENTITLEMENT_WORK).select_for_update().get(pk=retention.pk)
+    details = _changed(r, changes)
+    r.save(update_fields=sorted(changes))
+    RetentionEvent.objects.create(retention=r, actor=actor, on=timezone.localdate(), from_state=r.state,
+                                  to_state=r.state, details=details, note=note)
+    return r

@@ -18,11 +18,11 @@ from django.views.generic import TemplateView
 from households.models import Person
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.figures import percent_of
-from nongzhuancheng.scoping import ScopeExemptMixin, role_of
+from nongzhuancheng.scoping import ENTITLEMENT_WORK, ScopedSelectorsMixin, allows
 
 from . import selectors, services
 from .forms import GuaranteeMoveForm, RetentionMoveForm, RetentionRecordForm
-from .models import GuaranteeCase, GuaranteeKind, Retention, can_work
+from .models import GuaranteeCase, GuaranteeKind, Retention
 
 QUEUE_COLUMNS = [
     Column(gettext_lazy("保障事项"), lambda c: c.get_kind_display()),
@@ -47,7 +47,7 @@ RETENTION_QUEUE_COLUMNS = [
 EXPORT_LIMIT = 50_000
 
 
-class QueueView(ScopeExemptMixin, TemplateView):
+class QueueView(ScopedSelectorsMixin, TemplateView):
     """The member unit's work queue: open cases, oldest request first, with the days waited.
     County officers see their county's, clerks their station's (read only)."""
 
@@ -93,8 +93,9 @@ class QueueView(ScopeExemptMixin, TemplateView):
         return self.render_to_response(self.get_context_data(page=page, today=today))
 
 
-class PersonView(ScopeExemptMixin, TemplateView):
-    """Five retentions and five guarantees of one person at a glance, with their history."""
+class PersonView(ScopedSelectorsMixin, TemplateView):
+    """Five retentions and five guarantees of one person at a glance, with their history and the
+    moves of the WORKFLOW tables the user may make on each."""
 
     template_name = "entitlements/person.html"
 
@@ -107,21 +108,32 @@ class PersonView(ScopeExemptMixin, TemplateView):
         except Person.DoesNotExist:
             raise Http404 from None
         retentions, cases = selectors.person_entitlements(user=user, person=person)
-        if not retentions and not cases and role_of(user) == "member_unit":
-            raise Http404
-        for record in retentions + cases:
-            record.workable = can_work(user, record)
+        if not retentions and not cases and Retention.scoped_by_kind(user):
+            raise Http404  # a unit that sees records by kind sees a person only through them
+        # the page's records are in the user's scope: the policy alone says whether they may work them
+        workable = allows(user, ENTITLEMENT_WORK)
+        case_form = GuaranteeMoveForm(auto_id=False)
+        retention_form = RetentionMoveForm(auto_id=False)
+        for c in cases:
+            c.workable = workable
+            c.moves = GuaranteeCase.WORKFLOW.moves_for(c, user)
+            c.any_final = any(m.final for m in c.moves)
+        for r in retentions:
+            r.workable = workable
+            r.moves = [
+                (move, [retention_form[name] for name in services.PARTICULARS[move.name]])
+                for move in Retention.WORKFLOW.moves_for(r, user)
+            ]
         context = super().get_context_data(**kwargs)
         context.update(
             person=person, retentions=retentions, cases=cases,
             # one form per record on the page: no element ids, so that they do not repeat
-            case_form=GuaranteeMoveForm(auto_id=False), retention_form=RetentionMoveForm(auto_id=False),
-            record_form=RetentionRecordForm(auto_id=False),
+            case_form=case_form, retention_form=retention_form, record_form=RetentionRecordForm(auto_id=False),
         )
         return context
 
 
-class DeliveryView(ScopeExemptMixin, TemplateView):
+class DeliveryView(ScopedSelectorsMixin, TemplateView):
     """Delivery by county and kind: requested, delivered, rate (cut) and median days."""
 
     template_name = "entitlements/delivery.html"
@@ -138,7 +150,7 @@ class DeliveryView(ScopeExemptMixin, TemplateView):
         return context
 
 
-class TransitionsView(ScopeExemptMixin, TemplateView):
+class TransitionsView(ScopedSelectorsMixin, TemplateView):
     """Family-planning transitions ending in the next 90 days."""
 
     template_name = "entitlements/transitions.html"
@@ -168,11 +180,11 @@ def _errors_text(exc):
     return "；".join(exc.messages)
 
 
-class CaseMoveView(ScopeExemptMixin, View):
-    """POST: move a guarantee case (calls services.guarantee_move). A role that may read but not
-    work the case gets 403 (PermissionDenied from the service); a case out of scope 404."""
+class CaseMoveView(ScopedSelectorsMixin, View):
+    """POST: make a move of GuaranteeCase.WORKFLOW (calls services.guarantee_move). A role that may
+    not work cases gets 403; a case out of scope 404."""
 
-    http_method_names = ["post"]
+    http_method_names = ["post"]  # the service checks the move's action of the policy (403)
 
     def post(self, request, pk):
         try:
@@ -186,7 +198,7 @@ class CaseMoveView(ScopeExemptMixin, View):
             d = form.cleaned_data
             try:
                 services.guarantee_move(
-                    case=case, to=d["to"], actor=request.user, note=d["note"], reason=d["reason"],
+                    case=case, move=d["move"], actor=request.user, note=d["note"], reason=d["reason"],
                     reference=d["reference"] or None, on=d["on"],
                 )
                 messages.success(request, _("已保存。"))
@@ -195,10 +207,10 @@ class CaseMoveView(ScopeExemptMixin, View):
         return redirect(_back(request, case.person_id))
 
 
-class RetentionMoveView(ScopeExemptMixin, View):
-    """POST: circulate, give up or restore a retention (calls the retention services)."""
+class RetentionMoveView(ScopedSelectorsMixin, View):
+    """POST: make a move of Retention.WORKFLOW (circulate, give up, restore) with its particulars."""
 
-    http_method_names = ["post"]
+    http_method_names = ["post"]  # the service checks the move's action of the policy (403)
 
     def post(self, request, pk):
         try:
@@ -209,32 +221,19 @@ class RetentionMoveView(ScopeExemptMixin, View):
         if not form.is_valid():
             messages.error(request, _("输入有误：%(e)s") % {"e": form.errors.as_text()})
             return redirect(_back(request, retention.person_id))
-        d = form.cleaned_data
-        to = d["to"]
+        d = dict(form.cleaned_data)
         try:
-            if to == Retention.State.CIRCULATED:
-                services.retention_circulate(
-                    retention=retention, actor=request.user, counterparty=d["counterparty"],
-                    term_ends_on=d["term_ends_on"], price=d["price"], contract_no=d["contract_no"],
-                    note=d["note"], on=d["on"],
-                )
-            elif to == Retention.State.GIVEN_UP:
-                services.retention_give_up(
-                    retention=retention, actor=request.user, compensation=d["compensation"],
-                    agreement_no=d["agreement_no"], note=d["note"], on=d["on"],
-                )
-            else:
-                services.retention_restore(retention=retention, actor=request.user, note=d["note"], on=d["on"])
+            services.retention_move(retention=retention, actor=request.user, **d)
             messages.success(request, _("已保存。"))
         except ValidationError as exc:
             messages.error(request, _errors_text(exc))
         return redirect(_back(request, retention.person_id))
 
 
-class RetentionRecordView(ScopeExemptMixin, View):
+class RetentionRecordView(ScopedSelectorsMixin, View):
     """POST: record area, certificate, organisation or share of a retention."""
 
-    http_method_names = ["post"]
+    http_method_names = ["post"]  # the service checks the move's action of the policy (403)
 
     def post(self, request, pk):
         try:

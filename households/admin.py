@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -134,8 +135,14 @@ class EventInline(admin.TabularInline):
         return False
 
 
+def _note_label():
+    """说明（…时必填）, naming the moves of the table that require a note."""
+    needing = "、".join(str(m.label) for m in TransferApplication.WORKFLOW if m.note_required)
+    return gettext("说明（%(moves)s时必填）") % {"moves": needing}
+
+
 class MoveActionForm(ActionForm):
-    note = forms.CharField(label=_("说明（退回补正、不予办理时必填）"), required=False)
+    note = forms.CharField(label=lazy(_note_label, str)(), required=False)
 
 
 def _move_action(name, label):

@@ -8,11 +8,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from nongzhuancheng.models import County, PoliceStation
-from nongzhuancheng.scoping import CLERK, COUNTY_OFFICER, assignment_of, role_of
 
 from . import services
 from .models import Household, Person, TransferApplication
 from .reference import Category, Document, Sex
+from .selectors import station_of
 
 HOUSEHOLD_FIELDS = services.HOUSEHOLD_FIELDS
 MEMBER_FIELDS = services.PERSON_FIELDS
@@ -50,7 +50,7 @@ class HouseholdForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        if role_of(user) == CLERK:
+        if station_of(user) is not None:  # a clerk receives for their own station
             del self.fields["station"]
         else:
             self.fields["station"].queryset = PoliceStation.objects.for_user(user).select_related("county")
@@ -136,11 +136,7 @@ class MoveForm(forms.Form):
 
 
 def _county_choices(user):
-    assignment = assignment_of(user)
-    counties = County.objects.all()
-    if role_of(user) in (CLERK, COUNTY_OFFICER) and assignment is not None:
-        counties = counties.filter(pk=assignment.county_id)
-    return counties
+    return County.objects.for_user(user)
 
 
 class ApplicationFilterForm(forms.Form):
@@ -166,7 +162,7 @@ class ApplicationFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        if role_of(user) == CLERK:
+        if station_of(user) is not None:  # a clerk's list is their station's: nothing to choose
             del self.fields["county"]
             del self.fields["station"]
             return

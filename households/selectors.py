@@ -1,12 +1,21 @@
 """Reads of households, people and applications."""
 
-from django.db.models import Q
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+
+from nongzhuancheng.models import PoliceStation
+from nongzhuancheng.roles import CLERK
+from nongzhuancheng.scoping import assignment_of
 
 from .models import ApplicationEvent, Household, Person, TransferApplication
 
 
-def application_list(*, user, filters=None):
+def application_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[TransferApplication]:
     """Applications the user may see, newest first, with the filters of the list page and API.
 
     Filters (all optional, as GET parameters of the list page, the API and the exports): q (ID
@@ -49,7 +58,7 @@ def application_list(*, user, filters=None):
     return qs.order_by("-id")
 
 
-def application_get(*, user, pk):
+def application_get(*, user: Any, pk: int) -> TransferApplication:
     """One application in the user's scope (raises DoesNotExist otherwise: views answer 404)."""
     return (
         TransferApplication.objects.for_user(user)
@@ -58,7 +67,7 @@ def application_get(*, user, pk):
     )
 
 
-def application_overdue_list(*, user, today=None):
+def application_overdue_list(*, user: Any, today: datetime.date | None = None) -> QuerySet[TransferApplication]:
     """Open applications past their working-day time limit, the most overdue first."""
     today = today or timezone.localdate()
     return (
@@ -69,11 +78,11 @@ def application_overdue_list(*, user, today=None):
     )
 
 
-def application_events(*, application):
+def application_events(*, application: TransferApplication) -> QuerySet[ApplicationEvent]:
     return ApplicationEvent.objects.filter(application=application).select_related("actor")
 
 
-def claim_find(id_number):
+def claim_find(id_number: str) -> Person | None:
     """The person row currently holding this ID number (any station: only for duplicate checks).
 
     Callers must show only where and when, never the other household's data."""
@@ -84,7 +93,7 @@ def claim_find(id_number):
     )
 
 
-def claims_find(id_numbers):
+def claims_find(id_numbers: Any) -> dict[str, Person]:
     """The claiming person rows of several ID numbers, by number, in one query (duplicate checks)."""
     rows = Person.objects.filter(id_number__in=set(id_numbers), holds_claim=True).select_related(
         "application", "station", "station__county"
@@ -92,10 +101,19 @@ def claims_find(id_numbers):
     return {p.id_number: p for p in rows}
 
 
-def person_find_by_id_number(*, user, id_number):
+def person_find_by_id_number(*, user: Any, id_number: str) -> QuerySet[Person]:
     """The people rows with this ID number in the user's scope (all applications, newest first)."""
     return Person.objects.for_user(user).filter(id_number=id_number).select_related("application").order_by("-id")
 
 
-def household_find(*, user, station, number):
+def household_find(*, user: Any, station: Any, number: str) -> Household | None:
     return Household.objects.for_user(user).filter(station=station, number=number).first()
+
+
+def station_of(user: Any) -> PoliceStation | None:
+    """The police station a clerk is posted at: the one they receive for (forms fix it, services
+    use it). None for every other post, which chooses among ``PoliceStation.objects.for_user(user)``."""
+    assignment = assignment_of(user)
+    if assignment is None or assignment.role != CLERK or getattr(user, "is_superuser", False):
+        return None
+    return assignment.station

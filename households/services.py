@@ -1,11 +1,13 @@
 """Writes: every change to households, people and applications goes through here.
 
-Only ``_move`` changes ``TransferApplication.status``: it checks the TRANSITIONS table, locks the
-row, saves, writes an ApplicationEvent and keeps the people's claim and completion date in step.
+Only ``application_move`` changes ``TransferApplication.status``: it makes a move of
+``TransferApplication.WORKFLOW`` through ``nongzhuancheng.workflow.transition`` (policy, scoped lock,
+table, save, ApplicationEvent) and keeps the people's claim and completion date in step.
 HTML views, API actions, imports and the admin all call these functions.
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,21 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nongzhuancheng.models import PoliceStation
-from nongzhuancheng.roles import CLERK
-from nongzhuancheng.scoping import (
-    APPLICATION_MOVE,
-    APPLICATION_RECEIVE,
-    HOUSEHOLD_CHANGE,
-    assignment_of,
-    require,
-    role_of,
-)
-from nongzhuancheng.workflow import TransitionNotAllowed, transition
+from nongzhuancheng.scoping import APPLICATION_MOVE, APPLICATION_RECEIVE, HOUSEHOLD_CHANGE, require
+from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 
 from .models import ApplicationEvent, Household, Person, TransferApplication
 from .numbers import application_number
 from .reference import REQUIRED_DOCUMENTS, Document
-from .selectors import claim_find, claims_find
+from .selectors import claim_find, claims_find, station_of
 from .signals import application_completed, application_corrected
 from .validation import duplicate_message, member_check, person_check_identity
 from .workdays import add_working_days
@@ -94,17 +88,18 @@ def _check_members(members, today):
     return cleaned
 
 
-def _check_documents(documents):
+def _check_documents(documents: Any) -> list[str]:
     unknown = set(documents or ()) - set(REQUIRED_DOCUMENTS)
     if unknown:
         raise ValidationError({"documents": _("未知的材料：%(d)s") % {"d": ", ".join(sorted(unknown))}})
     return sorted(set(documents or ()))
 
 
-def _station_for(actor, station):
-    assignment = assignment_of(actor)
-    if role_of(actor) == CLERK:
-        return assignment.station
+def _station_for(actor: Any, station: PoliceStation | None) -> PoliceStation:
+    """The station an application is received for: a clerk's own, else one chosen in the actor's scope."""
+    own = station_of(actor)
+    if own is not None:
+        return own
     if station is None:
         raise ValidationError({"station": _("请选择受理派出所。")})
     if not PoliceStation.objects.for_user(actor).filter(pk=station.pk).exists():
@@ -112,7 +107,7 @@ def _station_for(actor, station):
     return station
 
 
-def _household_from(actor, household, station):
+def _household_from(actor: Any, household: Household | int | dict, station: PoliceStation | None) -> Household:
     """The Household to receive for: one in scope (instance or id), or one found or created from a dict."""
     if isinstance(household, (Household, int)):
         pk = household.pk if isinstance(household, Household) else household
@@ -134,7 +129,9 @@ def _household_from(actor, household, station):
 
 
 @transaction.atomic
-def application_create(*, actor, household, members, documents=(), station=None, received_on=None, note=""):
+def application_create(*, actor: Any, household: Household | int | dict, members: list[dict], documents: Any = (),
+                       station: PoliceStation | None = None, received_on: datetime.date | str | None = None,
+                       note: str = "") -> TransferApplication:
     """Receive (受理) a household's application with its members.
 
     ``household`` is a Household in the actor's scope (or its id) or a dict of its fields (found by
@@ -189,7 +186,7 @@ def application_create(*, actor, household, members, documents=(), station=None,
 WORKFLOW = TransferApplication.WORKFLOW
 
 
-def _apply_move(app, move, *, on):
+def _apply_move(app: TransferApplication, move: Move, *, on: datetime.date | str | None) -> list[str]:
     """What a move changes besides the status (the rules of the move, checked on the locked row).
     Returns the names of the application's fields it set."""
     today = timezone.localdate()
@@ -221,13 +218,14 @@ def _apply_move(app, move, *, on):
     return []
 
 
-def _record_move(app, before, move, *, actor, note):
+def _record_move(app: TransferApplication, before: str, move: Move, *, actor: Any, note: str) -> None:
     ApplicationEvent.objects.create(application=app, actor=actor, from_status=before, to_status=move.target,
                                     note=note or "")
 
 
 @transaction.atomic
-def application_move(*, application, move, actor, note="", on=None, documents=None):
+def application_move(*, application: TransferApplication | int, move: str | Move, actor: Any, note: str = "",
+                     on: datetime.date | str | None = None, documents: list[str] | None = None) -> TransferApplication:
     """Make one move of ``TransferApplication.WORKFLOW`` (its name: "complete", "return", ...).
 
     ``on`` is the date the move takes effect (completion or renewed receipt; today by default);
@@ -250,13 +248,13 @@ def application_move(*, application, move, actor, note="", on=None, documents=No
     return app
 
 
-def _locked_in_scope(model, obj, actor, action):
+def _locked_in_scope(model: Any, obj: Any, actor: Any, action: str) -> Any:
     """The row, locked, if the actor may take ``action`` on it; DoesNotExist otherwise (404)."""
     return model.objects.for_user(actor, action).select_for_update().get(pk=obj.pk)
 
 
 @transaction.atomic
-def application_set_documents(*, application, actor, documents):
+def application_set_documents(*, application: TransferApplication, actor: Any, documents: Any) -> TransferApplication:
     """Record which required documents have been checked (only while the application is open)."""
     require(actor, APPLICATION_MOVE)
     documents = _check_documents(documents)
@@ -269,40 +267,42 @@ def application_set_documents(*, application, actor, documents):
     return app
 
 
-def application_complete(*, application, actor, note="", on=None, documents=None):
+def application_complete(*, application: TransferApplication, actor: Any, note: str = "",
+                         on: datetime.date | str | None = None, documents: list[str] | None = None) -> TransferApplication:
     """办结: every required document must have been checked (``documents``, if given, are recorded first)."""
     return application_move(application=application, move="complete", actor=actor, note=note, on=on,
                             documents=documents)
 
 
-def application_return(*, application, actor, note):
+def application_return(*, application: TransferApplication, actor: Any, note: str) -> TransferApplication:
     """退回补正: the applicant must bring what is missing; the note says what."""
     return application_move(application=application, move="return", actor=actor, note=note)
 
 
-def application_resubmit(*, application, actor, note="", documents=None, on=None):
+def application_resubmit(*, application: TransferApplication, actor: Any, note: str = "",
+                         documents: list[str] | None = None, on: datetime.date | str | None = None) -> TransferApplication:
     """Received again after a return (补正后重新受理, on ``on``, default today); the time limit starts again."""
     return application_move(application=application, move="resubmit", actor=actor, note=note, on=on,
                             documents=documents)
 
 
-def application_reject(*, application, actor, note):
+def application_reject(*, application: TransferApplication, actor: Any, note: str) -> TransferApplication:
     """不予办理, with a reason. The members' ID numbers are released."""
     return application_move(application=application, move="reject", actor=actor, note=note)
 
 
-def application_withdraw(*, application, actor, note=""):
+def application_withdraw(*, application: TransferApplication, actor: Any, note: str = "") -> TransferApplication:
     """撤回 at the applicant's request. The members' ID numbers are released."""
     return application_move(application=application, move="withdraw", actor=actor, note=note)
 
 
-def moves_allowed(application, user=None):
+def moves_allowed(application: TransferApplication, user: Any = None) -> list[str]:
     """Names of the moves the table allows from the application's status (that ``user`` may make)."""
     return [m.name for m in WORKFLOW.moves_for(application, user)]
 
 
 @transaction.atomic
-def household_update(*, household, actor, **changes):
+def household_update(*, household: Household, actor: Any, **changes: Any) -> Household:
     """Correct a household's register data (户号, 户别, 户主, address); keeps a history."""
     require(actor, HOUSEHOLD_CHANGE)
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
@@ -318,7 +318,7 @@ def household_update(*, household, actor, **changes):
 
 
 @transaction.atomic
-def person_update(*, person, actor, **changes):
+def person_update(*, person: Person, actor: Any, **changes: Any) -> Person:
     """Correct a person's data (keeps a history). On a completed application the count moves with
     the category; it is never duplicated. A new ID number is checked like a new one."""
     require(actor, HOUSEHOLD_CHANGE)
@@ -359,7 +359,8 @@ def person_update(*, person, actor, **changes):
 
 
 @transaction.atomic
-def application_correct_completion(*, application, actor, completed_on, note):
+def application_correct_completion(*, application: TransferApplication, actor: Any,
+                                   completed_on: datetime.date | str, note: str) -> TransferApplication:
     """Correct the completion date of a completed application: its count moves to the new date."""
     require(actor, HOUSEHOLD_CHANGE)
     if not (note or "").strip():

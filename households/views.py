@@ -3,7 +3,7 @@
 Views are thin: forms check what was typed, services write, selectors read (and scope)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, JsonResponse
@@ -16,7 +16,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from nongzhuancheng.masking import mask
-from nongzhuancheng.scoping import APPLICATION_MOVE, ScopeExemptMixin, allows, can_write, require
+from nongzhuancheng.scoping import (
+    APPLICATION_MOVE,
+    APPLICATION_RECEIVE,
+    NoScopedRowsMixin,
+    ScopedSelectorsMixin,
+    allows,
+)
 
 from . import ids, selectors, services
 from .forms import ApplicationFilterForm, DocumentsForm, HouseholdForm, MemberFormSet, MoveForm
@@ -58,15 +64,12 @@ def _get_application(request, pk):
         raise Http404 from None
 
 
-class ApplicationNewView(ScopeExemptMixin, View):
-    """受理: the clerk's entry form (household, members formset, documents checklist)."""
+class ApplicationNewView(ScopedSelectorsMixin, View):
+    """受理: the clerk's entry form (household, members formset, documents checklist). The stations
+    offered are ``PoliceStation.objects.for_user(user)``."""
 
+    required_action = APPLICATION_RECEIVE
     template_name = "households/application_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_write(request.user):
-            raise PermissionDenied(_("当前角色只能查看，不能受理申请。"))
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
         return self.render(
@@ -133,14 +136,15 @@ class ApplicationNewView(ScopeExemptMixin, View):
                 page_errors or household_form.errors or documents_form.errors
                 or (formset.is_bound and (formset.total_error_count()))
             ),
-            "fixed_station": None if "station" in household_form.fields else self.request.user.assignment.station,
+            "fixed_station": None if "station" in household_form.fields else selectors.station_of(self.request.user),
         }
         return render(self.request, self.template_name, context, status=status)
 
 
-class IdCheckView(ScopeExemptMixin, View):
+class IdCheckView(NoScopedRowsMixin, View):
     """JSON for the live check as the clerk types: validity, derived data, and a duplicate warning
-    that says only where, when and in what state the first application is."""
+    that says only where, when and in what state the first application is. No row of anyone's
+    scope is shown: the claim is looked up city-wide by design, and only its summary is told."""
 
     def get(self, request):
         raw = request.GET.get("id_number", "")
@@ -174,7 +178,7 @@ class IdCheckView(ScopeExemptMixin, View):
         return JsonResponse(result)
 
 
-class HouseholdLookupView(ScopeExemptMixin, View):
+class HouseholdLookupView(ScopedSelectorsMixin, View):
     """JSON: the household already registered under this 户号 at the station, if the user may see it,
     so that the clerk finds it instead of typing it again."""
 
@@ -194,7 +198,7 @@ class HouseholdLookupView(ScopeExemptMixin, View):
         })
 
 
-class ApplicationListView(ScopeExemptMixin, TemplateView):
+class ApplicationListView(ScopedSelectorsMixin, TemplateView):
     """转户申请: search and filters of selectors.application_list, paginated, ID numbers masked."""
 
     template_name = "households/application_list.html"
@@ -216,7 +220,7 @@ class ApplicationListView(ScopeExemptMixin, TemplateView):
         return context
 
 
-class ApplicationDetailView(ScopeExemptMixin, TemplateView):
+class ApplicationDetailView(ScopedSelectorsMixin, TemplateView):
     """One application: household, members, documents, workflow actions, events and record history."""
 
     template_name = "households/application_detail.html"
@@ -226,9 +230,9 @@ class ApplicationDetailView(ScopeExemptMixin, TemplateView):
         app = _get_application(self.request, pk)
         members = list(app.members.order_by("id"))
         writer = allows(self.request.user, APPLICATION_MOVE)
+        # the moves of the table this user may make now, with the table's labels, notes and finality
         actions = [
-            {"move": move, "action": move.name, "label": move.label, "note_required": bool(move.note_required),
-             "url": reverse("households:application_move", args=[app.pk, move.name])}
+            {"move": move, "url": reverse("households:application_move", args=[app.pk, move.name])}
             for move in TransferApplication.WORKFLOW.moves_for(app, self.request.user)
         ]
         checked = set(app.documents or [])
@@ -295,15 +299,15 @@ def _record_history(app, members):
     return rows
 
 
-class ApplicationMoveView(ScopeExemptMixin, View):
-    """POST a workflow action; every move goes through households.services."""
+class ApplicationMoveView(ScopedSelectorsMixin, View):
+    """POST a move of TransferApplication.WORKFLOW; every move goes through households.services
+    (which checks the move's own action of the policy)."""
 
     def post(self, request, pk, action):
         app = _get_application(request, pk)
         if action not in TransferApplication.WORKFLOW.moves:
             raise Http404
         move = TransferApplication.WORKFLOW.get(action)
-        require(request.user, move.action)
         form = MoveForm(request.POST)
         form.is_valid()
         note = form.cleaned_data.get("note", "")
@@ -320,13 +324,11 @@ class ApplicationMoveView(ScopeExemptMixin, View):
         return redirect("households:application_detail", pk=pk)
 
 
-class ApplicationDocumentsView(ScopeExemptMixin, View):
+class ApplicationDocumentsView(ScopedSelectorsMixin, View):
     """POST the documents checklist of an open application."""
 
     def post(self, request, pk):
         app = _get_application(request, pk)
-        if not can_write(request.user):
-            raise PermissionDenied(_("当前角色只能查看。"))
         form = DocumentsForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("材料清单有误。"))
@@ -340,7 +342,7 @@ class ApplicationDocumentsView(ScopeExemptMixin, View):
         return redirect("households:application_detail", pk=pk)
 
 
-class ApplicationReceiptView(ScopeExemptMixin, TemplateView):
+class ApplicationReceiptView(ScopedSelectorsMixin, TemplateView):
     """受理回执: printable, with masked ID numbers and the working-day time limit."""
 
     template_name = "households/application_receipt.html"
@@ -358,7 +360,7 @@ class ApplicationReceiptView(ScopeExemptMixin, TemplateView):
         return context
 
 
-class OverdueView(ScopeExemptMixin, TemplateView):
+class OverdueView(ScopedSelectorsMixin, TemplateView):
     """超期: open applications past their due date, the most overdue first."""
 
     template_name = "households/overdue.html"

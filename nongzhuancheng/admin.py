@@ -5,7 +5,8 @@ Who may do what here:
 - any staff user with a post (county officer, city reader, …) reads the reference data, scoped like
   the rest of the site: a county officer sees only the stations of their own county;
 - a county officer may also correct the consultation phone number of their own county's stations
-  (the numbers are published to the public), and nothing else.
+  (the numbers are published to the public), and nothing else: the policy's STATION_EDIT_PHONE
+  action, on the stations ``for_user(user, STATION_EDIT_PHONE)`` gives.
 """
 
 from django.contrib import admin
@@ -18,7 +19,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
 from .models import County, MemberUnit, PoliceStation, StaffAssignment
-from .scoping import COUNTY_OFFICER, ScopedAdminMixin, assignment_of, role_of
+from .scoping import STATION_EDIT_PHONE, ScopedAdminMixin, allows, assignment_of
 
 admin.site.site_header = _("农转城业务管理")
 admin.site.site_title = _("农转城业务管理")
@@ -79,13 +80,15 @@ class PoliceStationAdmin(ScopedAdminMixin, ReferenceReadableMixin, ImportExportM
     search_fields = ("code", "name", "county__name")
     ordering = ("county__ordering", "code")
 
-    def _county_officer_of(self, request, obj):
-        if role_of(request.user) != COUNTY_OFFICER or not request.user.is_staff:
+    def _may_edit_phone(self, request, obj):
+        """The policy's STATION_EDIT_PHONE, on a station in the user's scope for that action."""
+        if not allows(request.user, STATION_EDIT_PHONE):
             return False
-        return obj is None or obj.county_id == assignment_of(request.user).county_id
+        stations = PoliceStation.objects.for_user(request.user, STATION_EDIT_PHONE)
+        return obj is None or stations.filter(pk=obj.pk).exists()
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) or self._county_officer_of(request, obj)
+        return super().has_change_permission(request, obj) or self._may_edit_phone(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if super().has_change_permission(request, obj):

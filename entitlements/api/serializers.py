@@ -1,6 +1,10 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from nongzhuancheng.scoping import ID_VIEW_WHOLE, allows
+
+from ..forms import user_moves
 from ..models import GuaranteeCase, Retention
 
 
@@ -11,10 +15,8 @@ class EntitledPersonSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.CharField())
     def get_id_number(self, person):
-        from nongzhuancheng.scoping import can_see_full_id
-
         request = self.context.get("request")
-        if request is not None and can_see_full_id(request.user):
+        if request is not None and allows(request.user, ID_VIEW_WHOLE):
             return person.id_number
         return person.masked_id
 
@@ -49,16 +51,31 @@ class GuaranteeCaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _move_help(workflow):
+    return "; ".join(
+        f"{m.name}: {', '.join(sorted(m.sources))} → {m.target}" + (" (final)" if m.final else "")
+        + (f" — {m.note_label} required" if m.note_required else "")
+        for m in workflow if m.action is not None
+    )
+
+
 class GuaranteeMoveInputSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=GuaranteeCase.State.choices)
+    """One move of the guarantee cases' table (GuaranteeCase.WORKFLOW)."""
+
+    move = serializers.ChoiceField(choices=user_moves(GuaranteeCase.WORKFLOW), label=_("办理"),
+                                   help_text=_move_help(GuaranteeCase.WORKFLOW))
     on = serializers.DateField(required=False, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   help_text=_("不予落实理由（refuse 时必填）"))
     reference = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None, max_length=120)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class RetentionMoveInputSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=Retention.State.choices)
+    """One move of the retentions' table (Retention.WORKFLOW), with the particulars it records."""
+
+    move = serializers.ChoiceField(choices=user_moves(Retention.WORKFLOW), label=_("办理"),
+                                   help_text=_move_help(Retention.WORKFLOW))
     on = serializers.DateField(required=False, allow_null=True)
     counterparty = serializers.CharField(required=False, allow_blank=True, default="")
     term_ends_on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -40,23 +40,17 @@ class RetentionViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     serializer_class = RetentionSerializer
     filterset_fields = ["kind", "state", "county", "station", "person"]
 
-    @extend_schema(request=RetentionMoveInputSerializer, responses=RetentionSerializer)
+    @extend_schema(summary="保留事项的一项操作（依法流转、自愿有偿退出、恢复保留）",
+                   request=RetentionMoveInputSerializer, responses=RetentionSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
+        """Make one move of Retention.WORKFLOW, named in ``move``, with the particulars it records."""
         retention = self.get_object()
         data = RetentionMoveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        d = data.validated_data
-        to = d["to"]
-        if to == Retention.State.CIRCULATED:
-            r = _call(services.retention_circulate, retention=retention, actor=request.user,
-                      counterparty=d["counterparty"], term_ends_on=d["term_ends_on"], price=d["price"],
-                      contract_no=d["contract_no"], note=d["note"], on=d.get("on"))
-        elif to == Retention.State.GIVEN_UP:
-            r = _call(services.retention_give_up, retention=retention, actor=request.user,
-                      compensation=d["compensation"], agreement_no=d["agreement_no"], note=d["note"], on=d.get("on"))
-        else:
-            r = _call(services.retention_restore, retention=retention, actor=request.user, note=d["note"], on=d.get("on"))
+        d = dict(data.validated_data)
+        d.setdefault("on", None)
+        r = _call(services.retention_move, retention=retention, actor=request.user, **d)
         return Response(RetentionSerializer(r, context={"request": request}).data)
 
     @extend_schema(request=RetentionRecordInputSerializer, responses=RetentionSerializer)
@@ -78,14 +72,16 @@ class GuaranteeCaseViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
     serializer_class = GuaranteeCaseSerializer
     filterset_fields = ["kind", "state", "county", "station", "person"]
 
-    @extend_schema(request=GuaranteeMoveInputSerializer, responses=GuaranteeCaseSerializer)
+    @extend_schema(summary="保障事项的一项操作（申请办理、开始办理、落实、不予落实、无需办理）",
+                   request=GuaranteeMoveInputSerializer, responses=GuaranteeCaseSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
+        """Make one move of GuaranteeCase.WORKFLOW, named in ``move``."""
         case = self.get_object()
         data = GuaranteeMoveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        c = _call(services.guarantee_move, case=case, to=d["to"], actor=request.user, note=d["note"],
+        c = _call(services.guarantee_move, case=case, move=d["move"], actor=request.user, note=d["note"],
                   reason=d["reason"], reference=d["reference"], on=d.get("on"))
         return Response(GuaranteeCaseSerializer(c, context={"request": request}).data)
 
@@ -94,7 +90,7 @@ class DeliverySummaryView(APIView):
     """Delivery by county and kind in the user's scope (?as_of=YYYY-MM-DD, default today).
     Built only from the scoped selector."""
 
-    scope_exempt = True
+    scoped = True  # rows from selectors.delivery_summary(user=...), scoped by for_user
 
     @extend_schema(responses=DeliveryRowSerializer(many=True))
     def get(self, request):

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from nongzhuancheng.scoping import can_see_full_id
+from nongzhuancheng.scoping import ID_VIEW_WHOLE, allows
 
 from ..models import ApplicationEvent, Household, Person, TransferApplication
 from ..reference import (
@@ -58,7 +58,7 @@ class LabelField(serializers.Field):
 
 def full_id_context(request, detail):
     """Whole ID numbers only on a detail response, and only for roles allowed to see them."""
-    return {"full_id": bool(detail and can_see_full_id(request.user))}
+    return {"full_id": bool(detail and allows(request.user, ID_VIEW_WHOLE))}
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -219,21 +219,35 @@ class ApplicationCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class MoveSerializer(serializers.Serializer):
+def _move_table(workflow):
+    """The move table in words, for the API documentation."""
+    lines = []
+    for m in workflow:
+        line = f"`{m.name}`: {', '.join(sorted(m.sources))} → {m.target}"
+        if m.note_required:
+            line += f"; note required ({m.note_label})"
+        if m.final:
+            line += "; final"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class ApplicationMoveSerializer(serializers.Serializer):
+    """One move of TransferApplication.WORKFLOW. The moves, and which of them need a note, are the
+    table's (GET an application for the moves allowed from its status: ``allowed_moves``)."""
+
+    move = serializers.ChoiceField(
+        choices=[(m.name, m.label) for m in TransferApplication.WORKFLOW], label=_("操作"),
+        help_text=_move_table(TransferApplication.WORKFLOW),
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", label=_("说明"))
-
-
-class CompleteSerializer(MoveSerializer):
-    completed_on = serializers.DateField(required=False, label=_("办结日期"))
+    on = serializers.DateField(required=False, label=_("生效日期"),
+                               help_text=_("办结日期（complete）或重新受理日期（resubmit），默认今天"))
+    completed_on = serializers.DateField(required=False, label=_("办结日期"), help_text=_("complete 的 on"))
     documents = serializers.ListField(
         child=serializers.ChoiceField(choices=Document.choices), required=False, label=_("已核验材料"),
-        help_text=_("如提供，先记录为已核验材料（须为全部：%(d)s）") % {"d": ", ".join(REQUIRED_DOCUMENTS)},
-    )
-
-
-class ResubmitSerializer(MoveSerializer):
-    documents = serializers.ListField(
-        child=serializers.ChoiceField(choices=Document.choices), required=False, label=_("已核验材料")
+        help_text=_("如提供，同时记录为已核验材料（complete 须为全部：%(d)s；resubmit 为补正后的材料）")
+        % {"d": ", ".join(REQUIRED_DOCUMENTS)},
     )
 
 
@@ -241,10 +255,6 @@ class DocumentsSerializer(serializers.Serializer):
     documents = serializers.ListField(
         child=serializers.ChoiceField(choices=Document.choices), allow_empty=True, label=_("已核验材料")
     )
-
-
-class NoteRequiredSerializer(serializers.Serializer):
-    note = serializers.CharField(label=_("说明"))
 
 
 class IdCheckInputSerializer(serializers.Serializer):

@@ -13,7 +13,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nongzhuancheng.models import PoliceStation
-from nongzhuancheng.scoping import ScopedViewSetMixin, can_write
+from nongzhuancheng.scoping import (
+    APPLICATION_MOVE,
+    APPLICATION_RECEIVE,
+    HOUSEHOLD_CHANGE,
+    POLICY,
+    ScopedViewSetMixin,
+    allows,
+)
 
 from .. import ids, selectors, services
 from ..filters import ApplicationFilter, PersonFilter
@@ -21,15 +28,22 @@ from ..models import ApplicationEvent, Household, Person, TransferApplication
 from . import serializers as s
 
 
-class WriterOrReadOnly(permissions.IsAuthenticated):
-    """Reads for every signed-in role (scoped); writes only for clerks, county officers and admins."""
+class ActionOrReadOnly(permissions.IsAuthenticated):
+    """Reads for every signed-in role (scoped); a write needs the policy's action for it: the view's
+    ``write_actions[view.action]``, else its ``write_action``."""
 
     message = _("当前角色只能查看，不能修改。")
 
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
-        return request.method in permissions.SAFE_METHODS or can_write(request.user)
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        action = getattr(view, "write_actions", {}).get(getattr(view, "action", None)) or view.write_action
+        if allows(request.user, action):
+            return True
+        self.message = POLICY[action].refusal
+        return False
 
 
 def _drf_error(exc):
@@ -49,7 +63,8 @@ def _drf_error(exc):
 class ServiceErrorsMixin:
     """Services raise Django exceptions; answer them as JSON like DRF's own."""
 
-    permission_classes = [WriterOrReadOnly]
+    permission_classes = [ActionOrReadOnly]
+    write_action = HOUSEHOLD_CHANGE
 
     def handle_exception(self, exc):
         if isinstance(exc, DjangoValidationError):
@@ -110,10 +125,6 @@ class PersonViewSet(
         return Response(s.PersonSerializer(person, context=self.get_serializer_context()).data)
 
 
-def _move_schema(summary, request):
-    return extend_schema(summary=summary, request=request, responses={200: s.ApplicationDetailSerializer})
-
-
 @extend_schema_view(
     list=extend_schema(summary="转户申请列表（身份号码遮蔽）"),
     retrieve=extend_schema(summary="转户申请详情"),
@@ -129,6 +140,8 @@ class ApplicationViewSet(
 ):
     queryset = TransferApplication.objects.select_related("household", "county", "station")
     filterset_class = ApplicationFilter
+    write_action = APPLICATION_MOVE
+    write_actions = {"create": APPLICATION_RECEIVE}
 
     def get_queryset(self):
         qs = super().get_queryset().prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
@@ -175,55 +188,31 @@ class ApplicationViewSet(
         )
         return self._detail(app, status.HTTP_201_CREATED)
 
-    @_move_schema("办结", s.CompleteSerializer)
+    @extend_schema(
+        summary="办理：转户申请的一项操作（办结、退回补正、补正后重新受理、不予办理、撤回）",
+        description=(
+            "Makes one move of the application move table (`TransferApplication.WORKFLOW`), named in "
+            "`move`. The table:\n\n" + s._move_table(TransferApplication.WORKFLOW).replace("\n", "\n\n")
+            + "\n\nA move the table does not allow from the application's status answers 400; a role "
+            "without the move's action 403; an application out of scope 404."
+        ),
+        request=s.ApplicationMoveSerializer,
+        responses={200: s.ApplicationDetailSerializer, 400: OpenApiResponse(description="校验错误或不允许的操作")},
+    )
     @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
+    def move(self, request, pk=None):
         app = self.get_object()
-        data = s.CompleteSerializer(data=request.data)
+        data = s.ApplicationMoveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        app = services.application_complete(
-            application=app, actor=request.user, note=v["note"], on=v.get("completed_on"), documents=v.get("documents")
+        app = services.application_move(
+            application=app, move=v["move"], actor=request.user, note=v["note"],
+            on=v.get("on") or v.get("completed_on"), documents=v.get("documents"),
         )
         return self._detail(app)
 
-    @_move_schema("退回补正（须写明需补正的材料）", s.NoteRequiredSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        app = self.get_object()
-        data = s.MoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._detail(services.application_return(application=app, actor=request.user, **data.validated_data))
-
-    @_move_schema("补正后重新受理", s.ResubmitSerializer)
-    @action(detail=True, methods=["post"])
-    def resubmit(self, request, pk=None):
-        app = self.get_object()
-        data = s.ResubmitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        app = services.application_resubmit(
-            application=app, actor=request.user, note=v["note"], documents=v.get("documents")
-        )
-        return self._detail(app)
-
-    @_move_schema("不予办理（须写明理由）", s.NoteRequiredSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        app = self.get_object()
-        data = s.MoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._detail(services.application_reject(application=app, actor=request.user, **data.validated_data))
-
-    @_move_schema("撤回", s.MoveSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        app = self.get_object()
-        data = s.MoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._detail(services.application_withdraw(application=app, actor=request.user, **data.validated_data))
-
-    @_move_schema("记录已核验的材料（受理中或退回补正时）", s.DocumentsSerializer)
+    @extend_schema(summary="记录已核验的材料（受理中或退回补正时）", request=s.DocumentsSerializer,
+                   responses={200: s.ApplicationDetailSerializer})
     @action(detail=True, methods=["post"])
     def documents(self, request, pk=None):
         app = self.get_object()
@@ -247,7 +236,8 @@ class IdCheckView(ServiceErrorsMixin, APIView):
     the city? A claim shows only where and when, never the other household's data."""
 
     permission_classes = [permissions.IsAuthenticated]
-    scope_exempt = True  # reads only the claim summary, city-wide by design
+    # no row of anyone's scope: the claim is looked up city-wide by design, only its summary is told
+    shows_no_scoped_rows = True  # the twin of NoScopedRowsMixin for a DRF view
 
     @extend_schema(summary="身份号码校验与查重", parameters=[s.IdCheckInputSerializer], responses={200: s.IdCheckSerializer})
     def get(self, request):

@@ -3,7 +3,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from nongzhuancheng.masking import mask
-from nongzhuancheng.scoping import can_see_full_id
+from nongzhuancheng.scoping import ID_VIEW_WHOLE, allows
 
 register = template.Library()
 
@@ -28,9 +28,9 @@ def masked(number):
 
 @register.simple_tag(takes_context=True)
 def id_number(context, number):
-    """The whole number for roles that may see it, masked for the others."""
+    """The whole number for those the policy lets see it (ID_VIEW_WHOLE), masked for the others."""
     request = context.get("request")
-    if request is not None and can_see_full_id(request.user):
+    if request is not None and allows(request.user, ID_VIEW_WHOLE):
         return number
     return mask(number)
 

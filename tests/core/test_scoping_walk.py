@@ -1,8 +1,9 @@
 """Scoping, checked across the whole site rather than view by view.
 
-1. Every URL pattern whose view is defined in our apps uses the scoping base classes
-   (ScopedViewMixin / ScopedViewSetMixin), or is marked exempt (ScopeExemptMixin, or the
-   ``scoped_view`` / ``scope_exempt`` markers of nongzhuancheng.scoping for function views).
+1. Every URL pattern whose view is defined in our apps says honestly how it scopes: it lists a
+   model through ScopedObjectsMixin / ScopedViewSetMixin, it is built from scoped selectors
+   (ScopedSelectorsMixin, ``@scoped_view``, ``scoped = True``), or it shows no scoped rows
+   (NoScopedRowsMixin, ``@no_scoped_rows``, ``shows_no_scoped_rows = True``).
 2. Every such URL refuses an anonymous visitor (a redirect to the sign-in page, 401 or 403; never 200).
 3. Every model with a ScopedQuerySet manager gives nothing to a signed-in user without a post.
 4. Every admin of a scoped model uses ScopedAdminMixin.
@@ -20,7 +21,8 @@ from django.db.models.query import EmptyQuerySet
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 
-from nongzhuancheng.scoping import ScopedAdminMixin, ScopedQuerySet, ScopedViewMixin, ScopedViewSetMixin
+from nongzhuancheng import scoping
+from nongzhuancheng.scoping import ScopedAdminMixin, ScopedObjectsMixin, ScopedQuerySet, ScopedViewSetMixin
 from tests.base import CastTestCase
 
 OUR_APPS = ("nongzhuancheng", "households", "quotas", "entitlements", "reports")
@@ -28,6 +30,13 @@ OUR_APPS = ("nongzhuancheng", "households", "quotas", "entitlements", "reports")
 # Views of our own apps that are deliberately open to anonymous visitors (none today). Add the view's
 # dotted name here with a comment saying why, e.g. a public page of green-channel phone numbers.
 PUBLIC_VIEWS = set()
+
+# Admins of scoped models that deliberately list every row to every post (name each with the reason).
+CITY_WIDE_ADMINS = {
+    # reference data: every staff post reads the eleven counties (tests/core/test_admin.py); only
+    # administrators edit them. The counties' scoped manager serves the pages and the API.
+    "nongzhuancheng.County",
+}
 
 SAMPLE_BY_CONVERTER = {"int": "1", "str": "x1", "slug": "x1", "path": "x1", "uuid": "00000000-0000-0000-0000-000000000001"}
 
@@ -82,13 +91,33 @@ def is_ours(callback):
     return callback.__module__.split(".")[0] in OUR_APPS
 
 
-def is_scoped_or_exempt(callback):
-    if getattr(callback, "scoped", False) or getattr(callback, "scope_exempt", False):
+MARKERS = ("scoped", "shows_no_scoped_rows")
+# The old markers (ScopeExemptMixin / @scope_exempt / ScopedViewMixin) are still accepted in the modules
+# below only: they are being converted to the honest markers on other branches at the same time.
+# Once those are merged, empty this tuple: the walk then refuses the old markers everywhere.
+OLD_MARKERS_STILL_IN = ("quotas.", "reports.", "households.import_views", "households.export_views")
+
+
+def _view_class(callback):
+    return getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+
+
+def uses_old_marker(callback):
+    cls = _view_class(callback)
+    if getattr(callback, "scope_exempt", False) or (cls is not None and getattr(cls, "scope_exempt", False)):
         return True
-    cls = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
-    if cls is None:
-        return False
-    return issubclass(cls, (ScopedViewMixin, ScopedViewSetMixin)) or getattr(cls, "scope_exempt", False) is True
+    return cls is not None and issubclass(cls, scoping.ScopedViewMixin)
+
+
+def is_scoped_or_exempt(callback):
+    if any(getattr(callback, marker, False) is True for marker in MARKERS):
+        return True
+    cls = _view_class(callback)
+    if cls is not None and (issubclass(cls, (ScopedObjectsMixin, ScopedViewSetMixin))
+                            or any(getattr(cls, marker, False) is True for marker in MARKERS)):
+        return True
+    # transitional: the old markers, only where another branch is converting them (see above)
+    return uses_old_marker(callback) and view_name(callback).startswith(OLD_MARKERS_STILL_IN)
 
 
 def our_urls(values=None, with_names=False):
@@ -116,9 +145,18 @@ class UrlWalkTest(CastTestCase):
         )
         self.assertEqual(
             offenders, [],
-            "these views use neither ScopedViewMixin / ScopedViewSetMixin nor ScopeExemptMixin "
-            "(function views: @scoped_view or @scope_exempt from nongzhuancheng.scoping):\n  " + "\n  ".join(offenders),
+            "these views use none of ScopedObjectsMixin / ScopedViewSetMixin / ScopedSelectorsMixin / "
+            "NoScopedRowsMixin (function views: @scoped_view or @no_scoped_rows from nongzhuancheng.scoping; "
+            "the old ScopeExemptMixin / @scope_exempt no longer count):\n  " + "\n  ".join(offenders),
         )
+
+    def test_no_view_outside_the_modules_being_converted_uses_the_old_markers(self):
+        offenders = sorted(
+            f"{url} -> {view_name(pattern.callback)}"
+            for url, pattern in our_urls()
+            if uses_old_marker(pattern.callback) and not view_name(pattern.callback).startswith(OLD_MARKERS_STILL_IN)
+        )
+        self.assertEqual(offenders, [], "say what the view does instead of scope_exempt:\n  " + "\n  ".join(offenders))
 
     def test_every_view_of_our_apps_refuses_an_anonymous_visitor(self):
         login_path = reverse("login")
@@ -212,6 +250,7 @@ class ScopedModelsTest(CastTestCase):
             f"{model._meta.label} -> {type(model_admin).__module__}.{type(model_admin).__qualname__}"
             for model, model_admin in admin.site._registry.items()
             if model in scoped and not isinstance(model_admin, ScopedAdminMixin)
+            and model._meta.label not in CITY_WIDE_ADMINS
         )
         self.assertEqual(offenders, [], "\n  ".join([""] + offenders))
 

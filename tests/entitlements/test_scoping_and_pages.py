@@ -61,6 +61,28 @@ class ScopeTest(EntitlementsTestCase):
         self.assertEqual(r.context["retentions"], [])
         self.assertNotContains(r, "医疗保险")
 
+    def test_the_person_page_offers_only_the_moves_of_the_table_the_user_may_make(self):
+        url = reverse("entitlements:person", args=[self.zy_head.pk])
+        self.login(self.heidi)
+        r = self.client.get(url)
+        medical = next(c for c in r.context["cases"] if c.kind == "medical")
+        self.assertEqual([m.name for m in medical.moves], ["start", "deliver", "refuse", "not_needed"])
+        self.assertContains(r, '<option value="start">开始办理</option>', html=False)
+        self.assertContains(r, "不予落实理由（不予落实，必填）")
+        self.assertNotContains(r, "redecide")
+        self.login(self.dave)
+        r = self.client.get(url)
+        moves = {x.kind: [m.name for m, _fields in x.moves] for x in r.context["retentions"]}
+        self.assertEqual(moves, {"farmland": ["circulate", "give_up"], "forest": ["circulate", "give_up"],
+                                 "homestead": ["circulate", "give_up"], "family_planning": [],
+                                 "collective_dividend": ["give_up"]})
+        self.assertContains(r, 'class="move move-circulate"')
+        self.assertContains(r, "确定自愿有偿退出吗？")  # a final move asks for confirmation
+        self.login(self.alice)
+        r = self.client.get(url)
+        self.assertFalse(any(x.moves for x in r.context["cases"] + r.context["retentions"]))
+        self.assertNotContains(r, reverse("entitlements:case_move", args=[self.medical.pk]))
+
     def test_out_of_scope_pages_answer_404(self):
         url = reverse("entitlements:person", args=[self.zy_head.pk])
         for user in (self.carol, self.bob, self.erin):
@@ -68,27 +90,27 @@ class ScopeTest(EntitlementsTestCase):
                 self.login(user)
                 self.assertEqual(self.client.get(url).status_code, 404)
         self.login(self.grace)
-        r = self.client.post(reverse("entitlements:case_move", args=[self.medical.pk]), {"to": "in_progress"})
+        r = self.client.post(reverse("entitlements:case_move", args=[self.medical.pk]), {"move": "start"})
         self.assertEqual(r.status_code, 404)
         farmland = Retention.objects.get(person=self.zy_head, kind="farmland")
-        r = self.client.post(reverse("entitlements:retention_move", args=[farmland.pk]), {"to": "given_up"})
+        r = self.client.post(reverse("entitlements:retention_move", args=[farmland.pk]), {"move": "give_up"})
         self.assertEqual(r.status_code, 404)
         self.medical.refresh_from_db()
         self.assertEqual(self.medical.state, G.REQUESTED)
 
     def test_a_clerk_reads_but_may_not_move(self):
         self.login(self.alice)
-        r = self.client.post(reverse("entitlements:case_move", args=[self.medical.pk]), {"to": "in_progress"})
+        r = self.client.post(reverse("entitlements:case_move", args=[self.medical.pk]), {"move": "start"})
         self.assertEqual(r.status_code, 403)
 
     def test_the_unit_moves_a_case_from_the_person_page(self):
         self.login(self.heidi)
         r = self.client.post(reverse("entitlements:case_move", args=[self.medical.pk]),
-                             {"to": "delivered", "reference": "城镇居民基本医疗保险", "on": "2026-09-15"})
+                             {"move": "deliver", "reference": "城镇居民基本医疗保险", "on": "2026-09-15"})
         self.assertRedirects(r, reverse("entitlements:person", args=[self.zy_head.pk]))
         self.medical.refresh_from_db()
         self.assertEqual((self.medical.state, self.medical.days_to_deliver), (G.DELIVERED, 14))
-        r = self.client.post(reverse("entitlements:case_move", args=[self.medical.pk]), {"to": "requested"},
+        r = self.client.post(reverse("entitlements:case_move", args=[self.medical.pk]), {"move": "request"},
                              follow=True)
         self.assertContains(r, "不能从")
 
@@ -96,7 +118,7 @@ class ScopeTest(EntitlementsTestCase):
         farmland = Retention.objects.get(person=self.zy_head, kind="farmland")
         self.login(self.dave)
         r = self.client.post(reverse("entitlements:retention_move", args=[farmland.pk]), {
-            "to": "circulated", "counterparty": "昭阳区苹果种植合作社", "term_ends_on": "2036-12-31",
+            "move": "circulate", "counterparty": "昭阳区苹果种植合作社", "term_ends_on": "2036-12-31",
             "price": "600", "contract_no": "ZY-LZ-2026-0153",
         })
         self.assertEqual(r.status_code, 302)
@@ -204,24 +226,24 @@ class ApiTest(EntitlementsTestCase):
         url = f"/api/v1/entitlements/guarantees/{self.medical.pk}/"
         self.assertEqual(self.api(self.grace).get(url).status_code, 404)
         self.assertEqual(self.api(self.erin).get(url).status_code, 404)
-        self.assertEqual(self.api(self.grace).post(url + "move/", {"to": "in_progress"}).status_code, 404)
+        self.assertEqual(self.api(self.grace).post(url + "move/", {"move": "start"}).status_code, 404)
         self.assertEqual(self.api(self.heidi).get(url).status_code, 200)
 
     def test_the_move_action_calls_the_service(self):
         url = f"/api/v1/entitlements/guarantees/{self.medical.pk}/move/"
-        r = self.api(self.heidi).post(url, {"to": "refused"}, format="json")
+        r = self.api(self.heidi).post(url, {"move": "refuse"}, format="json")
         self.assertEqual(r.status_code, 400)
         self.assertIn("reason", r.json())
-        r = self.api(self.heidi).post(url, {"to": "delivered", "on": "2026-09-08", "reference": "城镇居民医保"},
+        r = self.api(self.heidi).post(url, {"move": "deliver", "on": "2026-09-08", "reference": "城镇居民医保"},
                                       format="json")
         self.assertEqual(r.status_code, 200, r.content)
         self.assertEqual((r.json()["state"], r.json()["days_to_deliver"]), ("delivered", 7))
-        self.assertEqual(self.api(self.alice).post(url, {"to": "requested"}, format="json").status_code, 403)
+        self.assertEqual(self.api(self.alice).post(url, {"move": "request"}, format="json").status_code, 403)
 
     def test_a_retention_move_through_the_api(self):
         farmland = Retention.objects.get(application=self.app, kind="farmland")
         r = self.api(self.dave).post(f"/api/v1/entitlements/retentions/{farmland.pk}/move/", {
-            "to": "given_up", "compensation": "38000", "agreement_no": "ZY-TC-2026-0021"}, format="json")
+            "move": "give_up", "compensation": "38000", "agreement_no": "ZY-TC-2026-0021"}, format="json")
         self.assertEqual(r.status_code, 200, r.content)
         self.assertEqual(r.json()["state"], "given_up")
         forest = Retention.objects.get(application=self.app, kind="forest")
@@ -229,6 +251,26 @@ class ApiTest(EntitlementsTestCase):
         r = self.api(self.dave).post(url, {"area_mu": "3.5", "certificate_no": "林证字（2008）第00017号"}, format="json")
         self.assertEqual((r.status_code, r.json()["certificate_no"]), (200, "林证字（2008）第00017号"))
         self.assertEqual(self.api(self.grace).post(url, {"area_mu": "1"}, format="json").status_code, 404)
+
+    def test_the_move_endpoints_take_the_names_of_the_tables_moves_as_an_enum(self):
+        from django.urls import include, path
+        from drf_spectacular.generators import SchemaGenerator
+
+        schema = SchemaGenerator(patterns=[path("api/v1/", include("entitlements.api.urls"))]).get_schema(
+            request=None, public=True)
+        components = schema["components"]["schemas"]
+
+        def enum(component):
+            prop = components[component]["properties"]["move"]
+            ref = prop.get("$ref") or prop["allOf"][0]["$ref"]
+            return components[ref.rsplit("/", 1)[-1]]["enum"]
+
+        self.assertEqual(enum("GuaranteeMoveInput"), ["request", "start", "deliver", "refuse", "not_needed"])
+        self.assertEqual(enum("RetentionMoveInput"), [m.name for m in Retention.WORKFLOW])
+        url = f"/api/v1/entitlements/guarantees/{self.medical.pk}/move/"
+        r = self.api(self.heidi).post(url, {"move": "redecide_not_needed"}, format="json")  # the system's
+        self.assertEqual(r.status_code, 400)
+        self.assertIn("move", r.json())
 
     def test_the_delivery_summary_endpoint(self):
         r = self.api(self.heidi).get("/api/v1/entitlements/delivery/", {"as_of": "2026-11-01"})

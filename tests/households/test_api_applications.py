@@ -100,14 +100,14 @@ class ApplicationCreateApiTest(ApiCase):
 
 
 class ApplicationWorkflowApiTest(ApiCase):
-    def test_each_action_calls_its_service_and_records_the_event(self):
+    def test_each_move_through_the_one_endpoint_calls_the_service_and_records_the_event(self):
         app = self.receive(self.alice, documents=[])
         api = self.as_user(self.alice)
-        r = api.post(f"/api/v1/applications/{app.pk}/return/", {"note": "缺户口簿"}, format="json")
+        r = api.post(f"/api/v1/applications/{app.pk}/move/", {"move": "return", "note": "缺户口簿"}, format="json")
         self.assertEqual(r.json()["status"], "returned")
-        r = api.post(f"/api/v1/applications/{app.pk}/resubmit/", {"documents": REQUIRED_DOCUMENTS}, format="json")
+        r = api.post(f"/api/v1/applications/{app.pk}/move/", {"move": "resubmit", "documents": REQUIRED_DOCUMENTS}, format="json")
         self.assertEqual(r.json()["status"], "received")
-        r = api.post(f"/api/v1/applications/{app.pk}/complete/", {}, format="json")
+        r = api.post(f"/api/v1/applications/{app.pk}/move/", {"move": "complete"}, format="json")
         self.assertEqual(r.status_code, 200, r.content)
         self.assertEqual(r.json()["status"], "completed")
         events = api.get(f"/api/v1/applications/{app.pk}/events/").json()
@@ -123,7 +123,7 @@ class ApplicationWorkflowApiTest(ApiCase):
         r = api.post(f"/api/v1/applications/{app.pk}/documents/", {"documents": ["passport"]}, format="json")
         self.assertEqual(r.status_code, 400)
         api.post(f"/api/v1/applications/{app.pk}/documents/", {"documents": REQUIRED_DOCUMENTS}, format="json")
-        r = api.post(f"/api/v1/applications/{app.pk}/complete/", {}, format="json")
+        r = api.post(f"/api/v1/applications/{app.pk}/move/", {"move": "complete"}, format="json")
         self.assertEqual(r.json()["status"], "completed")
         r = api.post(f"/api/v1/applications/{app.pk}/documents/", {"documents": []}, format="json")
         self.assertEqual(r.status_code, 400)
@@ -136,32 +136,40 @@ class ApplicationWorkflowApiTest(ApiCase):
 
     def test_a_refused_move_answers_400_in_chinese(self):
         app = self.complete(self.alice)
-        r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/withdraw/", {}, format="json")
+        r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/move/", {"move": "withdraw"}, format="json")
         self.assertEqual(r.status_code, 400)
         self.assertIn("不能从“办结”变为“撤回”", r.json()["detail"][0])
 
     def test_completing_without_the_documents_is_refused(self):
         app = self.receive(self.alice, documents=["hukou_booklet"])
-        r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/complete/", {}, format="json")
+        r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/move/", {"move": "complete"}, format="json")
         self.assertEqual(r.status_code, 400)
         self.assertIn("材料不全", r.json()["detail"][0])
 
     def test_reject_and_return_need_a_note(self):
         app = self.receive(self.alice)
         for action in ("reject", "return"):
-            r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/{action}/", {}, format="json")
+            r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/move/", {"move": action}, format="json")
             self.assertEqual(r.status_code, 400)
             self.assertIn("note", r.json())
+
+    def test_a_move_the_table_does_not_know_answers_400_naming_the_moves(self):
+        app = self.receive(self.alice)
+        r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/move/", {"move": "approve"}, format="json")
+        self.assertEqual(r.status_code, 400)
+        self.assertIn("move", r.json())
+        app.refresh_from_db()
+        self.assertEqual(app.status, Status.RECEIVED)
 
     def test_a_completion_date_can_be_given_but_not_in_the_future(self):
         app = self.receive(self.alice, received_on=datetime.date(2012, 10, 8))
         tomorrow = datetime.date.today() + datetime.timedelta(days=2)
         r = self.as_user(self.alice).post(
-            f"/api/v1/applications/{app.pk}/complete/", {"completed_on": tomorrow.isoformat()}, format="json"
+            f"/api/v1/applications/{app.pk}/move/", {"move": "complete", "completed_on": tomorrow.isoformat()}, format="json"
         )
         self.assertEqual(r.status_code, 400)
         r = self.as_user(self.alice).post(
-            f"/api/v1/applications/{app.pk}/complete/", {"completed_on": "2012-10-12"}, format="json"
+            f"/api/v1/applications/{app.pk}/move/", {"move": "complete", "completed_on": "2012-10-12"}, format="json"
         )
         self.assertEqual(r.json()["completed_on"], "2012-10-12")
 
@@ -281,7 +289,7 @@ class IdCheckApiTest(ApiCase):
 class ServiceWritesThroughApiOnlyTest(ApiCase):
     def test_a_clerk_cannot_move_another_stations_application(self):
         app = self.receive(self.bob)
-        r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/complete/", {}, format="json")
+        r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/move/", {"move": "complete"}, format="json")
         self.assertEqual(r.status_code, 404)
         app.refresh_from_db()
         self.assertEqual(app.status, Status.RECEIVED)

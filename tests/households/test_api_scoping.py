@@ -33,11 +33,11 @@ class ApiScopingTest(CastTestCase):
     def writes(self):
         a = f"/api/v1/applications/{self.app.pk}"
         return [
-            ("post", f"{a}/complete/", {}),
-            ("post", f"{a}/return/", {"note": "缺材料"}),
-            ("post", f"{a}/resubmit/", {}),
-            ("post", f"{a}/reject/", {"note": "不符合条件"}),
-            ("post", f"{a}/withdraw/", {}),
+            ("post", f"{a}/move/", {"move": "complete"}),
+            ("post", f"{a}/move/", {"move": "return", "note": "缺材料"}),
+            ("post", f"{a}/move/", {"move": "resubmit"}),
+            ("post", f"{a}/move/", {"move": "reject", "note": "不符合条件"}),
+            ("post", f"{a}/move/", {"move": "withdraw"}),
             ("post", f"{a}/documents/", {"documents": []}),
             ("patch", f"/api/v1/households/{self.household.pk}/", {"head_name": "张三"}),
             ("patch", f"/api/v1/people/{self.person.pk}/", {"phone": "13800000000"}),
@@ -76,7 +76,7 @@ class ApiScopingTest(CastTestCase):
     def test_the_county_officer_may_act_in_the_county(self):
         r = self.call(self.erin, "patch", f"/api/v1/households/{self.household.pk}/", {"head_name": "马德福"})
         self.assertEqual(r.status_code, 200, r.content)
-        r = self.call(self.erin, "post", f"/api/v1/applications/{self.app.pk}/return/", {"note": "缺户口簿"})
+        r = self.call(self.erin, "post", f"/api/v1/applications/{self.app.pk}/move/", {"move": "return", "note": "缺户口簿"})
         self.assertEqual(r.status_code, 200, r.content)
 
     def test_a_user_without_an_assignment_sees_nothing(self):
@@ -85,4 +85,5 @@ class ApiScopingTest(CastTestCase):
         nobody = make_user("mallory")
         for url in self.reads():
             self.assertEqual(self.call(nobody, "get", url).status_code, 404, url)
-        self.assertEqual(self.call(nobody, "post", f"/api/v1/applications/{self.app.pk}/complete/").status_code, 403)
+        self.assertEqual(self.call(nobody, "post", f"/api/v1/applications/{self.app.pk}/move/", {"move": "complete"}).status_code,
+                         403)

@@ -168,6 +168,9 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
         self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "form.move-complete")))
         self.assertIn(good_id, b.page_source)  # whole on the detail page
         b.find_element(By.CSS_SELECTOR, "form.move-complete button").click()
+        alert = self.wait(EC.alert_is_present())  # a final move of the table asks for confirmation
+        self.assertIn("办结", alert.text)
+        alert.accept()
         self.wait(lambda d: "当前状态：办结" in d.page_source)
         self.assertEqual(TransferApplication.objects.get().status, "completed")
         b.save_screenshot(os.path.join(SCREENSHOTS, "nzc_detail.png"))
