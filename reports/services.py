@@ -219,9 +219,13 @@ def _render(bulletin: Bulletin) -> Bulletin:
                 sha256=digest, issued_at=timezone.now(), render_seconds=time.perf_counter() - started,
             )
         except TransitionNotAllowed:
+            current = Bulletin.objects.get(pk=bulletin.pk)
+            if not current.is_issued:
+                # another run failed it meanwhile: raise, so that this task retries it
+                raise BulletinRenderError("another run failed this bulletin meanwhile") from None
             # another run issued it meanwhile: that one stands and this file goes
             bulletin.pdf.storage.delete(stored_name)
-            return Bulletin.objects.get(pk=bulletin.pk)
+            return current
         transaction.on_commit(lambda: bulletin_notify(bulletin=issued))
         return issued
     except Exception as exc:

@@ -2,7 +2,9 @@
 
 import datetime
 import io
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
@@ -150,6 +152,9 @@ class BulletinRequestScopeTest(BulletinScenarioTestCase):
 
 
 class BulletinMoveTableTest(MediaMixin, BulletinScenarioTestCase):
+    def media_files(self):
+        return sorted(str(p.relative_to(settings.MEDIA_ROOT)) for p in Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+
     def bulletin(self, state, revision=1):
         return Bulletin.objects.create(year=2012, month=10, part=2, issue_number=29, as_of=PERIOD.end, state=state,
                                        revision=revision)
@@ -188,14 +193,35 @@ class BulletinMoveTableTest(MediaMixin, BulletinScenarioTestCase):
             return original(html)
 
         services._pdf_bytes = other_run_issues_first
+        files_before = self.media_files()
         try:
             result = services.bulletin_render(bulletin=bulletin)
         finally:
             services._pdf_bytes = original
         self.assertEqual((result.state, result.sha256, result.pdf.name), ("issued", "other", "bulletins/2012/other.pdf"))
         self.assertEqual(result.attempts, 1)
-        self.assertFalse(result.pdf.storage.exists("bulletins/2012/2012-29-city-r1.pdf"))
+        self.assertEqual(self.media_files(), files_before)  # this run's file is gone again
 
+
+    def test_a_run_that_finds_the_bulletin_failed_by_another_raises_so_the_task_retries_it(self):
+        bulletin, _ = services.bulletin_request(period=PERIOD)
+        original = services._pdf_bytes
+
+        def other_run_fails_first(html):
+            services.bulletin_move(bulletin=bulletin, to=Bulletin.State.FAILED, error="OSError: disk full")
+            return original(html)
+
+        services._pdf_bytes = other_run_fails_first
+        files_before = self.media_files()
+        try:
+            with self.assertRaises(services.BulletinRenderError):
+                services.bulletin_render(bulletin=bulletin)
+        finally:
+            services._pdf_bytes = original
+        self.assertEqual((bulletin.state, bulletin.error, bulletin.pdf.name), ("failed", "OSError: disk full", ""))
+        self.assertEqual(self.media_files(), files_before)
+        services.bulletin_render(bulletin=bulletin)  # the retry
+        self.assertEqual((bulletin.state, bulletin.attempts, bulletin.error), ("issued", 2, ""))
 
 class BulletinReissueTest(MediaMixin, BulletinScenarioTestCase):
     def test_a_reissue_is_a_new_revision_and_its_page_shows_what_changed(self):
