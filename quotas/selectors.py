@@ -141,8 +141,8 @@ def clamp(year: int, as_of: datetime.date) -> datetime.date:
     return min(max(as_of, datetime.date(year, 1, 1)), datetime.date(year, 12, 31))
 
 
-def _county_id(county: CountyRef | None) -> int | None:
-    return getattr(county, "pk", county)
+def _county_id(county: CountyRef) -> int:
+    return county.pk if isinstance(county, County) else county
 
 
 def _revisions(year: int, levels: Iterable[str]) -> dict[tuple[str, int | None], History]:
@@ -152,7 +152,7 @@ def _revisions(year: int, levels: Iterable[str]) -> dict[tuple[str, int | None],
         .order_by("effective_on", "id")
         .values_list("target__level", "target__county_id", "effective_on", "amount")
     )
-    out = {}
+    out: dict[tuple[str, int | None], History] = {}
     for level, county_id, effective_on, amount in rows:
         out.setdefault((level, county_id), []).append((effective_on, amount))
     return out
@@ -171,7 +171,7 @@ def _in_force(history: History | None, day: datetime.date) -> int | None:
 def target_in_force(*, year: int, day: datetime.date, level: str = Level.CITY,
                     county: CountyRef | None = None) -> int | None:
     """The amount of one target in force at ``day`` (None if not set yet)."""
-    history = _revisions(year, [level]).get((level, _county_id(county)))
+    history = _revisions(year, [level]).get((level, None if county is None else _county_id(county)))
     return _in_force(history, day)
 
 
@@ -231,17 +231,17 @@ def county_progress(*, year: int, as_of: datetime.date, user: User | None = None
     previous = period.previous()
     month_start = as_of.replace(day=1)
 
-    counties = County.objects.all()
+    county_rows = County.objects.all()
     if user is not None:
-        counties = counties.annotate(
+        county_rows = county_rows.annotate(
             visible=Exists(PoliceStation.objects.for_user(user).filter(county_id=OuterRef("pk"))),
             in_scope=Exists(County.objects.for_user(user).filter(pk=OuterRef("pk"))),
         )
-    counties = list(counties)
+    counties: list[Any] = list(county_rows)  # Counties, annotated with visible / in_scope given a user
 
     history = _revisions(year, [Level.PROVINCE, Level.CITY, Level.COUNTY])
     done = "completed_on"  # counting a column of the index keeps index-only scans possible
-    counts = {
+    counts: dict[int, Any] = {  # {county_id: its counts}
         row["county_id"]: row
         for row in Person.objects.filter(completed_on__gte=min(jan1, previous.start), completed_on__lte=as_of)
         .values("county_id")
@@ -386,7 +386,7 @@ def period_series(*, year: int, as_of: datetime.date, county: CountyRef | None =
     if county is not None:
         qs = qs.filter(county_id=_county_id(county))
     by_day = qs.values("completed_on").annotate(n=Count("completed_on")).order_by()
-    per_period = {}
+    per_period: dict[Period, int] = {}
     for row in by_day:
         key = Period.containing(row["completed_on"])
         per_period[key] = per_period.get(key, 0) + row["n"]
@@ -482,7 +482,7 @@ def member_unit_progress(*, year: int, as_of: datetime.date,
     ``counties`` are the CountyProgress rows of county_progress (all counties). Three queries."""
     as_of = clamp(year, as_of)
     by_county = {c.county_id: c for c in counties}
-    history = {}
+    history: dict[int, History] = {}
     for unit_id, effective_on, amount in (
         TargetRevision.objects.filter(target__year=year, target__level=Level.MEMBER_UNIT)
         .order_by("effective_on", "id")

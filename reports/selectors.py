@@ -202,7 +202,7 @@ def _station_rows(*, county: County, year: int, as_of: datetime.date) -> list[St
 def _pivot(rows: Iterable[Any], cell: Callable[[Any], str],
            total_cell: Callable[[str, list[Any]], str] | None = None) -> PivotTable:
     table = PivotTable()
-    by_county = {}
+    by_county: dict[str, list[Any]] = {}
     for r in rows:
         if r.kind_label not in table.kinds:
             table.kinds.append(r.kind_label)

@@ -17,7 +17,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -42,6 +42,8 @@ from . import selectors
 from .models import CITY_SCOPE, Bulletin
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
     from nongzhuancheng.scoping import User
 
 logger = logging.getLogger(__name__)
@@ -84,7 +86,7 @@ def bulletin_move(*, bulletin: Bulletin | int, to: str, **fields: Any) -> Bullet
                 setattr(row, name, value)
             return changed
 
-        return transition(workflow=WORKFLOW, move=move, obj=pk, queryset=Bulletin.objects, apply=apply)
+        return transition(workflow=WORKFLOW, move=move, obj=pk, queryset=Bulletin.objects.all(), apply=apply)
 
 
 # Requests ----------------------------------------------------------------------------------------
@@ -99,7 +101,7 @@ def _create(*, period: Period, county: County | None, actor: User | None, today:
         scope=scope, county=county, revision=last + 1, preview=preview,
         as_of=min(period.end, today) if preview else period.end,
         doc_number=selectors.doc_number_for(year=period.year, issue_number=period.index, county=county),
-        requested_by=actor,
+        requested_by=cast("AuthUser | None", actor),  # an actor here is a signed-in user
     )
 
 
