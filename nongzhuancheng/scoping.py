@@ -260,38 +260,3 @@ def no_scoped_rows(view: V) -> V:
     Combine it with ``login_required``; the URL walk test accepts a marked view."""
     view.shows_no_scoped_rows = True  # type: ignore[attr-defined]
     return view
-
-
-# Old names, kept only until every caller reads the policy (removed by the end of the change) ---
-
-def can_write(user: Any) -> bool:  # pragma: no cover - transitional
-    return allows(user, APPLICATION_MOVE)
-
-
-def can_see_full_id(user: Any) -> bool:  # pragma: no cover - transitional
-    return allows(user, ID_VIEW_WHOLE)
-
-
-def require_writer(user: Any) -> None:  # pragma: no cover - transitional
-    require(user, APPLICATION_MOVE)
-
-
-class ScopedViewMixin(LoginRequiredMixin):  # pragma: no cover - transitional
-    request: HttpRequest
-
-    def get_queryset(self) -> models.QuerySet:
-        return super().get_queryset().for_user(self.request.user)  # type: ignore[misc]
-
-
-class ScopeExemptMixin(LoginRequiredMixin):  # pragma: no cover - transitional
-    scope_exempt = True
-
-
-def scope_exempt(view: V) -> V:  # pragma: no cover - transitional
-    view.scope_exempt = True  # type: ignore[attr-defined]
-    return view
-
-
-WRITER_ROLES = WRITERS
-CITY_WIDE_ROLES = CITY_WIDE
-__all_roles__ = (ADMIN, CITY_READER, CLERK, COUNTY_OFFICER, MEMBER_UNIT)

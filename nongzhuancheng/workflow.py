@@ -122,11 +122,11 @@ def transition(
     workflow: Workflow,
     move: Move | str,
     obj: models.Model | int,
-    queryset: models.QuerySet,
+    queryset: models.QuerySet | models.Manager,
     actor: Any = None,
     note: str = "",
     apply: Callable[[Any, Move], Iterable[str] | None] | None = None,
-    record: Callable[[Any, str, Move], None] | None = None,
+    record: Callable[[Any, str, Move], object] | None = None,
 ) -> Any:
     """Perform ``move`` on ``obj`` (an instance or a pk): the one writer of a workflow's state.
 
@@ -142,11 +142,11 @@ def transition(
     with transaction.atomic():
         if move.action is not None:
             require(actor, move.action)
-            rows = queryset.for_user(actor, move.action)  # type: ignore[attr-defined]
+            rows = queryset.for_user(actor, move.action)  # type: ignore[union-attr]
         elif actor is not None and hasattr(queryset, "for_user"):
             rows = queryset.for_user(actor, VIEW)
         else:
-            rows = queryset
+            rows = queryset.all()
         row = rows.select_for_update().get(pk=pk)
         workflow.check(move, row)
         if move.note_required and not (note or "").strip():

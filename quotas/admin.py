@@ -1,16 +1,15 @@
 """Admin: targets with their revisions inline, documents and survey pools; import/export.
 
-Only the city leadership group office edits (quotas.services.can_edit_targets); everyone else
-with admin access reads what their scope shows."""
+Only the city leadership group office edits (the policy's TARGET_EDIT); everyone else with admin
+access reads what their scope shows."""
 
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
-from nongzhuancheng.scoping import ScopedAdminMixin
+from nongzhuancheng.scoping import TARGET_EDIT, ScopedAdminMixin, allows
 
 from .models import ResponsibilityDocument, SurveyPool, Target, TargetRevision
 from .resources import SurveyPoolResource, TargetRevisionResource
-from .services import can_edit_targets
 
 
 class EditorPermissions:
@@ -21,16 +20,16 @@ class EditorPermissions:
         return request.user.is_active and request.user.is_staff
 
     def has_add_permission(self, request, *args):
-        return can_edit_targets(request.user)
+        return allows(request.user, TARGET_EDIT)
 
     def has_change_permission(self, request, obj=None):
-        return can_edit_targets(request.user)
+        return allows(request.user, TARGET_EDIT)
 
     def has_delete_permission(self, request, obj=None):
-        return can_edit_targets(request.user)
+        return allows(request.user, TARGET_EDIT)
 
     def has_import_permission(self, request):
-        return can_edit_targets(request.user)
+        return allows(request.user, TARGET_EDIT)
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)

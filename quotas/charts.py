@@ -8,6 +8,7 @@ own font handling. Each function returns one ``<svg>`` element as a string; all 
 Rates are shown through nongzhuancheng.figures (cut, not rounded).
 """
 
+from types import SimpleNamespace
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -133,8 +134,6 @@ def cumulative_svg(points, *, title, width=720, height=300, labels=None, legend=
 
 def multi_year_svg(progress, *, width=720, height=300):
     """The city's cumulative transfers by year against the planned path and the 2020 goal."""
-    from types import SimpleNamespace
-
     points = [SimpleNamespace(target_path=y.planned_cumulative, cumulative=y.cumulative) for y in progress.years]
     title = _("%(a)s—%(b)s年累计转户与规划（目标%(g)s人）") % {
         "a": progress.years[0].year if progress.years else "", "b": progress.goal_year, "g": f"{progress.goal:,}"}

@@ -11,21 +11,31 @@ the per-application signal, so such a table would not stay exact, and the plain 
 well under a second.
 """
 
+from __future__ import annotations
+
 import datetime
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from households.models import Person
 from households.reference import SURVEY_ELIGIBLE_2012, Category
 from nongzhuancheng.figures import ratio
-from nongzhuancheng.models import County, PoliceStation
+from nongzhuancheng.models import County, MemberUnit, PoliceStation
 from nongzhuancheng.periods import Period, days_elapsed, days_in_year, periods_of_year, remaining_periods
 
 from .models import Level, SurveyPool, Target, TargetRevision
+
+if TYPE_CHECKING:
+    from nongzhuancheng.scoping import User
+
+CountyRef = County | int  # a county or its pk
+History = list[tuple[datetime.date, int]]  # (effective_on, amount) of a target's revisions, by date
 
 # The city's goal: 1,550,000 new urban-registered residents by 2020 (report of 2012-10-24).
 GOAL_TOTAL = 1_550_000
@@ -68,6 +78,9 @@ class CityProgress:
     provincial_multiple: Decimal | None
     pace: Decimal
     counties: list[CountyProgress] = field(default_factory=list)
+    # the rows cover every county the user may see and that is the whole city (always without a
+    # user): figures that add up several counties (member units) are shown only then
+    whole_city: bool = True
 
 
 @dataclass
@@ -123,29 +136,29 @@ class MultiYearProgress:
 
 # ---------------------------------------------------------------- helpers
 
-def clamp(year, as_of):
+def clamp(year: int, as_of: datetime.date) -> datetime.date:
     """as_of inside ``year`` (a later date means the whole year, an earlier one 1 January)."""
     return min(max(as_of, datetime.date(year, 1, 1)), datetime.date(year, 12, 31))
 
 
-def _county_id(county):
-    return getattr(county, "pk", county)
+def _county_id(county: CountyRef) -> int:
+    return county.pk if isinstance(county, County) else county
 
 
-def _revisions(year, levels):
+def _revisions(year: int, levels: Iterable[str]) -> dict[tuple[str, int | None], History]:
     """{(level, county_id): [(effective_on, amount), ...]} ordered by date: one query."""
     rows = (
         TargetRevision.objects.filter(target__year=year, target__level__in=levels)
         .order_by("effective_on", "id")
         .values_list("target__level", "target__county_id", "effective_on", "amount")
     )
-    out = {}
+    out: dict[tuple[str, int | None], History] = {}
     for level, county_id, effective_on, amount in rows:
         out.setdefault((level, county_id), []).append((effective_on, amount))
     return out
 
 
-def _in_force(history, day):
+def _in_force(history: History | None, day: datetime.date) -> int | None:
     """The amount of the latest revision effective on or before ``day`` (None if none yet)."""
     amount = None
     for effective_on, value in history or ():
@@ -155,13 +168,14 @@ def _in_force(history, day):
     return amount
 
 
-def target_in_force(*, year, day, level=Level.CITY, county=None):
+def target_in_force(*, year: int, day: datetime.date, level: str = Level.CITY,
+                    county: CountyRef | None = None) -> int | None:
     """The amount of one target in force at ``day`` (None if not set yet)."""
-    history = _revisions(year, [level]).get((level, _county_id(county)))
+    history = _revisions(year, [level]).get((level, None if county is None else _county_id(county)))
     return _in_force(history, day)
 
 
-def visible_counties(user):
+def visible_counties(user: User | None) -> QuerySet[County]:
     """Counties whose drill-down the user may open: scoped through PoliceStation.for_user."""
     qs = County.objects.all()
     if user is None:
@@ -169,20 +183,21 @@ def visible_counties(user):
     return qs.filter(pk__in=PoliceStation.objects.for_user(user).values("county_id"))
 
 
-def _rank(rows, rate_of, cumulative_of):
+def _rank(rows: Iterable[County], rate_of: Callable[[County], Decimal | None],
+          cumulative_of: Callable[[County], int]) -> dict[int, int]:
     """{county_id: rank}: by rate (no target last), ties by higher cumulative, then code."""
-    def key(c):
+    def key(c: County) -> tuple[Any, ...]:
         rate = rate_of(c)
         return (rate is None, -(rate or 0), -cumulative_of(c), c.code)
 
     return {c.pk: i for i, c in enumerate(sorted(rows, key=key), start=1)}
 
 
-def _pace(as_of):
+def _pace(as_of: datetime.date) -> Decimal:
     return ratio(days_elapsed(as_of), days_in_year(as_of.year))
 
 
-def _projected_date(*, target, cumulative, as_of):
+def _projected_date(*, target: int, cumulative: int, as_of: datetime.date) -> datetime.date | None:
     """The day the target is met at the average daily rate so far, None if not within the year."""
     if not target or not cumulative:
         return None
@@ -192,7 +207,7 @@ def _projected_date(*, target, cumulative, as_of):
     return day if day.year == as_of.year else None
 
 
-def _needed(remaining, periods_left, target):
+def _needed(remaining: int, periods_left: int, target: int) -> int | None:
     if not target:
         return None
     if remaining == 0:
@@ -204,7 +219,7 @@ def _needed(remaining, periods_left, target):
 
 # ---------------------------------------------------------------- selectors
 
-def county_progress(*, year, as_of, user=None):
+def county_progress(*, year: int, as_of: datetime.date, user: User | None = None) -> CityProgress:
     """The city and its 11 counties at ``as_of`` (three queries).
 
     Ranks are computed among all counties; with ``user`` the county rows are those the user may
@@ -216,16 +231,17 @@ def county_progress(*, year, as_of, user=None):
     previous = period.previous()
     month_start = as_of.replace(day=1)
 
-    counties = County.objects.all()
+    county_rows = County.objects.all()
     if user is not None:
-        counties = counties.annotate(
-            visible=Exists(PoliceStation.objects.for_user(user).filter(county_id=OuterRef("pk")))
+        county_rows = county_rows.annotate(
+            visible=Exists(PoliceStation.objects.for_user(user).filter(county_id=OuterRef("pk"))),
+            in_scope=Exists(County.objects.for_user(user).filter(pk=OuterRef("pk"))),
         )
-    counties = list(counties)
+    counties: list[Any] = list(county_rows)  # Counties, annotated with visible / in_scope given a user
 
     history = _revisions(year, [Level.PROVINCE, Level.CITY, Level.COUNTY])
     done = "completed_on"  # counting a column of the index keeps index-only scans possible
-    counts = {
+    counts: dict[int, Any] = {  # {county_id: its counts}
         row["county_id"]: row
         for row in Person.objects.filter(completed_on__gte=min(jan1, previous.start), completed_on__lte=as_of)
         .values("county_id")
@@ -240,10 +256,10 @@ def county_progress(*, year, as_of, user=None):
     }
     empty = {"cumulative": 0, "period_done": 0, "month_done": 0, "previous_period_done": 0, "previous_cumulative": 0}
 
-    def count(c, name):
+    def count(c: County, name: str) -> int:
         return counts.get(c.pk, empty)[name]
 
-    def target_at(c, day):
+    def target_at(c: County, day: datetime.date) -> int:
         return _in_force(history.get((Level.COUNTY, c.pk)), day) or 0
 
     pace = _pace(as_of)
@@ -285,11 +301,11 @@ def county_progress(*, year, as_of, user=None):
         previous_period_done=sum(r["previous_period_done"] for r in counts.values()),
         month_done=sum(r["month_done"] for r in counts.values()),
         rate=ratio(cumulative, city_target), provincial_multiple=ratio(cumulative, provincial),
-        pace=pace, counties=rows,
+        pace=pace, counties=rows, whole_city=user is None or all(c.in_scope for c in counties),
     )
 
 
-def station_progress(*, county, year, as_of):
+def station_progress(*, county: CountyRef, year: int, as_of: datetime.date) -> list[StationProgress]:
     """The county's police stations at ``as_of``, most transfers first (two queries)."""
     as_of = clamp(year, as_of)
     jan1 = datetime.date(year, 1, 1)
@@ -318,7 +334,7 @@ def station_progress(*, county, year, as_of):
     return rows
 
 
-def survey_pools(*, year, county=None):
+def survey_pools(*, year: int, county: CountyRef | None = None) -> dict[str, int]:
     """{category: eligible} from the latest survey up to ``year`` (one query).
 
     City-wide without imported pools, the report's own counts (SURVEY_ELIGIBLE_2012) are used."""
@@ -335,7 +351,8 @@ def survey_pools(*, year, county=None):
     return pools
 
 
-def category_progress(*, year, as_of, county=None):
+def category_progress(*, year: int, as_of: datetime.date,
+                      county: CountyRef | None = None) -> list[CategoryProgress]:
     """Transfers by category against the survey's eligible pool (two queries)."""
     as_of = clamp(year, as_of)
     period = Period.containing(as_of)
@@ -362,14 +379,14 @@ def category_progress(*, year, as_of, county=None):
     return rows
 
 
-def period_series(*, year, as_of, county=None):
+def period_series(*, year: int, as_of: datetime.date, county: CountyRef | None = None) -> list[PeriodPoint]:
     """The 36 ten-day periods of ``year``: done and cumulative against the target path (two queries)."""
     as_of = clamp(year, as_of)
     qs = Person.objects.filter(completed_on__gte=datetime.date(year, 1, 1), completed_on__lte=as_of)
     if county is not None:
         qs = qs.filter(county_id=_county_id(county))
     by_day = qs.values("completed_on").annotate(n=Count("completed_on")).order_by()
-    per_period = {}
+    per_period: dict[Period, int] = {}
     for row in by_day:
         key = Period.containing(row["completed_on"])
         per_period[key] = per_period.get(key, 0) + row["n"]
@@ -392,7 +409,7 @@ def period_series(*, year, as_of, county=None):
     return points
 
 
-def multi_year_progress(*, as_of=None):
+def multi_year_progress(*, as_of: datetime.date | None = None) -> MultiYearProgress:
     """The city's path against the goal of 1,550,000 by 2020: one row per planned year (two queries)."""
     as_of = as_of or datetime.date.today()
     finals = {}
@@ -434,7 +451,7 @@ def multi_year_progress(*, as_of=None):
                              cumulative=cumulative, goal_rate=ratio(cumulative, GOAL_TOTAL), years=years)
 
 
-def target_list(*, user, year=None):
+def target_list(*, user: User, year: int | None = None) -> QuerySet[Target]:
     """Targets the user may see, with their revisions."""
     qs = Target.objects.for_user(user).select_related("county", "member_unit").prefetch_related("revisions")
     if year:
@@ -442,7 +459,7 @@ def target_list(*, user, year=None):
     return qs
 
 
-def latest_target_year():
+def latest_target_year() -> int | None:
     """The latest year with a city target (the dashboard offers it when the current year has none)."""
     return Target.objects.filter(level=Level.CITY).order_by("-year").values_list("year", flat=True).first()
 
@@ -458,15 +475,14 @@ class MemberUnitProgress:
     rate: Decimal | None
 
 
-def member_unit_progress(*, year, as_of, counties):
+def member_unit_progress(*, year: int, as_of: datetime.date,
+                         counties: list[CountyProgress]) -> list[MemberUnitProgress]:
     """Member units against their targets, counting the transfers of the counties they are linked to.
 
     ``counties`` are the CountyProgress rows of county_progress (all counties). Three queries."""
-    from nongzhuancheng.models import MemberUnit
-
     as_of = clamp(year, as_of)
     by_county = {c.county_id: c for c in counties}
-    history = {}
+    history: dict[int, History] = {}
     for unit_id, effective_on, amount in (
         TargetRevision.objects.filter(target__year=year, target__level=Level.MEMBER_UNIT)
         .order_by("effective_on", "id")

@@ -1,36 +1,41 @@
 """Writes of targets, responsibility documents and survey pools.
 
-Who may set targets: the city leadership group office sets them. In this system that is an
-administrator, or a user with the ``city_reader`` role who is also ``is_staff`` (the office's
-staff who keep the targets). Every other role, including plain city readers, county officers and
-member units, only reads them. ``can_edit_targets`` is the one place that decides it; the admin,
-the API and these services all ask it.
+Who may set targets: the city leadership group office sets them — the policy's TARGET_EDIT
+(``nongzhuancheng.scoping.POLICY``: an administrator, or a city reader who is also ``is_staff``, the
+office's staff who keep the targets). Every other role only reads them. The admin, the API, the
+pages and these services all ask ``allows`` / ``require`` for that one action.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from nongzhuancheng.scoping import ADMIN, CITY_READER, role_of
+from households.reference import Category
+from nongzhuancheng.models import County, MemberUnit
+from nongzhuancheng.scoping import TARGET_EDIT, require
 
 from .models import Level, ResponsibilityDocument, SurveyPool, Target, TargetRevision
 
-
-def can_edit_targets(user):
-    role = role_of(user)
-    if role == ADMIN:
-        return True
-    return role == CITY_READER and bool(getattr(user, "is_staff", False))
+if TYPE_CHECKING:
+    from nongzhuancheng.scoping import User
 
 
-def _require_editor(actor):
-    if actor is not None and not can_edit_targets(actor):
-        raise PermissionDenied(_("只有市领导小组办公室可以设定目标任务。"))
+def _require_editor(actor: User | None) -> None:
+    """``actor=None`` is a management command; any other actor needs TARGET_EDIT (403)."""
+    if actor is not None:
+        require(actor, TARGET_EDIT)
 
 
 @transaction.atomic
-def target_set(*, actor, year, level, amount, effective_on, county=None, member_unit=None,
-               document_number="", note=""):
+def target_set(*, actor: User | None, year: int, level: str, amount: int, effective_on: datetime.date,
+               county: County | None = None, member_unit: MemberUnit | None = None,
+               document_number: str = "", note: str = "") -> TargetRevision:
     """Set or revise a target: the target is created if new, and a revision is added.
 
     ``actor=None`` is for management commands. A revision on a day that already has one replaces
@@ -58,8 +63,10 @@ def target_set(*, actor, year, level, amount, effective_on, county=None, member_
     return revision
 
 
-def responsibility_document_record(*, actor, year, signed_on, county=None, member_unit=None,
-                                   document_number="", title=None, scan=None):
+def responsibility_document_record(*, actor: User | None, year: int, signed_on: datetime.date,
+                                   county: County | None = None, member_unit: MemberUnit | None = None,
+                                   document_number: str = "", title: str | None = None,
+                                   scan: File | None = None) -> ResponsibilityDocument:
     """Record a signed two-way responsibility document; the scan is validated (type and size)."""
     _require_editor(actor)
     doc = ResponsibilityDocument(year=year, county=county, member_unit=member_unit, signed_on=signed_on,
@@ -73,7 +80,9 @@ def responsibility_document_record(*, actor, year, signed_on, county=None, membe
     return doc
 
 
-def survey_pool_set(*, actor, county, category, eligible, survey_year=2012, note=""):
+def survey_pool_set(*, actor: User | None, county: County, category: Category | str, eligible: int,
+                    survey_year: int = 2012, note: str = "") -> SurveyPool:
+    """Set the survey's eligible pool (调查摸底) of one category in one county."""
     _require_editor(actor)
     pool, _created = SurveyPool.objects.update_or_create(
         survey_year=survey_year, county=county, category=category,

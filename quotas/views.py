@@ -1,7 +1,7 @@
 """Progress pages: the city dashboard, a county's drill-down and the multi-year path.
 
-Built only from the scoped selectors (ScopeExemptMixin): a county outside the user's scope
-answers 404. Every figure links to the application list behind it (the list is scoped again).
+Built only from the scoped selectors given the user (ScopedSelectorsMixin): a county outside the
+user's scope answers 404. Every figure links to the application list behind it (the list is scoped again).
 """
 
 import datetime
@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.figures import multiple, percent, percent_of
 from nongzhuancheng.periods import Period
-from nongzhuancheng.scoping import CITY_WIDE_ROLES, ScopeExemptMixin, role_of
+from nongzhuancheng.scoping import TARGET_EDIT, ScopedSelectorsMixin, allows
 
 from . import charts, selectors
 from .models import Level, Target
@@ -56,7 +56,7 @@ def applications_url(*, start, end, county_id=None, station_id=None, category=No
     return reverse("households:application_list") + "?" + urlencode(params)
 
 
-class ProgressMixin(ScopeExemptMixin):
+class ProgressMixin(ScopedSelectorsMixin):
     def dates(self):
         return parse_params(self.request.GET)
 
@@ -126,8 +126,8 @@ class DashboardView(ProgressMixin, TemplateView):
         return ctx
 
     def member_unit_rows(self, year, city):
-        """Only for city-wide roles, who see every county the member units are linked to."""
-        if role_of(self.request.user) not in CITY_WIDE_ROLES:
+        """Only for a user who sees the whole city: a member unit's figures add up its linked counties."""
+        if not city.whole_city:
             return []
         return [{"m": m, "rate": percent_of(m.rate)}
                 for m in selectors.member_unit_progress(year=year, as_of=city.as_of, counties=city.counties)
@@ -207,10 +207,8 @@ class TargetListView(ProgressMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         year, _as_of = parse_params(self.request.GET)
-        from .services import can_edit_targets
-
         ctx.update(year=year, targets=selectors.target_list(user=self.request.user, year=year),
-                   can_edit=can_edit_targets(self.request.user))
+                   can_edit=allows(self.request.user, TARGET_EDIT))
         return ctx
 
     def render_to_response(self, context, **kwargs):

@@ -6,13 +6,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from nongzhuancheng.models import County
 from nongzhuancheng.periods import Period
-from nongzhuancheng.scoping import ScopedViewSetMixin
+from nongzhuancheng.scoping import BULLETIN_REQUEST, ScopedViewSetMixin, require
 
-from . import services
+from . import selectors, services
 from .models import Bulletin
-from .views import requestable_counties
 
 
 class BulletinOutputSerializer(serializers.ModelSerializer):
@@ -78,13 +76,16 @@ class BulletinViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
                                                                  200: BulletinOutputSerializer})
     @action(detail=False, methods=["post"], url_path="request")
     def request_bulletin(self, request):
+        """Ask for a bulletin: 403 for a role that may not, 404 for a county outside the user's place,
+        403 for the city bulletin without BULLETIN_REQUEST_CITY (the service)."""
+        require(request.user, BULLETIN_REQUEST)
         incoming = BulletinRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         code = incoming.validated_data.get("county") or ""
         county = None
         if code:
-            county = County.objects.filter(code=code).first()
-            if county is None or county not in requestable_counties(request.user):
+            county = selectors.bulletin_counties_requestable(user=request.user).filter(code=code).first()
+            if county is None:
                 raise Http404
         try:
             bulletin, created = services.bulletin_request(

@@ -6,6 +6,10 @@ comparison read the same numbers. An issued bulletin never changes: a re-issue i
 Issue number (2012年第N期): N is the period's index within the year (1–36; 2012年10月中旬 is 第29期),
 so the number is known before issuing, is the same for the city and the county bulletins of one period,
 and stays the same across revisions.
+
+A bulletin's state moves only by ``Bulletin.WORKFLOW`` (queued → rendering → issued or failed, failed
+→ rendering again), all of them moves of the system made by ``reports.services.bulletin_move``. A
+re-issue is not a move: it is a new revision row, created queued.
 """
 
 from django.conf import settings
@@ -14,7 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nongzhuancheng.periods import Period
-from nongzhuancheng.scoping import CITY_WIDE_ROLES, ScopedQuerySet
+from nongzhuancheng.roles import CITY_WIDE
+from nongzhuancheng.scoping import ScopedQuerySet
+from nongzhuancheng.workflow import Move, Workflow
 
 CITY_SCOPE = "city"
 
@@ -30,6 +36,16 @@ class Bulletin(models.Model):
         RENDERING = "rendering", _("生成中")
         ISSUED = "issued", _("已印发")
         FAILED = "failed", _("生成失败")
+
+    # Every move is the system's (a worker's): no policy action, no actor.
+    WORKFLOW = Workflow(model_label="reports.Bulletin", state_field="state", states=State, moves=[
+        # a first run; or a run started again after a worker stopped mid-way (the task is
+        # delivered again: acks_late), which finds the bulletin still rendering
+        Move("start", frozenset({State.QUEUED, State.RENDERING}), State.RENDERING, _("开始生成")),
+        Move("retry", frozenset({State.FAILED}), State.RENDERING, _("重新生成")),
+        Move("issue", frozenset({State.RENDERING}), State.ISSUED, _("印发"), final=True),
+        Move("fail", frozenset({State.RENDERING}), State.FAILED, _("生成失败")),
+    ])
 
     year = models.PositiveSmallIntegerField(_("年度"))
     month = models.PositiveSmallIntegerField(_("月份"))
@@ -100,7 +116,7 @@ class Bulletin(models.Model):
     @classmethod
     def scope_for_user(cls, queryset, user, assignment):
         """City-wide roles see every bulletin; county-bound roles the city ones and their county's."""
-        if assignment.role in CITY_WIDE_ROLES:
+        if assignment.role in CITY_WIDE:
             return queryset
         if assignment.county_id:
             return queryset.filter(models.Q(county__isnull=True) | models.Q(county_id=assignment.county_id))

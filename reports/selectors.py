@@ -6,19 +6,33 @@ targets and progress, entitlements for the five guarantees and five retentions) 
 into JSON-ready data, which is what the bulletin record keeps and what its template reads.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from entitlements import selectors as entitlement_selectors
 from nongzhuancheng import figures
+from nongzhuancheng.models import County
 from nongzhuancheng.periods import Period
+from nongzhuancheng.scoping import BULLETIN_REQUEST, BULLETIN_REQUEST_CITY, allows
+from quotas import charts
+from quotas import selectors as quota_selectors
+from quotas.selectors import CityProgress
 
 from .models import Bulletin
+
+if TYPE_CHECKING:
+    from nongzhuancheng.scoping import User
 
 
 @dataclass
@@ -98,12 +112,12 @@ class BulletinData:
     series_chart_svg: str = ""
 
 
-def doc_number_for(*, year, issue_number, county=None):
+def doc_number_for(*, year: int, issue_number: int, county: County | None = None) -> str:
     number = settings.NZC_BULLETIN_DOC_NUMBER.format(year=year, issue=issue_number)
     return _("%(number)s（%(county)s）") % {"number": number, "county": county.name} if county is not None else number
 
 
-def _points(rate, pace):
+def _points(rate: Decimal | None, pace: Decimal) -> str:
     """Percentage points between a completion rate and the pace, cut to one decimal."""
     if rate is None:
         return "—"
@@ -111,11 +125,11 @@ def _points(rate, pace):
     return f"+{gap}" if gap >= 0 else f"−{abs(gap)}"
 
 
-def _day(d):
+def _day(d: datetime.date) -> str:
     return _("%(month)s月%(day)s日") % {"month": d.month, "day": d.day}
 
 
-def _change_words(change):
+def _change_words(change: int) -> str:
     if change > 0:
         return _("增加%(n)s人") % {"n": change}
     if change < 0:
@@ -123,7 +137,7 @@ def _change_words(change):
     return _("持平")
 
 
-def _county_rows(progress):
+def _county_rows(progress: CityProgress) -> list[CountyRow]:
     rows = []
     for c in progress.counties:
         rows.append(CountyRow(
@@ -138,7 +152,7 @@ def _county_rows(progress):
     return rows
 
 
-def _total_row(progress, rows):
+def _total_row(progress: CityProgress, rows: list[CountyRow]) -> CountyRow:
     needed = [r.needed_per_period for r in rows if r.needed_per_period is not None]
     return CountyRow(
         county_id=0, code="", name=_("全市合计"), target=progress.target, period_done=progress.period_done,
@@ -151,7 +165,7 @@ def _total_row(progress, rows):
     )
 
 
-def _attr(row, *names, default=None):
+def _attr(row: Any, *names: str, default: Any = None) -> Any:
     for name in names:
         if isinstance(row, dict) and name in row:
             return row[name]
@@ -160,11 +174,9 @@ def _attr(row, *names, default=None):
     return default
 
 
-def _category_rows(*, year, as_of, county):
-    from quotas import selectors as quotas
-
+def _category_rows(*, year: int, as_of: datetime.date, county: County | None) -> list[CategoryRow]:
     rows = []
-    for r in quotas.category_progress(year=year, as_of=as_of, county=county):
+    for r in quota_selectors.category_progress(year=year, as_of=as_of, county=county):
         completed = _attr(r, "completed", "cumulative", default=0) or 0
         eligible = _attr(r, "eligible", "pool", "eligible_pool", default=0) or 0
         rows.append(CategoryRow(
@@ -175,11 +187,9 @@ def _category_rows(*, year, as_of, county):
     return rows
 
 
-def _station_rows(*, county, year, as_of):
-    from quotas import selectors as quotas
-
+def _station_rows(*, county: County, year: int, as_of: datetime.date) -> list[StationRow]:
     rows = []
-    for i, r in enumerate(quotas.station_progress(county=county, year=year, as_of=as_of), start=1):
+    for i, r in enumerate(quota_selectors.station_progress(county=county, year=year, as_of=as_of), start=1):
         rows.append(StationRow(
             rank=_attr(r, "rank", default=i) or i,
             name=str(_attr(r, "station_name", "name", default="")),
@@ -189,9 +199,10 @@ def _station_rows(*, county, year, as_of):
     return rows
 
 
-def _pivot(rows, cell, total_cell=None):
+def _pivot(rows: Iterable[Any], cell: Callable[[Any], str],
+           total_cell: Callable[[str, list[Any]], str] | None = None) -> PivotTable:
     table = PivotTable()
-    by_county = {}
+    by_county: dict[str, list[Any]] = {}
     for r in rows:
         if r.kind_label not in table.kinds:
             table.kinds.append(r.kind_label)
@@ -204,49 +215,46 @@ def _pivot(rows, cell, total_cell=None):
     return table
 
 
-def _delivery_cell(r):
+def _delivery_cell(r: Any) -> str:
     demand = r.requested + r.in_progress + r.delivered + r.refused
     return f"{r.delivered}/{demand}（{figures.percent_of(r.delivery_rate)}）"
 
 
-def _delivery_total(_kind, rows):
+def _delivery_total(_kind: str, rows: list[Any]) -> str:
     delivered = sum(r.delivered for r in rows)
     demand = sum(r.requested + r.in_progress + r.delivered + r.refused for r in rows)
     return f"{delivered}/{demand}（{figures.percent(delivered, demand)}）"
 
 
-def _retention_cell(r):
+def _retention_cell(r: Any) -> str:
     return f"{r.kept}/{r.circulated}/{r.given_up}"
 
 
-def _retention_total(_kind, rows):
+def _retention_total(_kind: str, rows: list[Any]) -> str:
     return "/".join(str(sum(getattr(r, f) for r in rows)) for f in ("kept", "circulated", "given_up"))
 
 
-def _entitlement_tables(*, as_of, county):
+def _entitlement_tables(*, as_of: datetime.date, county: County | None) -> tuple[PivotTable, PivotTable]:
     """Delivery of the five guarantees and state of the five retentions by county."""
-    from entitlements import selectors as entitlements
-
-    delivery = _pivot(entitlements.delivery_summary(as_of=as_of, county=county), _delivery_cell, _delivery_total)
-    retention = _pivot(entitlements.retention_summary(as_of=as_of, county=county), _retention_cell,
+    delivery = _pivot(entitlement_selectors.delivery_summary(as_of=as_of, county=county), _delivery_cell, _delivery_total)
+    retention = _pivot(entitlement_selectors.retention_summary(as_of=as_of, county=county), _retention_cell,
                        _retention_total)
     return delivery, retention
 
 
-def _charts(*, progress, year, as_of, county, scope_name):
+def _charts(*, progress: CityProgress, year: int, as_of: datetime.date, county: County | None,
+            scope_name: str) -> tuple[str, str]:
     """Inline SVG charts drawn by quotas.charts: rates against the pace line, cumulative by period."""
-    from quotas import charts
-    from quotas import selectors as quotas
-
     rate_svg = charts.rate_bars_svg(progress, width=680)
-    points = quotas.period_series(year=year, as_of=as_of, county=county)
+    points = quota_selectors.period_series(year=year, as_of=as_of, county=county)
     series_svg = charts.cumulative_svg(
         points, title=_("%(scope)s%(year)s年各旬累计转户与目标进度") % {"scope": scope_name, "year": year}, width=680, height=260,
     )
     return rate_svg, series_svg
 
 
-def _opening(*, scope_name, as_of, period, cumulative, rate, multiple, pace_gap, period_done, change, county):
+def _opening(*, scope_name: str, as_of: datetime.date, period: Period, cumulative: int, rate: str, multiple: str,
+             pace_gap: str, period_done: int, change: int, county: County | None) -> str:
     values = {"day": _day(as_of), "where": scope_name, "cumulative": cumulative, "rate": rate,
               "multiple": multiple, "points": pace_gap.lstrip("+−"), "start": _day(period.start),
               "period_done": period_done, "change": _change_words(change)}
@@ -269,7 +277,7 @@ def _opening(*, scope_name, as_of, period, cumulative, rate, multiple, pace_gap,
     return text
 
 
-def _notice(*, rows, pace, as_of):
+def _notice(*, rows: list[CountyRow], pace: str, as_of: datetime.date) -> tuple[str, list[str], list[str]]:
     with_target = [r for r in rows if r.target]
     behind = [r for r in with_target if not r.ahead_of_pace]
     last_rank = max((r.rank for r in with_target), default=0)
@@ -290,12 +298,10 @@ def _notice(*, rows, pace, as_of):
     return text, [r.name for r in behind], [r.name for r in last]
 
 
-def bulletin_data(*, period, county=None, as_of=None):
+def bulletin_data(*, period: Period, county: County | None = None, as_of: datetime.date | None = None) -> BulletinData:
     """Every figure of the bulletin for ``period`` (the city's, or ``county``'s with its stations)."""
-    from quotas import selectors as quotas
-
     as_of = as_of or period.end
-    progress = quotas.county_progress(year=period.year, as_of=as_of)
+    progress = quota_selectors.county_progress(year=period.year, as_of=as_of)
     rows = _county_rows(progress)
     total = _total_row(progress, rows)
     multiple = figures.multiple(progress.cumulative, progress.provincial_target)
@@ -339,7 +345,7 @@ def bulletin_data(*, period, county=None, as_of=None):
     )
 
 
-def _json_ready(value):
+def _json_ready(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _json_ready(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -351,7 +357,7 @@ def _json_ready(value):
     return value
 
 
-def as_frozen(data):
+def as_frozen(data: BulletinData) -> dict[str, Any]:
     """The dataclass as JSON-ready data (what a bulletin record keeps)."""
     return _json_ready(dataclasses.asdict(data))
 
@@ -368,7 +374,7 @@ _COUNTY = [
 ]
 
 
-def bulletin_diff(*, old, new):
+def bulletin_diff(*, old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     """What changed between two frozen figure sets: a list of (what, before, after)."""
     changes = []
     for key, label in _HEADLINE:
@@ -394,15 +400,15 @@ def bulletin_diff(*, old, new):
     return changes
 
 
-def bulletin_list(*, user):
+def bulletin_list(*, user: User) -> QuerySet[Bulletin]:
     return Bulletin.objects.for_user(user).select_related("county", "requested_by")
 
 
-def bulletin_get(*, user, pk):
+def bulletin_get(*, user: User, pk: int) -> Bulletin:
     return Bulletin.objects.for_user(user).select_related("county", "requested_by").get(pk=pk)
 
 
-def bulletin_previous_revision(*, bulletin):
+def bulletin_previous_revision(*, bulletin: Bulletin) -> Bulletin | None:
     """The latest issued revision before this one, of the same period and scope, or None."""
     return (
         Bulletin.objects.for_period(bulletin.period)
@@ -412,5 +418,32 @@ def bulletin_previous_revision(*, bulletin):
     )
 
 
-def period_of(bulletin):
+def period_of(bulletin: Bulletin) -> Period:
     return Period(bulletin.year, bulletin.month, bulletin.part)
+
+
+# Who may ask for which bulletin: written here once, for the service, the pages and the API -------
+
+def bulletin_counties_requestable(*, user: User) -> QuerySet[County]:
+    """Counties whose bulletin the user may ask for: the policy's BULLETIN_REQUEST over the user's
+    place (every county for the city office, their own for a county officer, none for the others)."""
+    return County.objects.for_user(user, BULLETIN_REQUEST)
+
+
+def bulletin_city_requestable(*, user: User) -> bool:
+    """Whether the user may ask for the city bulletin (BULLETIN_REQUEST_CITY)."""
+    return allows(user, BULLETIN_REQUEST_CITY)
+
+
+def bulletin_scopes_requestable(*, user: User) -> list[County | None]:
+    """The scopes the user may ask a bulletin for, as the request form offers them: None stands for
+    the city bulletin, then the counties."""
+    city: list[County | None] = [None] if bulletin_city_requestable(user=user) else []
+    return [*city, *bulletin_counties_requestable(user=user)]
+
+
+def bulletin_scope_requestable(*, user: User, county: County | None) -> bool:
+    """Whether the user may ask for the bulletin of ``county`` (None: the city's)."""
+    if county is None:
+        return bulletin_city_requestable(user=user)
+    return bulletin_counties_requestable(user=user).filter(pk=county.pk).exists()

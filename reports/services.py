@@ -1,14 +1,23 @@
 """Writes of the ten-day bulletins: request, render (template → WeasyPrint → stored file), notify.
 
-``bulletin_render`` is the only writer of a bulletin's state after it is queued. Each state change is
-saved in its own short transaction; the PDF is written to storage only after it was made in memory,
-and removed again if recording the issue fails, so a failed bulletin never leaves a file behind.
+A bulletin's state changes only by a move of ``Bulletin.WORKFLOW``, made by ``bulletin_move`` on
+top of ``nongzhuancheng.workflow.transition``: the row is locked and the table checked, so two
+workers rendering the same bulletin never both issue it. Each move is its own short transaction;
+the PDF is written to storage only after it was made in memory, and removed again if the issue
+move is refused or fails, so a failed bulletin never leaves a file behind.
+
+Rendering is handed to a worker by task name (``nongzhuancheng.queue.enqueue``): the tasks call
+these services, these services never import the tasks.
 """
+
+from __future__ import annotations
 
 import datetime
 import hashlib
 import logging
 import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,45 +25,73 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from nongzhuancheng import queue
 from nongzhuancheng.models import County
-from nongzhuancheng.periods import Period
-from nongzhuancheng.scoping import ADMIN, CITY_READER, COUNTY_OFFICER, assignment_of, role_of
+from nongzhuancheng.periods import Period, last_ended_period
+from nongzhuancheng.roles import CITY_READER, COUNTY_OFFICER
+from nongzhuancheng.scoping import BULLETIN_REQUEST, POLICY
+from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 
 from . import selectors
 from .models import CITY_SCOPE, Bulletin
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
+    from nongzhuancheng.scoping import User
+
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "reports/bulletin.html"
+RENDER_TASK = "reports.tasks.bulletin_render_task"
+
+WORKFLOW = Bulletin.WORKFLOW
+State = Bulletin.State
 
 
 class BulletinRenderError(Exception):
     """A bulletin could not be made; the message is shown on its page."""
 
 
-def bulletin_can_request(*, user, county=None):
-    """City readers and admins may ask for any bulletin; county officers for their own county's."""
-    role = role_of(user)
-    if role in (ADMIN, CITY_READER):
-        return True
-    if role == COUNTY_OFFICER and county is not None:
-        return assignment_of(user).county_id == county.pk
-    return False
+# The one writer of Bulletin.state ---------------------------------------------------------------
+
+def bulletin_move(*, bulletin: Bulletin | int, to: str, **fields: Any) -> Bulletin:
+    """Move a bulletin to the state ``to`` by the move the table has from its current state, setting
+    ``fields`` too; every move to rendering counts an attempt and clears the last error.
+
+    The system's moves (no actor). The row is locked before the move is chosen, so of two workers
+    only the first makes a move; TransitionNotAllowed when the table has no move from the state the
+    second one then finds (an issued bulletin moves no more)."""
+    pk = bulletin.pk if isinstance(bulletin, Bulletin) else bulletin
+    with transaction.atomic():
+        state = Bulletin.objects.select_for_update().filter(pk=pk).values_list("state", flat=True).get()
+        move = WORKFLOW.between(state, to)
+        if move is None:
+            raise TransitionNotAllowed(
+                _("不能从“%(a)s”变为“%(b)s”。") % {"a": WORKFLOW.state_label(state), "b": WORKFLOW.state_label(to)},
+                code="transition",
+            )
+
+        def apply(row: Bulletin, m: Move) -> Iterable[str]:
+            changed = dict(fields)
+            if m.target == State.RENDERING:
+                changed.update(attempts=row.attempts + 1, error="")
+            for name, value in changed.items():
+                setattr(row, name, value)
+            return changed
+
+        return transition(workflow=WORKFLOW, move=move, obj=pk, queryset=Bulletin.objects.all(), apply=apply)
 
 
-def _enqueue(bulletin):
-    from .tasks import bulletin_render_task
+# Requests ----------------------------------------------------------------------------------------
 
-    transaction.on_commit(lambda: bulletin_render_task.delay(bulletin.pk), robust=True)
-
-
-def _create(*, period, county, actor, today):
+def _create(*, period: Period, county: County | None, actor: User | None, today: datetime.date) -> Bulletin:
     """A new revision for (period, scope); raises IntegrityError if another writer took the number."""
     scope = county.code if county is not None else CITY_SCOPE
     last = Bulletin.objects.for_period(period).filter(scope=scope).aggregate(m=Max("revision"))["m"] or 0
@@ -64,20 +101,24 @@ def _create(*, period, county, actor, today):
         scope=scope, county=county, revision=last + 1, preview=preview,
         as_of=min(period.end, today) if preview else period.end,
         doc_number=selectors.doc_number_for(year=period.year, issue_number=period.index, county=county),
-        requested_by=actor,
+        requested_by=cast("AuthUser | None", actor),  # an actor here is a signed-in user
     )
 
 
-def bulletin_request(*, period, county=None, actor=None, reissue=False, today=None, enqueue=True):
+def bulletin_request(*, period: Period, county: County | None = None, actor: User | None = None,
+                     reissue: bool = False, today: datetime.date | None = None,
+                     enqueue: bool = True) -> tuple[Bulletin, bool]:
     """Ask for a bulletin; the PDF is made by a task after the transaction commits.
 
-    Without ``reissue`` an existing bulletin of the period and scope (not a preview, not failed) is
-    returned as it is, so asking twice gives one bulletin. With ``reissue`` a new revision is made.
-    A period not yet ended gives a preview with the figures up to today. ``enqueue=False`` leaves
-    the rendering to the caller (the demo command renders in-process).
+    Returns (bulletin, created). Without ``reissue`` an existing bulletin of the period and scope
+    (not a preview, not failed) is returned as it is, so asking twice gives one bulletin. With
+    ``reissue`` a new revision is made (created queued). A period not yet ended gives a preview
+    with the figures up to today. ``actor=None`` is the schedule; an actor must be allowed the scope
+    (``selectors.bulletin_scope_requestable``). ``enqueue=False`` leaves the rendering to
+    the caller (the demo command renders in-process).
     """
-    if actor is not None and not bulletin_can_request(user=actor, county=county):
-        raise PermissionDenied("not allowed to request this bulletin")
+    if actor is not None and not selectors.bulletin_scope_requestable(user=actor, county=county):
+        raise PermissionDenied(POLICY[BULLETIN_REQUEST].refusal)
     today = today or timezone.localdate()
     if period.start > today:
         raise ValueError("this period has not started yet")
@@ -88,13 +129,13 @@ def bulletin_request(*, period, county=None, actor=None, reissue=False, today=No
                 if not reissue:
                     existing = (
                         Bulletin.objects.for_period(period).filter(scope=scope, preview=False)
-                        .exclude(state=Bulletin.State.FAILED).order_by("-revision").first()
+                        .exclude(state=State.FAILED).order_by("-revision").first()
                     )
                     if existing is not None and period.end < today:
                         return existing, False
                 bulletin = _create(period=period, county=county, actor=actor, today=today)
                 if enqueue:
-                    _enqueue(bulletin)
+                    queue.enqueue(RENDER_TASK, bulletin.pk, robust=True)
                 return bulletin, True
         except IntegrityError:
             # another request took this revision number at the same moment: look again
@@ -102,7 +143,7 @@ def bulletin_request(*, period, county=None, actor=None, reissue=False, today=No
     raise BulletinRenderError("could not allocate a revision number")
 
 
-def bulletin_issue_for_period(*, period, today=None):
+def bulletin_issue_for_period(*, period: Period, today: datetime.date | None = None) -> list[Bulletin]:
     """The scheduled bulletins of a period: the city's and one per county. Safe to run twice."""
     made = []
     for county in [None, *County.objects.all()]:
@@ -111,19 +152,21 @@ def bulletin_issue_for_period(*, period, today=None):
     return made
 
 
-def _mark(bulletin, **fields):
-    Bulletin.objects.filter(pk=bulletin.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(bulletin, name, value)
+def bulletin_request_for_today(*, today: datetime.date | None = None) -> list[Bulletin]:
+    """The bulletins of the period that ended just before ``today`` (what beat runs)."""
+    today = today or timezone.localdate()
+    return bulletin_issue_for_period(period=last_ended_period(today), today=today)
 
 
-def bulletin_html(*, figures, for_pdf=True):
+# Rendering ---------------------------------------------------------------------------------------
+
+def bulletin_html(*, figures: dict[str, Any], for_pdf: bool = True) -> str:
     """The bulletin's HTML from its frozen figures (the PDF and the browser page read the same)."""
     with translation.override("zh-hans"):
         return render_to_string(TEMPLATE, {"f": figures, "for_pdf": for_pdf})
 
 
-def _issue_date(bulletin):
+def _issue_date(bulletin: Bulletin) -> datetime.date:
     """The date printed on the bulletin: the day after its period for a first issue (when beat makes
     it), the actual day for a preview or a re-issue."""
     today = timezone.localdate()
@@ -132,17 +175,19 @@ def _issue_date(bulletin):
     return min(today, bulletin.period.end + datetime.timedelta(days=1))
 
 
-def _pdf_bytes(html):
-    import weasyprint  # costs about a second to import: only where PDFs are made
+def _pdf_bytes(html: str) -> bytes:
+    # imported here, not at the top: WeasyPrint costs about a second to import, and only the
+    # worker (and the demo command) make PDFs
+    import weasyprint
 
     return weasyprint.HTML(string=html, base_url=".").write_pdf()
 
 
-def bulletin_render(*, bulletin):
-    """Freeze the figures, render the template, make the PDF, store it and mark the bulletin issued.
+def bulletin_render(*, bulletin: Bulletin) -> Bulletin:
+    """Freeze the figures, render the template, make the PDF, store it and issue the bulletin.
 
     Returns the bulletin (the instance given is refreshed too). An issued bulletin is returned
-    unchanged (the task may run twice). On an error the bulletin is marked failed with the reason and
+    unchanged (the task may run twice). On an error the bulletin moves to failed with the reason and
     the error is raised again (the task retries).
     """
     try:
@@ -151,13 +196,11 @@ def bulletin_render(*, bulletin):
         bulletin.refresh_from_db()
 
 
-def _render(bulletin):
-    with transaction.atomic():
-        locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
-        if locked.state == Bulletin.State.ISSUED:
-            return locked
-        _mark(locked, state=Bulletin.State.RENDERING, error="", attempts=locked.attempts + 1)
-    bulletin = locked
+def _render(bulletin: Bulletin) -> Bulletin:
+    try:
+        bulletin = bulletin_move(bulletin=bulletin, to=State.RENDERING)
+    except TransitionNotAllowed:
+        return Bulletin.objects.get(pk=bulletin.pk)  # issued already: the task ran twice
     started = time.perf_counter()
     stored_name = None
     try:
@@ -172,33 +215,37 @@ def _render(bulletin):
         digest = hashlib.sha256(pdf).hexdigest()
         name = f"{bulletin.year}-{bulletin.issue_number:02d}-{bulletin.scope}-r{bulletin.revision}.pdf"
         stored_name = bulletin.pdf.storage.save(f"bulletins/{bulletin.year}/{name}", ContentFile(pdf))
-        fields = dict(
-            state=Bulletin.State.ISSUED, figures=frozen, pdf=stored_name, pdf_size=len(pdf), sha256=digest,
-            issued_at=timezone.now(), render_seconds=time.perf_counter() - started,
-        )
-        with transaction.atomic():
-            # conditional: if another run issued it meanwhile, that one stands and this file goes
-            if not Bulletin.objects.filter(pk=bulletin.pk).exclude(state=Bulletin.State.ISSUED).update(**fields):
-                bulletin.pdf.storage.delete(stored_name)
-                bulletin.refresh_from_db()
-                return bulletin
-            for name, value in fields.items():
-                setattr(bulletin, name, value)
-            transaction.on_commit(lambda: bulletin_notify(bulletin=bulletin))
+        try:
+            issued = bulletin_move(
+                bulletin=bulletin, to=State.ISSUED, figures=frozen, pdf=stored_name, pdf_size=len(pdf),
+                sha256=digest, issued_at=timezone.now(), render_seconds=time.perf_counter() - started,
+            )
+        except TransitionNotAllowed:
+            current = Bulletin.objects.get(pk=bulletin.pk)
+            if not current.is_issued:
+                # another run failed it meanwhile: raise, so that this task retries it
+                raise BulletinRenderError("another run failed this bulletin meanwhile") from None
+            # another run issued it meanwhile: that one stands and this file goes
+            bulletin.pdf.storage.delete(stored_name)
+            return current
+        transaction.on_commit(lambda: bulletin_notify(bulletin=issued))
+        return issued
     except Exception as exc:
         if stored_name:
             bulletin.pdf.storage.delete(stored_name)
         reason = f"{type(exc).__name__}: {exc}"[:2000]
         logger.warning("bulletin %s failed: %s", bulletin.pk, reason)
-        Bulletin.objects.filter(pk=bulletin.pk).exclude(state=Bulletin.State.ISSUED).update(
-            state=Bulletin.State.FAILED, error=reason, pdf="", pdf_size=0, sha256="", figures={},
-        )
-        bulletin.refresh_from_db()
+        try:
+            bulletin_move(bulletin=bulletin, to=State.FAILED, error=reason, pdf="", pdf_size=0, sha256="",
+                          figures={})
+        except TransitionNotAllowed:
+            pass  # another run issued (or failed) it meanwhile: that outcome stands
         raise
-    return bulletin
 
 
-def bulletin_readers(*, bulletin):
+# Notices -----------------------------------------------------------------------------------------
+
+def bulletin_readers(*, bulletin: Bulletin) -> QuerySet:
     """Who gets the notice: city readers for the city bulletin, the county's officers for a county one."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     if bulletin.county_id is None:
@@ -206,7 +253,7 @@ def bulletin_readers(*, bulletin):
     return users.filter(Q(assignment__role=COUNTY_OFFICER) & Q(assignment__county_id=bulletin.county_id))
 
 
-def bulletin_notify(*, bulletin):
+def bulletin_notify(*, bulletin: Bulletin) -> int:
     """E-mail notice of an issued bulletin (Django mail settings; console backend by default)."""
     recipients = list(bulletin_readers(bulletin=bulletin).values_list("email", flat=True))
     if not recipients:
@@ -221,17 +268,3 @@ def bulletin_notify(*, bulletin):
         _("查看：%(url)s") % {"url": settings.NZC_SITE_URL.rstrip("/") + reverse("reports:bulletin_detail", args=[bulletin.pk])},
     ])
     return send_mail(subject, body, None, recipients, fail_silently=True)
-
-
-def bulletin_request_for_today(*, today=None):
-    """The bulletins of the period that ended just before ``today`` (what beat runs)."""
-    from nongzhuancheng.periods import last_ended_period
-
-    today = today or timezone.localdate()
-    return bulletin_issue_for_period(period=last_ended_period(today), today=today)
-
-
-__all__ = [
-    "Period", "bulletin_request", "bulletin_render", "bulletin_issue_for_period", "bulletin_notify",
-    "bulletin_request_for_today", "bulletin_can_request", "BulletinRenderError",
-]

@@ -1,4 +1,7 @@
-"""Thin Celery tasks: they take ids or dates and call a service. Both are safe to run twice."""
+"""Thin Celery tasks: they take ids or dates and call a service. Both are safe to run twice.
+
+The services hand work over by these tasks' names (``nongzhuancheng.queue.enqueue``): arrows point
+from the tasks to the services only."""
 
 import datetime
 
@@ -14,16 +17,16 @@ from .models import Bulletin
     bind=True, autoretry_for=(Exception,), retry_backoff=5, retry_backoff_max=300, retry_jitter=True,
     max_retries=3, acks_late=True,
 )
-def bulletin_render_task(self, bulletin_id):
+def bulletin_render_task(self, bulletin_id: int) -> int:
     bulletin = Bulletin.objects.filter(pk=bulletin_id).first()
-    if bulletin is None or bulletin.state == Bulletin.State.ISSUED:
+    if bulletin is None or bulletin.is_issued:
         return bulletin_id
     services.bulletin_render(bulletin=bulletin)
     return bulletin_id
 
 
 @shared_task
-def bulletin_issue_for_last_period_task(period=None, today=None):
+def bulletin_issue_for_last_period_task(period: str | None = None, today: str | None = None) -> list[int]:
     """Beat's entry: the bulletins of the period just ended (city + one per county).
 
     ``period`` ("2012-10-2") or ``today`` (ISO date) may be given to issue those of a past period.

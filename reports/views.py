@@ -1,33 +1,24 @@
 """Bulletin pages: the list, the HTML version with its diff against the previous revision, the PDF
-download and the request form (preview of the current period or re-issue of a past one)."""
+download and the request form (preview of the current period or re-issue of a past one).
+
+Who may ask for which bulletin is ``reports.selectors.bulletin_scopes_requestable`` and its
+siblings; the request itself is checked again by the service."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
-from nongzhuancheng.models import County
 from nongzhuancheng.periods import Period, last_ended_period, periods_of_year
-from nongzhuancheng.scoping import ScopedViewMixin, ScopeExemptMixin, assignment_of, role_of
+from nongzhuancheng.scoping import BULLETIN_REQUEST, NoScopedRowsMixin, ScopedObjectsMixin
 
 from . import selectors, services
 from .models import Bulletin
 
 
-def requestable_counties(user):
-    """Counties whose bulletin the user may ask for (None stands for the city bulletin)."""
-    role = role_of(user)
-    if role in ("admin", "city_reader"):
-        return [None, *County.objects.all()]
-    if role == "county_officer":
-        return [assignment_of(user).county]
-    return []
-
-
-class BulletinListView(ScopedViewMixin, ListView):
+class BulletinListView(ScopedObjectsMixin, ListView):
     model = Bulletin
     template_name = "reports/bulletin_list.html"
     context_object_name = "bulletins"
@@ -42,14 +33,14 @@ class BulletinListView(ScopedViewMixin, ListView):
         current = Period.containing(today)
         years = sorted({today.year, *Bulletin.objects.for_user(self.request.user)
                         .values_list("year", flat=True).distinct().order_by()}, reverse=True)
-        ctx["request_scopes"] = requestable_counties(self.request.user)
+        ctx["request_scopes"] = selectors.bulletin_scopes_requestable(user=self.request.user)
         ctx["request_periods"] = [p for y in years for p in reversed(periods_of_year(y)) if p <= current]
         ctx["default_period"] = last_ended_period(today)
         ctx["current_period"] = current
         return ctx
 
 
-class BulletinDetailView(ScopedViewMixin, DetailView):
+class BulletinDetailView(ScopedObjectsMixin, DetailView):
     model = Bulletin
     template_name = "reports/bulletin_detail.html"
     context_object_name = "bulletin"
@@ -69,11 +60,11 @@ class BulletinDetailView(ScopedViewMixin, DetailView):
             .filter(scope=bulletin.scope).order_by("revision")
         )
         ctx["f"] = bulletin.figures
-        ctx["can_reissue"] = services.bulletin_can_request(user=self.request.user, county=bulletin.county)
+        ctx["can_reissue"] = selectors.bulletin_scope_requestable(user=self.request.user, county=bulletin.county)
         return ctx
 
 
-class BulletinPdfView(ScopedViewMixin, DetailView):
+class BulletinPdfView(ScopedObjectsMixin, DetailView):
     model = Bulletin
 
     def get(self, request, *args, **kwargs):
@@ -86,10 +77,14 @@ class BulletinPdfView(ScopedViewMixin, DetailView):
                             content_type="application/pdf")
 
 
-class BulletinRequestView(ScopeExemptMixin, View):
-    """POST: ask for a bulletin (preview of the current period, or a re-issue of a past one)."""
+class BulletinRequestView(NoScopedRowsMixin, View):
+    """POST: ask for a bulletin (preview of the current period, or a re-issue of a past one).
+
+    A role that may not ask for bulletins answers 403, a county outside the user's place 404 (like
+    one that does not exist); the city bulletin without BULLETIN_REQUEST_CITY 403 (the service)."""
 
     http_method_names = ["post"]
+    required_action = BULLETIN_REQUEST
 
     def post(self, request):
         try:
@@ -100,15 +95,13 @@ class BulletinRequestView(ScopeExemptMixin, View):
         code = request.POST.get("county", "")
         county = None
         if code:
-            county = County.objects.filter(code=code).first()
-            if county is None or county not in requestable_counties(request.user):
+            county = selectors.bulletin_counties_requestable(user=request.user).filter(code=code).first()
+            if county is None:
                 raise Http404(_("没有这个县区。"))
         try:
             bulletin, created = services.bulletin_request(
                 period=period, county=county, actor=request.user, reissue=bool(request.POST.get("reissue")),
             )
-        except PermissionDenied:
-            raise
         except ValueError:
             messages.error(request, _("这个旬还没有开始。"))
             return redirect("reports:bulletin_list")

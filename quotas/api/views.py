@@ -1,17 +1,16 @@
 """Targets and progress API: reads through scoped querysets and selectors, writes through
-quotas.services. A county out of scope answers 404; writes need the city office (can_edit_targets)."""
+quotas.services. A county out of scope answers 404; writes need the city office (TARGET_EDIT)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from nongzhuancheng.scoping import ScopedViewSetMixin
+from nongzhuancheng.scoping import POLICY, TARGET_EDIT, ScopedViewSetMixin, allows
 
 from .. import selectors, services
 from ..models import Target
@@ -25,12 +24,12 @@ DATE_PARAMS = [
 
 
 class EditorOrReadOnly(permissions.IsAuthenticated):
-    message = _("只有市领导小组办公室可以设定目标任务。")
+    message = POLICY[TARGET_EDIT].refusal
 
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
-        return request.method in permissions.SAFE_METHODS or services.can_edit_targets(request.user)
+        return request.method in permissions.SAFE_METHODS or allows(request.user, TARGET_EDIT)
 
 
 class TargetViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -59,7 +58,7 @@ class TargetViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
 class CityProgressView(APIView):
     """The city and its counties at a date (the counties the user may see; ranks among all 11)."""
 
-    scope_exempt = True  # built only from scoped selectors (county_progress(user=...))
+    scoped = True  # built only from selectors given the user (county_progress(user=...)), as ScopedSelectorsMixin
 
     @extend_schema(parameters=DATE_PARAMS, responses=s.CityProgressSerializer)
     def get(self, request):
@@ -71,7 +70,7 @@ class CityProgressView(APIView):
 class CountyProgressView(APIView):
     """One county: its row, its police stations, categories and ten-day series (404 out of scope)."""
 
-    scope_exempt = True  # the county is looked up through visible_counties(user), scoped by PoliceStation
+    scoped = True  # the county is looked up through visible_counties(user), scoped by PoliceStation
 
     @extend_schema(parameters=DATE_PARAMS, responses=s.CountyDrillDownSerializer)
     def get(self, request, code):

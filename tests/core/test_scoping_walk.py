@@ -21,11 +21,10 @@ from django.db.models.query import EmptyQuerySet
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 
-from nongzhuancheng import scoping
 from nongzhuancheng.scoping import ScopedAdminMixin, ScopedObjectsMixin, ScopedQuerySet, ScopedViewSetMixin
 from tests.base import CastTestCase
 
-OUR_APPS = ("nongzhuancheng", "households", "quotas", "entitlements", "reports")
+OUR_APPS = ("nongzhuancheng", "households", "quotas", "entitlements", "oversight", "reports")
 
 # Views of our own apps that are deliberately open to anonymous visitors (none today). Add the view's
 # dotted name here with a comment saying why, e.g. a public page of green-channel phone numbers.
@@ -91,33 +90,21 @@ def is_ours(callback):
     return callback.__module__.split(".")[0] in OUR_APPS
 
 
+# ``scoped``: ScopedSelectorsMixin / @scoped_view; ``shows_no_scoped_rows``: NoScopedRowsMixin /
+# @no_scoped_rows. Class-based views over a model use ScopedObjectsMixin or ScopedViewSetMixin.
 MARKERS = ("scoped", "shows_no_scoped_rows")
-# The old markers (ScopeExemptMixin / @scope_exempt / ScopedViewMixin) are still accepted in the modules
-# below only: they are being converted to the honest markers on other branches at the same time.
-# Once those are merged, empty this tuple: the walk then refuses the old markers everywhere.
-OLD_MARKERS_STILL_IN = ("quotas.", "reports.", "households.import_views", "households.export_views")
 
 
 def _view_class(callback):
     return getattr(callback, "view_class", None) or getattr(callback, "cls", None)
 
 
-def uses_old_marker(callback):
-    cls = _view_class(callback)
-    if getattr(callback, "scope_exempt", False) or (cls is not None and getattr(cls, "scope_exempt", False)):
-        return True
-    return cls is not None and issubclass(cls, scoping.ScopedViewMixin)
-
-
 def is_scoped_or_exempt(callback):
     if any(getattr(callback, marker, False) is True for marker in MARKERS):
         return True
     cls = _view_class(callback)
-    if cls is not None and (issubclass(cls, (ScopedObjectsMixin, ScopedViewSetMixin))
-                            or any(getattr(cls, marker, False) is True for marker in MARKERS)):
-        return True
-    # transitional: the old markers, only where another branch is converting them (see above)
-    return uses_old_marker(callback) and view_name(callback).startswith(OLD_MARKERS_STILL_IN)
+    return cls is not None and (issubclass(cls, (ScopedObjectsMixin, ScopedViewSetMixin))
+                                or any(getattr(cls, marker, False) is True for marker in MARKERS))
 
 
 def our_urls(values=None, with_names=False):
@@ -146,17 +133,8 @@ class UrlWalkTest(CastTestCase):
         self.assertEqual(
             offenders, [],
             "these views use none of ScopedObjectsMixin / ScopedViewSetMixin / ScopedSelectorsMixin / "
-            "NoScopedRowsMixin (function views: @scoped_view or @no_scoped_rows from nongzhuancheng.scoping; "
-            "the old ScopeExemptMixin / @scope_exempt no longer count):\n  " + "\n  ".join(offenders),
+            "NoScopedRowsMixin (function views: @scoped_view or @no_scoped_rows from nongzhuancheng.scoping):\n  " + "\n  ".join(offenders),
         )
-
-    def test_no_view_outside_the_modules_being_converted_uses_the_old_markers(self):
-        offenders = sorted(
-            f"{url} -> {view_name(pattern.callback)}"
-            for url, pattern in our_urls()
-            if uses_old_marker(pattern.callback) and not view_name(pattern.callback).startswith(OLD_MARKERS_STILL_IN)
-        )
-        self.assertEqual(offenders, [], "say what the view does instead of scope_exempt:\n  " + "\n  ".join(offenders))
 
     def test_every_view_of_our_apps_refuses_an_anonymous_visitor(self):
         login_path = reverse("login")

@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from nongzhuancheng.scoping import TARGET_EDIT, allows
 from quotas.models import SurveyPool, Target
 from quotas.resources import SurveyPoolResource, TargetRevisionResource
-from quotas.services import can_edit_targets, responsibility_document_record, target_set
+from quotas.services import responsibility_document_record, target_set
 from tests.base import CastTestCase
 
 D = datetime.date
@@ -17,13 +18,13 @@ D = datetime.date
 
 class EditRightsTest(CastTestCase):
     def test_only_admins_and_staff_city_readers_edit_targets(self):
-        self.assertTrue(can_edit_targets(self.root))
-        self.assertFalse(can_edit_targets(self.frank))
+        self.assertTrue(allows(self.root, TARGET_EDIT))
+        self.assertFalse(allows(self.frank, TARGET_EDIT))
         for user in (self.alice, self.dave, self.grace):
             user.is_staff = True
-            self.assertFalse(can_edit_targets(user))
+            self.assertFalse(allows(user, TARGET_EDIT))
         self.frank.is_staff = True
-        self.assertTrue(can_edit_targets(self.frank))
+        self.assertTrue(allows(self.frank, TARGET_EDIT))
 
     def test_a_county_officer_cannot_set_a_target(self):
         with self.assertRaises(PermissionDenied):

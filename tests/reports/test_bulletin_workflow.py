@@ -2,13 +2,18 @@
 
 import datetime
 import io
+from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from households import services as household_services
 from nongzhuancheng.celery import app
+from nongzhuancheng.models import County
 from nongzhuancheng.periods import Period
-from reports import services
+from nongzhuancheng.workflow import TransitionNotAllowed, transition
+from reports import selectors, services
 from reports.models import Bulletin
 from reports.tasks import bulletin_issue_for_last_period_task
 from tests.base import person_data
@@ -96,8 +101,8 @@ class BulletinScopingTest(BulletinScenarioTestCase):
     def test_the_list_page_takes_a_fixed_number_of_queries(self):
         self.login(self.dave)
         self.client.get("/reports/")
-        # session, user, assignment, count, rows, years
-        with self.assertNumQueries(6):
+        # session, user, assignment, count, rows, years, the counties the request form offers
+        with self.assertNumQueries(7):
             response = self.client.get("/reports/")
         self.assertEqual(response.status_code, 200)
 
@@ -105,6 +110,118 @@ class BulletinScopingTest(BulletinScenarioTestCase):
         self.login(self.dave)
         self.assertEqual(self.client.get(f"/reports/bulletins/{self.zy.pk}/pdf/").status_code, 404)
 
+
+class BulletinRequestScopeTest(BulletinScenarioTestCase):
+    """Who may ask for which bulletin is one rule (reports.selectors), read by the service, the page
+    and the API alike."""
+
+    def test_the_scopes_follow_the_policy_and_the_users_place(self):
+        self.assertEqual(selectors.bulletin_scopes_requestable(user=self.frank), [None, *County.objects.all()])
+        self.assertEqual(selectors.bulletin_scopes_requestable(user=self.root), [None, *County.objects.all()])
+        self.assertEqual(selectors.bulletin_scopes_requestable(user=self.dave), [self.zhaoyang])
+        for user in (self.alice, self.grace):
+            self.assertEqual(selectors.bulletin_scopes_requestable(user=user), [])
+
+    def test_a_county_officer_cannot_ask_for_another_countys_bulletin_through_the_service(self):
+        with self.assertRaises(PermissionDenied):
+            services.bulletin_request(period=PERIOD, county=self.ludian, actor=self.dave)
+        with self.assertRaises(PermissionDenied):
+            services.bulletin_request(period=PERIOD, county=None, actor=self.dave)
+        self.assertFalse(Bulletin.objects.exists())
+        bulletin, created = services.bulletin_request(period=PERIOD, county=self.zhaoyang, actor=self.dave)
+        self.assertEqual((bulletin.scope, created), ("530602", True))
+
+    def test_a_county_officer_cannot_ask_for_another_countys_bulletin_through_the_page_or_the_api(self):
+        self.login(self.dave)
+        page = self.client.post("/reports/bulletins/request/", {"period": "2012-10-2", "county": "530621"})
+        api = self.client.post("/api/v1/bulletins/request/", {"period": "2012-10-2", "county": "530621"},
+                               content_type="application/json")
+        self.assertEqual((page.status_code, api.status_code), (404, 404))
+        page = self.client.post("/reports/bulletins/request/", {"period": "2012-10-2", "county": ""})
+        api = self.client.post("/api/v1/bulletins/request/", {"period": "2012-10-2"}, content_type="application/json")
+        self.assertEqual((page.status_code, api.status_code), (403, 403))
+        self.assertFalse(Bulletin.objects.exists())
+
+    def test_a_role_that_may_not_ask_for_bulletins_is_refused_whatever_the_county(self):
+        self.login(self.alice)
+        page = self.client.post("/reports/bulletins/request/", {"period": "2012-10-2", "county": "530602"})
+        api = self.client.post("/api/v1/bulletins/request/", {"period": "2012-10-2", "county": "530602"},
+                               content_type="application/json")
+        self.assertEqual((page.status_code, api.status_code), (403, 403))
+        self.assertFalse(Bulletin.objects.exists())
+
+
+class BulletinMoveTableTest(MediaMixin, BulletinScenarioTestCase):
+    def media_files(self):
+        return sorted(str(p.relative_to(settings.MEDIA_ROOT)) for p in Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+
+    def bulletin(self, state, revision=1):
+        return Bulletin.objects.create(year=2012, month=10, part=2, issue_number=29, as_of=PERIOD.end, state=state,
+                                       revision=revision)
+
+    def test_the_table_holds_every_move_of_a_bulletin(self):
+        S = Bulletin.State
+        self.assertEqual(Bulletin.WORKFLOW.transitions, {
+            S.QUEUED: {S.RENDERING},
+            S.RENDERING: {S.RENDERING, S.ISSUED, S.FAILED},
+            S.FAILED: {S.RENDERING},
+            S.ISSUED: set(),
+        })
+        self.assertEqual([m.action for m in Bulletin.WORKFLOW], [None] * 4)  # the system's moves only
+
+    def test_it_refuses_a_move_not_in_the_table(self):
+        issued = self.bulletin(Bulletin.State.ISSUED)
+        for to in (Bulletin.State.RENDERING, Bulletin.State.FAILED, Bulletin.State.QUEUED):
+            with self.assertRaises(TransitionNotAllowed):
+                services.bulletin_move(bulletin=issued, to=to)
+        queued = self.bulletin(Bulletin.State.QUEUED, revision=2)
+        with self.assertRaises(TransitionNotAllowed):
+            services.bulletin_move(bulletin=queued, to=Bulletin.State.ISSUED, sha256="x")
+        with self.assertRaises(TransitionNotAllowed):
+            transition(workflow=Bulletin.WORKFLOW, move="issue", obj=queued, queryset=Bulletin.objects)
+        issued.refresh_from_db()
+        queued.refresh_from_db()
+        self.assertEqual((issued.state, queued.state, queued.sha256), ("issued", "queued", ""))
+
+    def test_a_run_that_finds_the_bulletin_issued_by_another_leaves_that_issue_and_its_file(self):
+        bulletin, _ = services.bulletin_request(period=PERIOD)
+        original = services._pdf_bytes
+
+        def other_run_issues_first(html):
+            services.bulletin_move(bulletin=bulletin, to=Bulletin.State.ISSUED, pdf="bulletins/2012/other.pdf",
+                                   sha256="other")
+            return original(html)
+
+        services._pdf_bytes = other_run_issues_first
+        files_before = self.media_files()
+        try:
+            result = services.bulletin_render(bulletin=bulletin)
+        finally:
+            services._pdf_bytes = original
+        self.assertEqual((result.state, result.sha256, result.pdf.name), ("issued", "other", "bulletins/2012/other.pdf"))
+        self.assertEqual(result.attempts, 1)
+        self.assertEqual(self.media_files(), files_before)  # this run's file is gone again
+
+
+    def test_a_run_that_finds_the_bulletin_failed_by_another_raises_so_the_task_retries_it(self):
+        bulletin, _ = services.bulletin_request(period=PERIOD)
+        original = services._pdf_bytes
+
+        def other_run_fails_first(html):
+            services.bulletin_move(bulletin=bulletin, to=Bulletin.State.FAILED, error="OSError: disk full")
+            return original(html)
+
+        services._pdf_bytes = other_run_fails_first
+        files_before = self.media_files()
+        try:
+            with self.assertRaises(services.BulletinRenderError):
+                services.bulletin_render(bulletin=bulletin)
+        finally:
+            services._pdf_bytes = original
+        self.assertEqual((bulletin.state, bulletin.error, bulletin.pdf.name), ("failed", "OSError: disk full", ""))
+        self.assertEqual(self.media_files(), files_before)
+        services.bulletin_render(bulletin=bulletin)  # the retry
+        self.assertEqual((bulletin.state, bulletin.attempts, bulletin.error), ("issued", 2, ""))
 
 class BulletinReissueTest(MediaMixin, BulletinScenarioTestCase):
     def test_a_reissue_is_a_new_revision_and_its_page_shows_what_changed(self):

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from nongzhuancheng.periods import Period
+from quotas.models import Target
 from reports import services
 from reports.models import Bulletin
 
@@ -19,8 +20,6 @@ class Command(BaseCommand):
                             help="how many periods up to 2012年10月中旬 (default: all 29 of 2012)")
 
     def handle(self, *args, periods=LAST.index, **options):
-        from quotas.models import Target
-
         if not Target.objects.filter(year=2012).exists():
             self.stdout.write("No 2012 targets (run seed_demo_2012 first): no bulletins issued.")
             return
