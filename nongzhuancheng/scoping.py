@@ -51,6 +51,9 @@ TARGET_EDIT = "target.edit"  # set and revise annual targets, responsibility doc
 BULLETIN_REQUEST = "bulletin.request"  # ask for a county's bulletin (a preview or a re-issue)
 BULLETIN_REQUEST_CITY = "bulletin.request_city"  # ask for the city bulletin
 STATION_EDIT_PHONE = "station.edit_phone"  # correct a police station's enquiry phone number
+PUBLIC_CONTENT_EDIT = "public.content_edit"  # edit the public service guide (policy, categories, documents)
+GRIEVANCE_ANSWER = "grievance.answer"  # answer the public's questions and complaints (咨询投诉) of one's county
+NOTICE_PREFERENCE = "notice.preference"  # record at the window whether an applicant wants text-message notices
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,10 @@ POLICY: dict[str, Grant] = {
                             refusal=_("不能申请该范围的旬报。")),
     BULLETIN_REQUEST_CITY: Grant(frozenset({ADMIN, CITY_READER}), refusal=_("不能申请该范围的旬报。")),
     STATION_EDIT_PHONE: Grant(frozenset({ADMIN}), staff=frozenset({COUNTY_OFFICER})),
+    PUBLIC_CONTENT_EDIT: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
+                               refusal=_("只有市领导组办公室可以修改办事指南。")),
+    GRIEVANCE_ANSWER: Grant(frozenset({COUNTY_OFFICER, ADMIN}), refusal=_("只有县区办公室可以答复咨询投诉。")),
+    NOTICE_PREFERENCE: Grant(WRITERS),
 }
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("progress/", include("quotas.urls")),
     path("entitlements/", include("entitlements.urls")),
     path("reports/", include("reports.urls")),
+    path("public/", include("public.urls")),
     path("api/v1/", include("nongzhuancheng.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
