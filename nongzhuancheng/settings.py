@@ -232,6 +232,9 @@ NZC_GRIEVANCE_RATE_PER_ADDRESS = os.environ.get("NZC_GRIEVANCE_RATE_PER_ADDRESS"
 NZC_CLIENT_ADDRESS_HEADER = os.environ.get("NZC_CLIENT_ADDRESS_HEADER", "")
 # Working days the county office has to answer a question or complaint.
 NZC_GRIEVANCE_WORKING_DAYS = envint("NZC_GRIEVANCE_WORKING_DAYS", 5)
+# Online pre-filling (网上预填): days a pre-filled application waits for the visit, submissions per address.
+NZC_PREFILL_DAYS = envint("NZC_PREFILL_DAYS", 30)
+NZC_PREFILL_RATE_PER_ADDRESS = os.environ.get("NZC_PREFILL_RATE_PER_ADDRESS", "5/h")
 # Notices to applicants: the backend class (console, file, or an SMS gateway adapter), where the
 # file backend writes, how often a failed notice is tried, and the gateway adapter's address and key.
 NZC_NOTICE_BACKEND = os.environ.get("NZC_NOTICE_BACKEND", "public.notices.ConsoleBackend")

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nongzhuancheng.models import County
+from households.models import Household, Person
+from households.reference import Category, Document
+from nongzhuancheng.models import County, PoliceStation
 
 from .models import Grievance, GuideEntry
 from .selectors import ID_TAIL, normalise_id_tail, normalise_number
@@ -64,3 +66,43 @@ class GuideEntryForm(forms.ModelForm):
         model = GuideEntry
         fields = ["title", "body", "proof", "ordering", "published"]
         widgets = {"body": forms.Textarea(attrs={"rows": 8}), "proof": forms.Textarea(attrs={"rows": 2})}
+
+
+def _field(model, name, **kwargs):
+    return model._meta.get_field(name).formfield(**kwargs)
+
+
+class StationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.county.name} · {obj.name}"
+
+
+class PrefillHouseholdForm(forms.Form):
+    station = StationChoiceField(label=_("到哪个派出所办理"), to_field_name="code", empty_label=_("请选择"),
+                                 queryset=PoliceStation.objects.select_related("county").order_by("county__ordering", "code"))
+    number = _field(Household, "number", help_text=_("户口簿首页上的户号"))
+    kind = _field(Household, "kind")
+    head_name = _field(Household, "head_name")
+    township = _field(Household, "township")
+    village = _field(Household, "village")
+    address = _field(Household, "address")
+
+
+class PrefillMemberForm(forms.Form):
+    name = _field(Person, "name")
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=40,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    relation = _field(Person, "relation")
+    ethnicity = _field(Person, "ethnicity")
+    category = forms.ChoiceField(label=_("转户类别"), choices=[("", _("请选择"))] + list(Category.choices))
+    phone = _field(Person, "phone", help_text=_("用于接收办理进度短信，可不填"))
+    destination_address = _field(Person, "destination_address")
+
+
+PrefillMemberFormSet = forms.formset_factory(PrefillMemberForm, extra=3, min_num=1, validate_min=True, max_num=10,
+                                             validate_max=True)
+
+
+class PrefillReceiveForm(forms.Form):
+    documents = forms.MultipleChoiceField(label=_("已核验材料"), choices=Document.choices, required=False,
+                                          widget=forms.CheckboxSelectMultiple)

@@ -223,3 +223,43 @@ class Grievance(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         return self.state == self.State.OPEN and (today or timezone.localdate()) > self.due_on
+
+
+class Prefill(models.Model):
+    """An application filled in online before the visit (网上预填): the household and its members as
+    the applicant typed them, for the chosen station's clerk to check and receive. Deleted data: the
+    typed details are cleared once received or expired (only the code and the outcome stay)."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("待受理")
+        RECEIVED = "received", _("已受理")
+        EXPIRED = "expired", _("已过期")
+
+    code = models.CharField(_("预填码"), max_length=12, unique=True)
+    station = models.ForeignKey(PoliceStation, on_delete=models.PROTECT, related_name="+", verbose_name=_("预约派出所"))
+    household = models.JSONField(_("户信息"), default=dict, blank=True)
+    members = models.JSONField(_("转户成员"), default=list, blank=True)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.WAITING)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    expires_on = models.DateField(_("有效期至"))
+    application = models.OneToOneField(
+        "households.TransferApplication", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("转户申请"),
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("受理人"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_county = "station__county"
+    scope_station = "station"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("网上预填")
+        verbose_name_plural = _("网上预填")
+        indexes = [models.Index(fields=["state", "expires_on"], name="prefill_state_expires")]
+
+    def __str__(self):
+        return self.code

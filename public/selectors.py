@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -19,6 +20,9 @@ from nongzhuancheng.models import County, PoliceStation
 from nongzhuancheng.scoping import VIEW
 
 from .models import Grievance, GuideEntry, Notice
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
 
 Status = TransferApplication.Status
 ID_TAIL = re.compile(r"^[0-9]{5}[0-9X]$")
@@ -173,7 +177,7 @@ def address_hash(address: str) -> str:
 
 # Offices' lists -------------------------------------------------------------------------------
 
-def grievance_list(*, user, action: str = VIEW, state: str = "", overdue_only: bool = False,
+def grievance_list(*, user: User, action: str = VIEW, state: str = "", overdue_only: bool = False,
                    today: datetime.date | None = None) -> QuerySet[Grievance]:
     """The questions and complaints the user may take ``action`` on (a county office: its own
     county's; a clerk: those about its station's applications; the city: all)."""
@@ -193,5 +197,5 @@ def grievance_get_by_reference(*, reference: str) -> Grievance | None:
     return Grievance.objects.filter(reference=reference).select_related("county").first()
 
 
-def notice_list(*, user, application: TransferApplication) -> QuerySet[Notice]:
+def notice_list(*, user: User, application: TransferApplication) -> QuerySet[Notice]:
     return Notice.objects.for_user(user).filter(application=application).order_by("created_at", "id")

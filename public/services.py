@@ -3,7 +3,9 @@ complaints, and edits of the service guide."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,11 +18,23 @@ from households.reference import Document, Relation
 from households.workdays import add_working_days
 from nongzhuancheng.models import County
 from nongzhuancheng.queue import enqueue
-from nongzhuancheng.scoping import GRIEVANCE_ANSWER, NOTICE_PREFERENCE, PUBLIC_CONTENT_EDIT, require
+from nongzhuancheng.scoping import (
+    APPLICATION_RECEIVE,
+    GRIEVANCE_ANSWER,
+    NOTICE_PREFERENCE,
+    PUBLIC_CONTENT_EDIT,
+    require,
+)
 
 from .caching import pages_changed
-from .models import Grievance, GuideEntry, LookupLog, Notice, NoticePreference
+from .models import Grievance, GuideEntry, LookupLog, Notice, NoticePreference, Prefill
 from .notices import NoticeBackendError, get_backend
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+    from entitlements.models import GuaranteeEvent
+    from nongzhuancheng.models import PoliceStation
 
 Status = TransferApplication.Status
 SEND_TASK = "public.tasks.notice_send_task"
@@ -37,7 +51,7 @@ def lookup_record(*, address_hash: str, number: str, result: str) -> LookupLog:
 # Notices --------------------------------------------------------------------------------------
 
 class NoticeSendFailed(Exception):
-    def __init__(self, notice: Notice, error: str):
+    def __init__(self, notice: Notice, error: str) -> None:
         super().__init__(error)
         self.notice = notice
         self.attempts = notice.attempts
@@ -115,7 +129,7 @@ def notice_for_application_event(*, event: ApplicationEvent) -> Notice | None:
                           application=app, body=body)
 
 
-def notice_for_guarantee_event(*, event) -> Notice | None:
+def notice_for_guarantee_event(*, event: GuaranteeEvent) -> Notice | None:
     """The notice of a guarantee case delivered (落实) to its person; None for other moves."""
     from entitlements.models import GuaranteeCase  # entitlements reads households; we read both
 
@@ -165,7 +179,7 @@ def notice_send(*, notice_id: int) -> Notice:
 
 
 @transaction.atomic
-def notice_preference_set(*, application: TransferApplication, actor, opted_out: bool,
+def notice_preference_set(*, application: TransferApplication, actor: User, opted_out: bool,
                           phone: str = "") -> NoticePreference:
     """Record at the window whether the applicant wants notices, and to which phone."""
     require(actor, NOTICE_PREFERENCE)
@@ -215,7 +229,7 @@ def grievance_submit(*, kind: str, county: County | None, question: str, contact
 
 
 @transaction.atomic
-def grievance_answer(*, grievance: Grievance, actor, answer: str) -> Grievance:
+def grievance_answer(*, grievance: Grievance, actor: User, answer: str) -> Grievance:
     """The county office answers (or corrects its answer to) a question or complaint of its county."""
     require(actor, GRIEVANCE_ANSWER)
     answer = (answer or "").strip()
@@ -231,7 +245,7 @@ def grievance_answer(*, grievance: Grievance, actor, answer: str) -> Grievance:
 # The guide ------------------------------------------------------------------------------------
 
 @transaction.atomic
-def guide_entry_update(*, entry: GuideEntry, actor, reason: str = "", **changes) -> GuideEntry:
+def guide_entry_update(*, entry: GuideEntry, actor: User, reason: str = "", **changes: object) -> GuideEntry:
     """Edit one entry of the guide; the revision (who, when, what, why) is kept by its history."""
     require(actor, PUBLIC_CONTENT_EDIT)
     allowed = {"title", "body", "proof", "ordering", "published"}
@@ -247,3 +261,99 @@ def guide_entry_update(*, entry: GuideEntry, actor, reason: str = "", **changes)
     row.save()
     transaction.on_commit(pages_changed)
     return row
+
+
+# Online pre-filling ---------------------------------------------------------------------------
+
+PREFILL_HOUSEHOLD_FIELDS = ["number", "kind", "head_name", "township", "village", "address"]
+PREFILL_MEMBER_FIELDS = ["name", "id_number", "relation", "category", "phone", "destination_address",
+                         "ethnicity", "education", "marital_status", "occupation"]
+
+
+def _prefill_members(members: list[dict]) -> list[dict]:
+    """The members as typed, with ID numbers checked for form only (never whether they are claimed:
+    an anonymous page must not tell who has applied)."""
+    from households.reference import Category
+    from households.services import person_check_identity
+
+    errors, cleaned, seen = {}, [], set()
+    for i, data in enumerate(members):
+        data = {k: (v.strip() if isinstance(v, str) else v) for k, v in dict(data).items()
+                if k in PREFILL_MEMBER_FIELDS and v not in (None, "")}
+        member_errors = {}
+        try:
+            rid = person_check_identity(id_number=data.get("id_number"))
+        except ValidationError as exc:
+            member_errors.update(exc.message_dict)
+        else:
+            data["id_number"] = rid.number
+            if rid.number in seen:
+                member_errors["id_number"] = [_("与其他成员的身份号码重复。")]
+            seen.add(rid.number)
+        if not data.get("name"):
+            member_errors["name"] = [_("请填写姓名。")]
+        if data.get("category") not in Category.values:
+            member_errors["category"] = [_("转户类别必须是十一类之一。")]
+        if not data.get("destination_address"):
+            member_errors["destination_address"] = [_("请填写迁入城镇地址。")]
+        if member_errors:
+            errors[i] = member_errors
+        cleaned.append(data)
+    if not cleaned:
+        raise ValidationError({"members": [_("至少需要一名转户成员。")]})
+    if errors:
+        exc = ValidationError(_("成员信息有误，请修改后再提交。"), code="members")
+        exc.member_errors = errors
+        raise exc
+    return cleaned
+
+
+def _new_prefill_code() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
+
+
+@transaction.atomic
+def prefill_submit(*, station: PoliceStation, household: dict, members: list[dict]) -> Prefill:
+    """Keep an application typed in online until the visit to ``station`` (NZC_PREFILL_DAYS)."""
+    household = {k: (v.strip() if isinstance(v, str) else v) for k, v in dict(household).items()
+                 if k in PREFILL_HOUSEHOLD_FIELDS}
+    missing = [k for k in ("number", "head_name", "township", "village", "address") if not household.get(k)]
+    if missing:
+        raise ValidationError({k: _("请填写此项。") for k in missing})
+    cleaned = _prefill_members(members)
+    expires_on = timezone.localdate() + datetime.timedelta(days=settings.NZC_PREFILL_DAYS)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Prefill.objects.create(code=_new_prefill_code(), station=station, household=household,
+                                              members=cleaned, expires_on=expires_on)
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not draw a free pre-fill code")
+
+
+@transaction.atomic
+def prefill_receive(*, prefill: Prefill, actor: User, documents: list[str]) -> TransferApplication:
+    """The clerk has checked the papers: receive the pre-filled application through the households
+    service (every rule of a window entry applies) and clear the typed details."""
+    from households import services as households_services
+
+    require(actor, APPLICATION_RECEIVE)
+    row = Prefill.objects.for_user(actor, APPLICATION_RECEIVE).select_for_update().get(pk=prefill.pk)
+    if row.state != Prefill.State.WAITING or row.expires_on < timezone.localdate():
+        raise ValidationError(_("该预填申请已受理或已过期。"))
+    app = households_services.application_create(
+        actor=actor, household=row.household, members=row.members, documents=documents, station=row.station,
+    )
+    row.state, row.application, row.received_by = Prefill.State.RECEIVED, app, actor
+    row.household, row.members = {}, []
+    row.save(update_fields=["state", "application", "received_by", "household", "members"])
+    return app
+
+
+def prefill_purge_expired(*, today: datetime.date | None = None) -> int:
+    """Clear the details of pre-filled applications whose time has passed; returns how many."""
+    today = today or timezone.localdate()
+    return Prefill.objects.filter(state=Prefill.State.WAITING, expires_on__lt=today).update(
+        state=Prefill.State.EXPIRED, household={}, members=[],
+    )

@@ -16,8 +16,9 @@ from django.views.generic import TemplateView
 from django_ratelimit.core import is_ratelimited
 
 from households.models import TransferApplication
-from households.reference import Category
+from households.reference import Category, Ethnicity, Relation
 from nongzhuancheng.scoping import (
+    APPLICATION_RECEIVE,
     GRIEVANCE_ANSWER,
     NOTICE_PREFERENCE,
     PUBLIC_CONTENT_EDIT,
@@ -30,8 +31,17 @@ from nongzhuancheng.scoping import (
 
 from . import selectors, services
 from .caching import cached_page
-from .forms import AnswerForm, GrievanceForm, GuideEntryForm, LookupForm, PreferenceForm
-from .models import GuideEntry, LookupLog, NoticePreference
+from .forms import (
+    AnswerForm,
+    GrievanceForm,
+    GuideEntryForm,
+    LookupForm,
+    PreferenceForm,
+    PrefillHouseholdForm,
+    PrefillMemberFormSet,
+    PrefillReceiveForm,
+)
+from .models import GuideEntry, LookupLog, NoticePreference, Prefill
 
 Result = LookupLog.Result
 
@@ -288,3 +298,102 @@ class GuideEditView(NoScopedRowsMixin, View):
                 messages.success(request, _("已保存，公开页面随即更新。"))
                 return redirect("public:guide_edit", pk=entry.pk)
         return render(request, self.template_name, self.context(entry, form), status=400)
+
+
+# Online pre-filling ---------------------------------------------------------------------------
+
+class PrefillView(PublicPage):
+    """网上预填: type the household and its members in before the visit; the clerk receives it by code."""
+
+    template_name = "public/prefill.html"
+
+    def get(self, request):
+        return _private(render(request, self.template_name, {
+            "form": PrefillHouseholdForm(), "members": PrefillMemberFormSet(prefix="m"), "page": "prefill",
+            "days": settings.NZC_PREFILL_DAYS}))
+
+    def post(self, request):
+        form, members = PrefillHouseholdForm(request.POST), PrefillMemberFormSet(request.POST, prefix="m")
+        context = {"form": form, "members": members, "page": "prefill", "days": settings.NZC_PREFILL_DAYS}
+        address_hash = selectors.address_hash(selectors.client_address(request))
+        if is_ratelimited(request, group="public.prefill.address", key=lambda g, r: address_hash,
+                          rate=settings.NZC_PREFILL_RATE_PER_ADDRESS, method="POST", increment=True):
+            return _private(render(request, self.template_name, {**context, "limited": True}, status=429))
+        if not (form.is_valid() and members.is_valid()):
+            return _private(render(request, self.template_name, context))
+        household = {k: v for k, v in form.cleaned_data.items() if k != "station"}
+        rows = [m.cleaned_data for m in members if m.cleaned_data]
+        try:
+            prefill = services.prefill_submit(station=form.cleaned_data["station"], household=household, members=rows)
+        except ValidationError as exc:
+            for index, errors in getattr(exc, "member_errors", {}).items():
+                for field, messages_ in errors.items():
+                    members.forms[index].add_error(field if field in members.forms[index].fields else None, messages_)
+            if not getattr(exc, "member_errors", None):
+                form.add_error(None, exc)
+            return _private(render(request, self.template_name, context))
+        return _private(render(request, "public/prefill_done.html", {"prefill": prefill, "page": "prefill"}))
+
+
+class PrefillFindView(ScopedSelectorsMixin, View):
+    """The clerk types the applicant's pre-fill code."""
+
+    required_action = APPLICATION_RECEIVE
+
+    def get(self, request):
+        code = (request.GET.get("code") or "").strip().upper()
+        if not code:
+            return render(request, "public/prefill_find.html", {})
+        prefill = Prefill.objects.for_user(request.user, APPLICATION_RECEIVE).filter(code=code).first()
+        if prefill is None:
+            return render(request, "public/prefill_find.html", {"code": code, "not_found": True}, status=404)
+        return redirect("public:prefill_receive", pk=prefill.pk)
+
+
+class PrefillReceiveView(ScopedSelectorsMixin, View):
+    required_action = APPLICATION_RECEIVE
+    template_name = "public/prefill_receive.html"
+
+    def get_object(self, pk):
+        return get_object_or_404(Prefill.objects.for_user(self.request.user, APPLICATION_RECEIVE)
+                                 .select_related("station__county", "application"), pk=pk)
+
+    def context(self, prefill, form, member_errors=None):
+        rows = []
+        for i, m in enumerate(prefill.members):
+            rows.append({**m, "relation_label": Relation(m["relation"]).label if m.get("relation") in Relation.values else "",
+                         "category_label": Category(m["category"]).label if m.get("category") in Category.values else "",
+                         "ethnicity_label": Ethnicity(m["ethnicity"]).label if m.get("ethnicity") in Ethnicity.values else "",
+                         "errors": (member_errors or {}).get(i, {})})
+        return {"prefill": prefill, "form": form, "rows": rows, "today": timezone.localdate()}
+
+    def get(self, request, pk):
+        prefill = self.get_object(pk)
+        return render(request, self.template_name, self.context(prefill, PrefillReceiveForm()))
+
+    def post(self, request, pk):
+        prefill = self.get_object(pk)
+        form = PrefillReceiveForm(request.POST)
+        member_errors = None
+        if form.is_valid():
+            try:
+                app = services.prefill_receive(prefill=prefill, actor=request.user,
+                                               documents=form.cleaned_data["documents"])
+            except ValidationError as exc:
+                member_errors = getattr(exc, "member_errors", None)
+                form.add_error(None, exc if not member_errors else _("成员信息有误：请在受理页面重新录入。"))
+            else:
+                messages.success(request, _("已受理预填申请。"))
+                return redirect("households:application_receipt", pk=app.pk)
+        return render(request, self.template_name, self.context(prefill, form, member_errors), status=400)
+
+
+class OfficeIndexView(NoScopedRowsMixin, TemplateView):
+    """The offices' entry to this app: pre-fills, questions and complaints, the guide."""
+
+    template_name = "public/office.html"
+
+    def get_context_data(self, **kwargs):
+        actions = actions_of(self.request.user)
+        return {**super().get_context_data(**kwargs), "may_receive": APPLICATION_RECEIVE in actions,
+                "may_edit_guide": PUBLIC_CONTENT_EDIT in actions, "may_answer": GRIEVANCE_ANSWER in actions}

@@ -11,12 +11,13 @@ from django.urls import get_resolver, reverse
 
 from nongzhuancheng.scoping import NoScopedRowsMixin, ScopedSelectorsMixin
 from public import services
-from public.models import Grievance, Notice, NoticePreference, StationDesk
+from public.models import Grievance, Notice, NoticePreference, Prefill, StationDesk
+from tests.base import household_data, person_data
 from tests.core.test_scoping_walk import walk
 
 from .helpers import PublicTestCase
 
-OPEN = {"public:guide", "public:stations", "public:lookup", "public:ask", "public:ask_answer"}
+OPEN = {"public:guide", "public:stations", "public:lookup", "public:ask", "public:ask_answer", "public:prefill"}
 
 
 def public_urls(values=None):
@@ -31,10 +32,12 @@ class PublicUrlWalkTest(PublicTestCase):
         super().setUpTestData()
         cls.app = cls.complete(cls, cls.alice)
         cls.grievance = services.grievance_submit(kind="consultation", county=None, application=cls.app, question="问")
+        cls.prefill = services.prefill_submit(station=cls.zy_station, household=household_data(),
+                                              members=[person_data()])
 
     def test_it_walks_every_url_of_the_app(self):
         names = {name for _, _, name in public_urls()}
-        self.assertEqual(len(names), 10)
+        self.assertEqual(len(names), 14)
         self.assertLessEqual(OPEN, names)
 
     def test_every_view_is_open_by_design_or_scoped(self):
@@ -70,6 +73,7 @@ class PublicUrlWalkTest(PublicTestCase):
             pk_of = {
                 "public:grievance_answer": Grievance.objects.for_user(user).values_list("pk", flat=True).first(),
                 "public:application_notices": self.app.pk,
+                "public:prefill_receive": self.prefill.pk,
             }
             for _, _, name in list(public_urls()):
                 if name in pk_of and pk_of[name] is None:
@@ -85,7 +89,7 @@ class PublicUrlWalkTest(PublicTestCase):
         self.assertEqual(failures, [])
 
     def test_the_models_tied_to_a_place_are_scoped_and_give_nothing_to_the_anonymous(self):
-        for model in (Grievance, Notice, NoticePreference, StationDesk):
+        for model in (Grievance, Notice, NoticePreference, Prefill, StationDesk):
             with self.subTest(model=model.__name__):
                 self.assertFalse(model.objects.for_user(AnonymousUser()).exists())
                 self.assertEqual(model.objects.for_user(self.root).count(), model.objects.count())
