@@ -136,7 +136,7 @@ class AskView(PublicPage):
     template_name = "public/ask.html"
 
     def get(self, request):
-        return _private(render(request, self.template_name, {"form": GrievanceForm()}))
+        return _private(render(request, self.template_name, {"form": GrievanceForm(), "page": "ask"}))
 
     def post(self, request):
         form = GrievanceForm(request.POST)
