@@ -189,3 +189,28 @@ class FileBackendTest(NoticeTestCase):
         self.assertTrue(text.startswith("To: 13912345678\n"))
         self.assertIn(app.number, text)
         self.assertEqual(notice.backend, "public.notices.FileBackend")
+
+
+@override_settings(NZC_NOTICE_BACKEND=FLAKY, NZC_NOTICE_MAX_ATTEMPTS=5)
+class WorkerRetryTest(NoticeTestCase):
+    def test_on_a_worker_a_failure_is_retried_later_with_growing_delays(self):
+        from unittest import mock
+
+        from celery.exceptions import Retry
+
+        from public.tasks import notice_send_task
+
+        FlakyBackend.failures_left = 10
+        app = self.receive_with_phone(self.alice)
+        with self.captureOnCommitCallbacks(execute=False):
+            hs.application_complete(application=app, actor=self.alice)
+        notice = Notice.objects.get()
+        delays = []
+        for _attempt in range(2):
+            with mock.patch.object(notice_send_task, "retry", side_effect=Retry()) as retry:
+                with self.assertRaises(Retry):
+                    notice_send_task.run(notice.pk)  # as a worker runs it: not eager
+            delays.append(retry.call_args.kwargs["countdown"])
+        self.assertEqual(delays, [60, 120])
+        notice.refresh_from_db()
+        self.assertEqual((notice.state, notice.attempts), ("retrying", 2))
