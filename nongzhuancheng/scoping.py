@@ -61,6 +61,9 @@ OVERSIGHT_RECORD = "oversight.record"  # record publicity work and funding of on
 PROBLEM_RAISE = "problem.raise"  # raise a problem with the city office (问题反馈), or reopen its answer
 PROBLEM_ANSWER = "problem.answer"  # assign, answer and close the problems raised (the city office)
 INSPECTION_EDIT = "inspection.edit"  # record inspections (督促检查), require and accept rectifications
+PUBLIC_CONTENT_EDIT = "public.content_edit"  # edit the public service guide (policy, categories, documents)
+GRIEVANCE_ANSWER = "grievance.answer"  # answer the public's questions and complaints (咨询投诉) of one's county
+NOTICE_PREFERENCE = "notice.preference"  # record at the window whether an applicant wants text-message notices
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,10 @@ POLICY: dict[str, Grant] = {
                           refusal=_("只有市领导组办公室可以交办和答复问题。")),
     INSPECTION_EDIT: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
                            refusal=_("只有市领导组办公室可以督促检查和验收整改。")),
+    PUBLIC_CONTENT_EDIT: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
+                               refusal=_("只有市领导组办公室可以修改办事指南。")),
+    GRIEVANCE_ANSWER: Grant(frozenset({COUNTY_OFFICER, ADMIN}), refusal=_("只有县区办公室可以答复咨询投诉。")),
+    NOTICE_PREFERENCE: Grant(WRITERS),
 }
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reports",
     "demo",
     "oversight",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,39 @@ NZC_IMPORT_MAX_ZIP_RATIO = envint("NZC_IMPORT_MAX_ZIP_RATIO", 100)
 NZC_IMPORT_INLINE_BYTES = envint("NZC_IMPORT_INLINE_BYTES", 200 * 1024)
 # Write simple-history rows for imported households and people (the job and events are kept regardless).
 NZC_IMPORT_HISTORY = envbool("NZC_IMPORT_HISTORY", True)
+
+# Caches: Redis when CACHE_URL is set (shared by every web process: the public pages and the
+# lookup's rate limits), otherwise one in-process memory cache.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nongzhuancheng"}
+}
+
+# The public pages (public/): what applicants see without signing in.
+# Seconds browsers and Django's cache keep a public guide page (policy, categories, stations).
+NZC_PUBLIC_CACHE_SECONDS = envint("NZC_PUBLIC_CACHE_SECONDS", 300)
+# Progress lookups allowed per client address and per application number (django-ratelimit rates).
+NZC_LOOKUP_RATE_PER_ADDRESS = os.environ.get("NZC_LOOKUP_RATE_PER_ADDRESS", "20/h")
+NZC_LOOKUP_RATE_PER_NUMBER = os.environ.get("NZC_LOOKUP_RATE_PER_NUMBER", "5/h")
+# Questions and complaints (咨询投诉) a client address may send.
+NZC_GRIEVANCE_RATE_PER_ADDRESS = os.environ.get("NZC_GRIEVANCE_RATE_PER_ADDRESS", "5/h")
+# The request header holding the client's address behind a reverse proxy (empty: REMOTE_ADDR).
+NZC_CLIENT_ADDRESS_HEADER = os.environ.get("NZC_CLIENT_ADDRESS_HEADER", "")
+# Working days the county office has to answer a question or complaint.
+NZC_GRIEVANCE_WORKING_DAYS = envint("NZC_GRIEVANCE_WORKING_DAYS", 5)
+# Online pre-filling (网上预填): days a pre-filled application waits for the visit, submissions per address.
+NZC_PREFILL_DAYS = envint("NZC_PREFILL_DAYS", 30)
+NZC_PREFILL_RATE_PER_ADDRESS = os.environ.get("NZC_PREFILL_RATE_PER_ADDRESS", "5/h")
+# Notices to applicants: the backend class (console, file, or an SMS gateway adapter), where the
+# file backend writes, how often a failed notice is tried, and the gateway adapter's address and key.
+NZC_NOTICE_BACKEND = os.environ.get("NZC_NOTICE_BACKEND", "public.notices.ConsoleBackend")
+NZC_NOTICE_FILE_DIR = Path(os.environ.get("NZC_NOTICE_FILE_DIR", MEDIA_ROOT / "notices"))
+NZC_NOTICE_MAX_ATTEMPTS = envint("NZC_NOTICE_MAX_ATTEMPTS", 5)
+NZC_SMS_GATEWAY_URL = os.environ.get("NZC_SMS_GATEWAY_URL", "")
+NZC_SMS_GATEWAY_KEY = os.environ.get("NZC_SMS_GATEWAY_KEY", "")
+NZC_SMS_SIGNATURE = os.environ.get("NZC_SMS_SIGNATURE", "【昭通农转城】")
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("entitlements/", include("entitlements.urls")),
     path("reports/", include("reports.urls")),
     path("oversight/", include("oversight.urls")),
+    path("public/", include("public.urls")),
     path("api/v1/", include("nongzhuancheng.api")),
     path("api/v1/", include("oversight.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
