@@ -1,7 +1,9 @@
 """Reference data and demo data for a new site, in one idempotent command (``make run`` calls it)."""
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 # Each app contributes its own demo command; the order follows the dependencies.
 DEMO_COMMANDS = [
@@ -23,7 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale="full", **options):
         call_command("load_reference")
-        for name, opts in DEMO_COMMANDS:
-            kwargs = {"scale": scale} if opts.get("scale") else {}
-            self.stdout.write(f"-> {name}")
-            call_command(name, **kwargs)
+        # The demo's completions and returns send their applicants' notices like any other: to files,
+        # not to the console, where hundreds of them would bury the progress lines.
+        with override_settings(NZC_NOTICE_BACKEND="public.notices.FileBackend"):
+            for name, opts in DEMO_COMMANDS:
+                kwargs = {"scale": scale} if opts.get("scale") else {}
+                self.stdout.write(f"-> {name}")
+                call_command(name, **kwargs)
+        self.stdout.write(f"Notices to the demo applicants were written to {settings.NZC_NOTICE_FILE_DIR}.")
