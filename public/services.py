@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from households.models import ApplicationEvent, Person, TransferApplication
 from households.reference import Document, Relation
 from households.workdays import add_working_days
+from nongzhuancheng.history import set_history_user
 from nongzhuancheng.models import County
 from nongzhuancheng.queue import enqueue
 from nongzhuancheng.scoping import (
@@ -31,7 +32,7 @@ from .models import Grievance, GuideEntry, LookupLog, Notice, NoticePreference, 
 from .notices import NoticeBackendError, get_backend
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
     from entitlements.models import GuaranteeEvent
     from nongzhuancheng.models import PoliceStation
@@ -189,7 +190,7 @@ def notice_preference_set(*, application: TransferApplication, actor: User, opte
         raise ValidationError({"phone": _("电话号码只能包含数字和“-”。")})
     preference, _created = NoticePreference.objects.select_for_update().get_or_create(application=app)
     preference.opted_out, preference.phone, preference.recorded_by = bool(opted_out), phone, actor
-    preference._history_user = actor
+    set_history_user(preference, actor)
     preference.save()
     return preference
 
@@ -256,8 +257,7 @@ def guide_entry_update(*, entry: GuideEntry, actor: User, reason: str = "", **ch
     for name, value in changes.items():
         setattr(row, name, value.strip() if isinstance(value, str) else value)
     row.full_clean()
-    row._history_user = actor
-    row._change_reason = (reason or "").strip()[:100]
+    set_history_user(row, actor, reason=(reason or "").strip()[:100])
     row.save()
     transaction.on_commit(pages_changed)
     return row
@@ -274,7 +274,7 @@ def _prefill_members(members: list[dict]) -> list[dict]:
     """The members as typed, with ID numbers checked for form only (never whether they are claimed:
     an anonymous page must not tell who has applied)."""
     from households.reference import Category
-    from households.services import person_check_identity
+    from households.services import MembersInvalid, person_check_identity
 
     errors, cleaned, seen = {}, [], set()
     for i, data in enumerate(members):
@@ -302,9 +302,7 @@ def _prefill_members(members: list[dict]) -> list[dict]:
     if not cleaned:
         raise ValidationError({"members": [_("至少需要一名转户成员。")]})
     if errors:
-        exc = ValidationError(_("成员信息有误，请修改后再提交。"), code="members")
-        exc.member_errors = errors
-        raise exc
+        raise MembersInvalid(errors)
     return cleaned
 
 
