@@ -69,7 +69,8 @@ def _median_from_histogram(pairs: list[tuple[int, int]]) -> float | None:
     if not n:
         return None
     lo_rank, hi_rank = (n - 1) // 2, n // 2
-    lo = hi = None
+    lo: int | None = None
+    hi: int | None = None
     seen = 0
     for value, count in pairs:
         if lo is None and lo_rank < seen + count:
@@ -78,6 +79,7 @@ def _median_from_histogram(pairs: list[tuple[int, int]]) -> float | None:
             hi = value
             break
         seen += count
+    assert lo is not None and hi is not None  # n > 0: both ranks fall within the pairs
     return (lo + hi) / 2
 
 
@@ -116,7 +118,7 @@ def delivery_summary(*, as_of: datetime.date, user: Any = None, county: Any = No
             not_needed=Count("pk", filter=Q(state=GState.NOT_NEEDED)),
         ).order_by()
     }
-    histograms = {}
+    histograms: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for c, k, days, n in (
         qs.filter(delivered).values_list("county_id", "kind", "days_to_deliver").annotate(n=Count("pk")).order_by()
     ):
@@ -138,7 +140,7 @@ def delivery_summary(*, as_of: datetime.date, user: Any = None, county: Any = No
 
 def delivery_totals(rows: list[DeliveryRow]) -> list[DeliveryRow]:
     """City-wide totals per kind of delivery rows (the medians cannot be summed: None)."""
-    totals = {}
+    totals: dict[str, DeliveryRow] = {}
     for r in rows:
         t = totals.setdefault(r.kind, DeliveryRow(0, "", r.kind, r.kind_label, 0, 0, 0, 0, 0, None, None))
         t.requested += r.requested
@@ -221,11 +223,12 @@ def person_entitlements(*, user: Any, person: Any) -> tuple[list[Retention], lis
     """The person's retentions and guarantee cases in the user's scope, with their events."""
     retentions = list(Retention.objects.for_user(user).filter(person=person).order_by("pk"))
     cases = list(GuaranteeCase.objects.for_user(user).filter(person=person).order_by("pk"))
-    r_events, c_events = {}, {}
-    for e in RetentionEvent.objects.filter(retention__in=retentions).select_related("actor"):
-        r_events.setdefault(e.retention_id, []).append(e)
-    for e in GuaranteeEvent.objects.filter(case__in=cases).select_related("actor"):
-        c_events.setdefault(e.case_id, []).append(e)
+    r_events: dict[int, list[RetentionEvent]] = {}
+    c_events: dict[int, list[GuaranteeEvent]] = {}
+    for re_ in RetentionEvent.objects.filter(retention__in=retentions).select_related("actor"):
+        r_events.setdefault(re_.retention_id, []).append(re_)
+    for ge in GuaranteeEvent.objects.filter(case__in=cases).select_related("actor"):
+        c_events.setdefault(ge.case_id, []).append(ge)
     for r in retentions:
         r.history = r_events.get(r.pk, [])
     for c in cases:

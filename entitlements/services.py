@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,10 +79,10 @@ def build_records(people: Sequence[Any], completed_on: datetime.date,
             "person_id": p.pk, "application_id": p.application_id, "county_id": p.county_id,
             "station_id": p.station_id, "opened_on": completed_on,
         }
-        for kind in RetentionKind:
+        for rkind in RetentionKind:
             retentions.append(Retention(
-                kind=kind, state=RState.KEPT,
-                transition_ends_on=transition_end(completed_on) if kind == RetentionKind.FAMILY_PLANNING else None,
+                kind=rkind, state=RState.KEPT,
+                transition_ends_on=transition_end(completed_on) if rkind == RetentionKind.FAMILY_PLANNING else None,
                 **common,
             ))
         for kind in GuaranteeKind:
@@ -193,18 +193,24 @@ def _open_chunk(app_ids: list[int], *, actor: Any, person_fields: Sequence[str],
         .order_by("application_id", "pk")
         .values(*_PERSON_VALUES, "has_records", *person_fields)
     )
-    retentions, cases, opened = [], [], 0
-    for app_id, members in groupby(rows, key=lambda r: r["application_id"]):
-        members = list(members)
+    retentions: list[Retention] = []
+    cases: list[GuaranteeCase] = []
+    opened = 0
+    opened_as: dict[int, str] = {}  # id(record): the state it was opened in (shape may move it on)
+    for app_id, group in groupby(rows, key=lambda r: r["application_id"]):
+        members = list(group)
         todo = [m for m in members if not m["has_records"]]
         if not todo:
             continue
         people = [_PersonRow(m) for m in members]
         holder = _housing_holder(people)  # among all its people, opened or not
+        completed_on = completed[app_id]
+        assert completed_on is not None  # completed_on__isnull=False above
         rs, cs = build_records([p for p, m in zip(people, members, strict=True) if not m["has_records"]],
-                               completed[app_id], holder.pk)
-        for record in (*rs, *cs):
-            record.opened_as = record.state
+                               completed_on, holder.pk)
+        new_records: list[Retention | GuaranteeCase] = [*rs, *cs]
+        for record in new_records:
+            opened_as[id(record)] = record.state
         if shape is not None:
             shape(todo, rs, cs)
         retentions += rs
@@ -217,10 +223,12 @@ def _open_chunk(app_ids: list[int], *, actor: Any, person_fields: Sequence[str],
     with translation.override(settings.LANGUAGE_CODE):
         note = _("转户办结，自动建档")
     actor_id = actor.pk if actor is not None else None
-    for model, key, records in ((RetentionEvent, "retention_id", retentions), (GuaranteeEvent, "case_id", cases)):
-        events = []  # plain rows: no model instance for what nothing points at
+    groups: tuple[tuple[type[models.Model], str, Sequence[Retention | GuaranteeCase]], ...] = (
+        (RetentionEvent, "retention_id", retentions), (GuaranteeEvent, "case_id", cases))
+    for model, key, records in groups:
+        events: list[EventRow] = []  # plain rows: no model instance for what nothing points at
         for rec in records:
-            events.append((rec.pk, actor_id, rec.opened_on, "", rec.opened_as, {}, note))
+            events.append((rec.pk, actor_id, rec.opened_on, "", opened_as[id(rec)], {}, note))
             for before, after, on, details, who in getattr(rec, "story", ()):
                 events.append((rec.pk, who.pk if who is not None else None, on, before, after, details, ""))
         _insert_events(model, key, events)
@@ -230,7 +238,11 @@ def _open_chunk(app_ids: list[int], *, actor: Any, person_fields: Sequence[str],
 _EVENT_FIELDS = ("actor_id", "on", "from_state", "to_state", "details", "note", "at")
 
 
-def _insert_events(model, key, events):
+# (record id, actor id, on, from, to, details, note)
+EventRow = tuple[int, int | None, datetime.date | None, str, str, dict[str, Any] | None, str]
+
+
+def _insert_events(model: type[models.Model], key: str, events: Iterable[EventRow]) -> None:
     """Event rows (record id, actor id, on, from, to, details, note) in bulk; their ids come from the table."""
     bulk.insert_rows(model, (key, *_EVENT_FIELDS), (
         (pk, actor_id, on, before, after, details or {}, note, None)  # at: auto_now_add, the time of the call
@@ -272,9 +284,9 @@ def entitlements_follow_correction(*, application: Any, actor: Any = None, chang
         cases = list(GuaranteeCase.objects.select_for_update().filter(
             person_id__in=person_ids, kind__in=[GuaranteeKind.PENSION, GuaranteeKind.EMPLOYMENT, GuaranteeKind.EDUCATION]
         ))
-        untouched = set(_untouched_cases(GuaranteeCase.objects.filter(pk__in=[c.pk for c in cases])))
+        redecidable = set(_untouched_cases(GuaranteeCase.objects.filter(pk__in=[c.pk for c in cases])))
         for case in cases:
-            if case.pk not in untouched:
+            if case.pk not in redecidable:
                 continue
             state = guarantee_initial_state(
                 kind=case.kind, person=by_pk[case.person_id], completed_on=on, housing_holder_id=holder.pk
@@ -499,7 +511,7 @@ def retention_restore(*, retention: Retention, actor: Any, note: str, on: dateti
 
 
 # The writer of each move of Retention.WORKFLOW (the particulars differ from move to move).
-RETENTION_MOVES = {
+RETENTION_MOVES: dict[str, Callable[..., Retention]] = {
     "circulate": retention_circulate,
     "give_up": retention_give_up,
     "restore": retention_restore,

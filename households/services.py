@@ -7,6 +7,7 @@ HTML views, API actions, imports and the admin all call these functions.
 """
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nongzhuancheng.history import set_history_user
 from nongzhuancheng.models import PoliceStation
 from nongzhuancheng.scoping import APPLICATION_MOVE, APPLICATION_RECEIVE, HOUSEHOLD_CHANGE, require
 from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
@@ -40,22 +42,30 @@ class DuplicateTransfer(ValidationError):
     pass
 
 
-def _members_error(errors):
+MemberErrors = dict[int, dict[str, list[str]]]
+
+
+class MembersInvalid(ValidationError):
     """One ValidationError for per-member problems: ``member_errors`` maps index -> {field: [messages]}."""
-    exc = ValidationError(_("成员信息有误，请修改后再提交。"), code="members")
-    exc.member_errors = errors
-    return exc
+
+    def __init__(self, errors: MemberErrors) -> None:
+        super().__init__(_("成员信息有误，请修改后再提交。"), code="members")
+        self.member_errors = errors
 
 
-def _check_members(members, today):
+def _members_error(errors: MemberErrors) -> MembersInvalid:
+    return MembersInvalid(errors)
+
+
+def _check_members(members: Sequence[Any], today: datetime.date) -> list[dict[str, Any]]:
     """Validate every member; raise one ValidationError listing errors per member index.
 
     Returns the cleaned dicts (ID number normalised to 18 digits, sex and birth date derived)."""
     if not members:
         raise ValidationError({"members": [_("至少需要一名转户成员。")]})
-    errors = {}
+    errors: MemberErrors = {}
     cleaned = []
-    seen = {}
+    seen: dict[str, int] = {}
     for i, data in enumerate(members):
         data = {k: v for k, v in dict(data).items() if k in PERSON_FIELDS}
         for field in ("name", "destination_address", "phone", "occupation"):
@@ -123,7 +133,7 @@ def _household_from(actor: Any, household: Household | int | dict, station: Poli
     for field, value in data.items():
         setattr(hh, field, value)
     hh.full_clean()
-    hh._history_user = actor
+    set_history_user(hh, actor)
     hh.save()
     return hh
 
@@ -162,7 +172,7 @@ def application_create(*, actor: Any, household: Household | int | dict, members
         for field, value in data.items():
             if value is not None:
                 setattr(person, field, value)
-        person._history_user = actor
+        set_history_user(person, actor)
         people.append(person)
     try:
         with transaction.atomic():
@@ -249,12 +259,14 @@ def application_move(*, application: TransferApplication | int, move: str | Move
 
 
 def _locked_in_scope(model: Any, obj: Any, actor: Any, action: str) -> Any:
-    """The row, locked, if the actor may take ``action`` on it; DoesNotExist otherwise (404)."""
-    return model.objects.for_user(actor, action).select_for_update().get(pk=obj.pk)
+    """The row (an instance or a pk), locked, if the actor may take ``action`` on it; DoesNotExist otherwise (404)."""
+    pk = obj if isinstance(obj, int) else obj.pk
+    return model.objects.for_user(actor, action).select_for_update().get(pk=pk)
 
 
 @transaction.atomic
-def application_set_documents(*, application: TransferApplication, actor: Any, documents: Any) -> TransferApplication:
+def application_set_documents(*, application: TransferApplication | int, actor: Any,
+                              documents: Any) -> TransferApplication:
     """Record which required documents have been checked (only while the application is open)."""
     require(actor, APPLICATION_MOVE)
     documents = _check_documents(documents)
@@ -262,7 +274,7 @@ def application_set_documents(*, application: TransferApplication, actor: Any, d
     if not app.is_open:
         raise TransitionNotAllowed(_("已结束的申请不能修改材料。"))
     app.documents = documents
-    app._history_user = actor
+    set_history_user(app, actor)
     app.save(update_fields=["documents", "updated_at"])
     return app
 
@@ -312,7 +324,7 @@ def household_update(*, household: Household, actor: Any, **changes: Any) -> Hou
     for field, value in changes.items():
         setattr(hh, field, value.strip() if isinstance(value, str) else value)
     hh.full_clean()
-    hh._history_user = actor
+    set_history_user(hh, actor)
     hh.save()
     return hh
 
@@ -342,7 +354,7 @@ def person_update(*, person: Person, actor: Any, **changes: Any) -> Person:
     for field, value in changes.items():
         setattr(person, field, value.strip() if isinstance(value, str) else value)
     person.full_clean(exclude=["application", "household", "county", "station"], validate_constraints=False)
-    person._history_user = actor
+    set_history_user(person, actor)
     try:
         with transaction.atomic():
             person.save()
@@ -374,7 +386,7 @@ def application_correct_completion(*, application: TransferApplication, actor: A
         raise ValidationError({"completed_on": _("办结日期必须在受理日期与今天之间。")})
     before = app.completed_on
     app.completed_on = completed_on
-    app._history_user = actor
+    set_history_user(app, actor)
     app.save(update_fields=["completed_on", "updated_at"])
     Person.objects.filter(application=app).update(completed_on=completed_on)
     ApplicationEvent.objects.create(

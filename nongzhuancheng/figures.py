@@ -6,6 +6,7 @@ Every page, export and bulletin formats rates through these functions.
 """
 
 from decimal import ROUND_DOWN, Decimal
+from typing import overload
 
 Number = int | float | Decimal
 
@@ -17,6 +18,12 @@ def ratio(numerator: Number, denominator: Number | None) -> Decimal | None:
     return Decimal(numerator) / Decimal(denominator)
 
 
+@overload
+def cut(value: Number, digits: int) -> Decimal: ...
+@overload
+def cut(value: None, digits: int) -> None: ...
+@overload
+def cut(value: Number | None, digits: int) -> Decimal | None: ...
 def cut(value: Number | None, digits: int) -> Decimal | None:
     """Truncate towards zero to ``digits`` decimal places."""
     if value is None:

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from .history import set_history_user
 from .scoping import VIEW, require
 
 
@@ -158,7 +159,7 @@ def transition(
         if any(f.name == "updated_at" for f in row._meta.concrete_fields):
             update.add("updated_at")
         if actor is not None:
-            row._history_user = actor
+            set_history_user(row, actor)
         row.save(update_fields=sorted(update))
         if record is not None:
             record(row, before, move)

@@ -102,14 +102,16 @@ def linked_counties(holder: County | MemberUnit, item: SchemeItem, data: Scoring
     basis."""
     if not isinstance(holder, MemberUnit):
         return Measure(None, _("只适用于成员单位"))
-    rates = []
+    rates: list[Decimal] = []
     for county_id in data.linked_county_ids(holder):
         row = data.county_rows.get(county_id)
         if row is not None and row.target:
-            rates.append(min(ratio(row.cumulative, row.target), ONE))
+            rate = ratio(row.cumulative, row.target)
+            assert rate is not None  # the target is set
+            rates.append(min(rate, ONE))
     if not rates:
         return Measure(None, _("挂钩县区未设定目标任务"))
-    r = sum(rates) / len(rates)
+    r = sum(rates, Decimal(0)) / len(rates)
     return Measure(r, _("%(n)s个挂钩县区完成率（超过100%%按100%%计）平均 %(rate)s")
                    % {"n": len(rates), "rate": percent_of(r)})
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -79,7 +79,10 @@ def assessment_ranking(*, scheme: AssessmentScheme, user: Any = None, published_
         latest[r.assessment_id] = r
     def order(r: AssessmentRevision) -> tuple:
         county, unit = r.assessment.county, r.assessment.member_unit
-        return (-r.total, county.ordering if county else 0, county.code if county else unit.code)
+        if county is not None:
+            return (-r.total, county.ordering, county.code)
+        assert unit is not None  # an assessment is held by a county or by a member unit
+        return (-r.total, 0, unit.code)
 
     ordered = sorted(latest.values(), key=order)  # equal totals: in the official order of the holders
     ranks = share_ranks([r.total for r in ordered])
@@ -129,7 +132,8 @@ def revision_diff(*, revision: AssessmentRevision) -> list[ScoreDiff]:
 
 
 def scheme_list(*, user: Any) -> QuerySet[AssessmentScheme]:
-    return AssessmentScheme.objects.for_user(user).annotate(n=Count("assessments"))
+    schemes = AssessmentScheme.objects.for_user(user).annotate(n=Count("assessments"))
+    return cast("QuerySet[AssessmentScheme]", schemes)  # for_user keeps the model; its type does not say so
 
 
 def revision_get(*, user: Any, pk: int) -> AssessmentRevision:

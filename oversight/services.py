@@ -150,7 +150,9 @@ def assessment_start(*, scheme: AssessmentScheme, holder: County | MemberUnit, a
         raise ValidationError(_("考核对象与考核组别不符。"))
     assessment, created = Assessment.objects.get_or_create(scheme=scheme, **_holder_fields(holder))
     if not created:
-        return assessment.revisions.order_by("-number").first()
+        latest = assessment.revisions.order_by("-number").first()
+        assert latest is not None  # an assessment is created with its first revision
+        return latest
     revision = AssessmentRevision.objects.create(assessment=assessment, number=1, created_by=actor)
     for item in scheme.items.filter(rule=Rule.MANUAL):
         Score.objects.create(revision=revision, item=item)
@@ -278,10 +280,12 @@ def holder_for(actor: Any, county: County | None, member_unit: MemberUnit | None
     role = role_of(actor)
     assignment = assignment_of(actor)
     if role == COUNTY_OFFICER:
+        assert assignment is not None  # the role is the assignment's
         if member_unit is not None or (county is not None and county.pk != assignment.county_id):
             raise County.DoesNotExist("out of scope")
         return {"county": assignment.county, "member_unit": None}
     if role == MEMBER_UNIT:
+        assert assignment is not None
         if county is not None or (member_unit is not None and member_unit.pk != assignment.member_unit_id):
             raise MemberUnit.DoesNotExist("out of scope")
         return {"county": None, "member_unit": assignment.member_unit}

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from nongzhuancheng.models import County, PoliceStation
-from nongzhuancheng.scoping import ScopedQuerySet
+from nongzhuancheng.scoping import GRIEVANCE_ANSWER, ScopedQuerySet
+from nongzhuancheng.workflow import Move, Workflow
 
 
 class GuideEntry(models.Model):
@@ -145,6 +146,15 @@ class Notice(models.Model):
         NO_RECIPIENT = "no_recipient", _("无联系电话")
 
     FINAL = {State.SENT, State.FAILED, State.OPTED_OUT, State.NO_RECIPIENT}
+    # A notice is created in its first state (pending, or opted out / no recipient: never sent); the
+    # sender's moves follow, all made by the system.
+    _SENDING = frozenset({State.PENDING, State.RETRYING})
+    WORKFLOW = Workflow(model_label="public.Notice", state_field="state", states=State, moves=[
+        Move("send", _SENDING, State.SENT, _("已发送")),
+        Move("retry", _SENDING, State.RETRYING, _("发送失败，等待重试")),
+        Move("fail", _SENDING, State.FAILED, _("发送失败")),
+        Move("opt_out", _SENDING, State.OPTED_OUT, _("申请人不接收")),
+    ])
 
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
     source_id = models.BigIntegerField(_("来源记录"))
@@ -188,6 +198,11 @@ class Grievance(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("待答复")
         ANSWERED = "answered", _("已答复")
+
+    WORKFLOW = Workflow(model_label="public.Grievance", state_field="state", states=State, moves=[
+        # an answered grievance may be answered again: the county corrects its answer
+        Move("answer", frozenset({State.OPEN, State.ANSWERED}), State.ANSWERED, _("答复"), action=GRIEVANCE_ANSWER),
+    ])
 
     reference = models.CharField(_("查询码"), max_length=16, unique=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.CONSULTATION)

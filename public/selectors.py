@@ -142,6 +142,7 @@ def application_lookup(*, number: str, id_tail: str) -> LookupAnswer | None:
     app = application_find_by_pair(number=number, id_tail=id_tail)
     if app is None:
         return None
+    assert app.number is not None  # found by its number
     return_note = ""
     if app.status == Status.RETURNED:
         event = (ApplicationEvent.objects.filter(application=app, to_status=Status.RETURNED)

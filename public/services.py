@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from households.models import ApplicationEvent, Person, TransferApplication
 from households.reference import Document, Relation
 from households.workdays import add_working_days
+from nongzhuancheng.history import set_history_user
 from nongzhuancheng.models import County
 from nongzhuancheng.queue import enqueue
 from nongzhuancheng.scoping import (
@@ -25,13 +26,14 @@ from nongzhuancheng.scoping import (
     PUBLIC_CONTENT_EDIT,
     require,
 )
+from nongzhuancheng.workflow import Move, transition
 
 from .caching import pages_changed
 from .models import Grievance, GuideEntry, LookupLog, Notice, NoticePreference, Prefill
 from .notices import NoticeBackendError, get_backend
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
     from entitlements.models import GuaranteeEvent
     from nongzhuancheng.models import PoliceStation
@@ -82,15 +84,14 @@ def _notice_create(*, source: str, source_id: int, kind: str, application: Trans
     """Record the notice of one event (once: the event is unique) and send it after the commit."""
     if Notice.objects.filter(source=source, source_id=source_id).exists():
         return None
+    # the notice's first state is given at its creation (Notice.WORKFLOW holds the sender's moves)
+    opted_out = _opted_out(application)
+    recipient = "" if opted_out else notice_recipient(application, person)
+    state = (Notice.State.OPTED_OUT if opted_out
+             else Notice.State.PENDING if recipient else Notice.State.NO_RECIPIENT)
     notice = Notice(source=source, source_id=source_id, kind=kind, application=application,
                     county_id=application.county_id, station_id=application.station_id, body=body,
-                    backend=settings.NZC_NOTICE_BACKEND)
-    if _opted_out(application):
-        notice.state = Notice.State.OPTED_OUT
-    else:
-        notice.recipient = notice_recipient(application, person)
-        if not notice.recipient:
-            notice.state = Notice.State.NO_RECIPIENT
+                    backend=settings.NZC_NOTICE_BACKEND, recipient=recipient, state=state)
     try:
         with transaction.atomic():
             notice.save()
@@ -156,26 +157,35 @@ def notice_send(*, notice_id: int) -> Notice:
         if notice.state in Notice.FINAL:
             return notice
         if _opted_out(notice.application):  # recorded at the window after the event
-            notice.state = Notice.State.OPTED_OUT
-            notice.save(update_fields=["state"])
-            return notice
-        notice.attempts += 1
+            return _notice_move(notice, "opt_out")
+        attempts = notice.attempts + 1
         backend = get_backend()
-        notice.backend = f"{type(backend).__module__}.{type(backend).__qualname__}"
+        changes: dict[str, object] = {
+            "attempts": attempts, "backend": f"{type(backend).__module__}.{type(backend).__qualname__}"}
         try:
             backend.send(to=notice.recipient, body=notice.body, notice_id=notice.pk)
         except Exception as exc:  # noqa: BLE001 - whatever the gateway raised, the attempt is recorded
             error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, NoticeBackendError) else str(exc)
             error = error or type(exc).__name__
-            notice.last_error = error[:2000]
-            last = notice.attempts >= settings.NZC_NOTICE_MAX_ATTEMPTS
-            notice.state = Notice.State.FAILED if last else Notice.State.RETRYING
+            changes["last_error"] = error[:2000]
+            move = "fail" if attempts >= settings.NZC_NOTICE_MAX_ATTEMPTS else "retry"
         else:
-            notice.state, notice.sent_at, notice.last_error = Notice.State.SENT, timezone.now(), ""
-        notice.save(update_fields=["state", "attempts", "last_error", "sent_at", "backend"])
+            changes.update(sent_at=timezone.now(), last_error="")
+            move = "send"
+        notice = _notice_move(notice, move, **changes)
     if error:
         raise NoticeSendFailed(notice, error)
     return notice
+
+
+def _notice_move(notice: Notice, move: str, **changes: object) -> Notice:
+    """A move of the sender (``Notice.WORKFLOW``, made by the system) with the fields it changes."""
+    def apply(row: Notice, m: Move) -> list[str]:
+        for name, value in changes.items():
+            setattr(row, name, value)
+        return list(changes)
+
+    return transition(workflow=Notice.WORKFLOW, move=move, obj=notice, queryset=Notice.objects, apply=apply)
 
 
 @transaction.atomic
@@ -189,7 +199,7 @@ def notice_preference_set(*, application: TransferApplication, actor: User, opte
         raise ValidationError({"phone": _("电话号码只能包含数字和“-”。")})
     preference, _created = NoticePreference.objects.select_for_update().get_or_create(application=app)
     preference.opted_out, preference.phone, preference.recorded_by = bool(opted_out), phone, actor
-    preference._history_user = actor
+    set_history_user(preference, actor)
     preference.save()
     return preference
 
@@ -235,11 +245,13 @@ def grievance_answer(*, grievance: Grievance, actor: User, answer: str) -> Griev
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("请填写答复内容。")})
-    row = Grievance.objects.for_user(actor, GRIEVANCE_ANSWER).select_for_update().get(pk=grievance.pk)
-    row.answer, row.state = answer, Grievance.State.ANSWERED
-    row.answered_at, row.answered_by = timezone.now(), actor
-    row.save(update_fields=["answer", "state", "answered_at", "answered_by"])
-    return row
+
+    def apply(row: Grievance, move: Move) -> list[str]:
+        row.answer, row.answered_at, row.answered_by = answer, timezone.now(), actor
+        return ["answer", "answered_at", "answered_by"]
+
+    return transition(workflow=Grievance.WORKFLOW, move="answer", obj=grievance, queryset=Grievance.objects,
+                      actor=actor, apply=apply)
 
 
 # The guide ------------------------------------------------------------------------------------
@@ -256,8 +268,7 @@ def guide_entry_update(*, entry: GuideEntry, actor: User, reason: str = "", **ch
     for name, value in changes.items():
         setattr(row, name, value.strip() if isinstance(value, str) else value)
     row.full_clean()
-    row._history_user = actor
-    row._change_reason = (reason or "").strip()[:100]
+    set_history_user(row, actor, reason=(reason or "").strip()[:100])
     row.save()
     transaction.on_commit(pages_changed)
     return row
@@ -274,7 +285,7 @@ def _prefill_members(members: list[dict]) -> list[dict]:
     """The members as typed, with ID numbers checked for form only (never whether they are claimed:
     an anonymous page must not tell who has applied)."""
     from households.reference import Category
-    from households.services import person_check_identity
+    from households.services import MembersInvalid, person_check_identity
 
     errors, cleaned, seen = {}, [], set()
     for i, data in enumerate(members):
@@ -302,9 +313,7 @@ def _prefill_members(members: list[dict]) -> list[dict]:
     if not cleaned:
         raise ValidationError({"members": [_("至少需要一名转户成员。")]})
     if errors:
-        exc = ValidationError(_("成员信息有误，请修改后再提交。"), code="members")
-        exc.member_errors = errors
-        raise exc
+        raise MembersInvalid(errors)
     return cleaned
 
 

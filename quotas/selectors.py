@@ -194,7 +194,9 @@ def _rank(rows: Iterable[County], rate_of: Callable[[County], Decimal | None],
 
 
 def _pace(as_of: datetime.date) -> Decimal:
-    return ratio(days_elapsed(as_of), days_in_year(as_of.year))
+    pace = ratio(days_elapsed(as_of), days_in_year(as_of.year))
+    assert pace is not None  # a year has days
+    return pace
 
 
 def _projected_date(*, target: int, cumulative: int, as_of: datetime.date) -> datetime.date | None:
@@ -388,6 +390,7 @@ def period_series(*, year: int, as_of: datetime.date, county: CountyRef | None =
     by_day = qs.values("completed_on").annotate(n=Count("completed_on")).order_by()
     per_period: dict[Period, int] = {}
     for row in by_day:
+        assert row["completed_on"] is not None  # filtered on it above
         key = Period.containing(row["completed_on"])
         per_period[key] = per_period.get(key, 0) + row["n"]
     if county is None:

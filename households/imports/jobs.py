@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -187,7 +188,7 @@ class _JobProgress:
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
-        self.side = None
+        self.side: BaseDatabaseWrapper | None = None
 
     def __call__(self, **fields: Any) -> None:
         if not connection.in_atomic_block:

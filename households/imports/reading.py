@@ -32,10 +32,10 @@ def read_rows(fmt: str, data: bytes) -> tuple[list[Any], Iterator[list[Any]], in
     if fmt == "csv":
         text = decode_csv(data)
         reader = csv.reader(io.StringIO(text, newline=""))
-        headers = next(reader, None)
-        if headers is None:
+        csv_headers = next(reader, None)
+        if csv_headers is None:
             raise ImportRefused(_("文件中没有表头行。"))
-        return headers, reader, text.count("\n")
+        return csv_headers, reader, text.count("\n")
     from python_calamine import CalamineWorkbook
 
     try:

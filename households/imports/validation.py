@@ -158,7 +158,7 @@ class Validator:
             errors["id_number"] = _("身份号码被存成了数字，后几位已丢失。请把该列设为文本格式后重新填写。")
         out = {key: cells.text(values[key]) for key in _TEXT_KEYS}
         for key, limit in cells.LENGTHS.items():
-            if len(out[key]) > limit:
+            if limit is not None and len(out[key]) > limit:
                 errors.setdefault(key, _("不能超过 %(n)d 个字符。") % {"n": limit})
         return out
 
@@ -196,6 +196,8 @@ class Validator:
 
     def scope(self, county: County | None, station: PoliceStation | None, errors: Errors) -> None:
         """A county officer imports rows of their county, a clerk rows of their station."""
+        if self.assignment is None:  # only roles with a place are held to one
+            return
         if county is not None and "county" not in errors and self.role == COUNTY_OFFICER \
                 and county.pk != self.assignment.county_id:
             errors["county"] = _("只能导入本县区（%(c)s）的数据，这一行是%(r)s。") % {
@@ -221,8 +223,9 @@ class Validator:
                 errors.setdefault(key, _("无法识别的日期“%(v)s”，请写成 YYYY-MM-DD。") % {"v": cells.text(values[key])})
                 dates[key] = None
                 continue
-            if dates[key] is not None and dates[key] > self.today:
-                errors.setdefault(key, _("日期 %(d)s 晚于今天。") % {"d": dates[key].isoformat()})
+            day = dates[key]
+            if day is not None and day > self.today:
+                errors.setdefault(key, _("日期 %(d)s 晚于今天。") % {"d": day.isoformat()})
         received_on, completed_on = dates["received_on"], dates["completed_on"]
         if status == Status.COMPLETED and completed_on is None and "completed_on" not in errors:
             errors["completed_on"] = _("办理状态为“办结”时必须填写办结日期。")

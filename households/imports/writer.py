@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nongzhuancheng import bulk
+from nongzhuancheng.history import history_model
 
 from ..models import ApplicationEvent, Household, Person, TransferApplication
 from ..numbers import application_number
@@ -95,12 +96,14 @@ def _write_applications(groups: list[Group], *, actor: Any, note: str, now: date
     """One application a household of the file, numbered as every application is. Returns their ids."""
     due: dict[datetime.date, datetime.date] = {}
     for g in groups:
+        assert g.received_on is not None  # a required column: a row without it is never written
         if g.received_on not in due:
             due[g.received_on] = add_working_days(g.received_on, settings.NZC_TIME_LIMIT_WORKING_DAYS)
     app_ids = bulk.reserve_id_range(TransferApplication._meta.db_table, len(groups))
     rows = []
     for g, pk in zip(groups, app_ids, strict=True):
         completed = g.status == Status.COMPLETED
+        assert g.received_on is not None
         rows.append((
             pk, application_number(county_code=g.station.county.code, received_on=g.received_on, serial=pk),
             g.household["id"], g.station.county_id, g.station.pk, g.status, g.received_on, due[g.received_on],
@@ -168,9 +171,9 @@ def _history(model: type[models.Model], ids: Sequence[int], *, now: datetime.dat
     if not ids:
         return
     qn = connection.ops.quote_name
-    hist = model.history.model
+    hist = history_model(model)
     hist_cols = {f.column for f in hist._meta.concrete_fields}
-    cols = [f.column for f in model._meta.concrete_fields if f.column in hist_cols]
+    cols = [f.column for f in model._meta.concrete_fields if f.column is not None and f.column in hist_cols]
     target = ", ".join(qn(c) for c in cols + ["history_date", "history_change_reason", "history_type",
                                                   "history_user_id"])
     source = ", ".join(qn(c) for c in cols)

@@ -20,6 +20,8 @@ STATEFUL = {
     "entitlements.GuaranteeCase": "state",
     "entitlements.Retention": "state",
     "reports.Bulletin": "state",
+    "public.Notice": "state",
+    "public.Grievance": "state",
 }
 
 
