@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from nongzhuancheng.models import County, PoliceStation
-from nongzhuancheng.scoping import GRIEVANCE_ANSWER, ScopedQuerySet
+from nongzhuancheng.scoping import APPLICATION_RECEIVE, GRIEVANCE_ANSWER, ScopedQuerySet
 from nongzhuancheng.workflow import Move, Workflow
 
 
@@ -249,6 +249,14 @@ class Prefill(models.Model):
         WAITING = "waiting", _("待受理")
         RECEIVED = "received", _("已受理")
         EXPIRED = "expired", _("已过期")
+
+    # A clerk receives it at the window (public.services.prefill_receive); the daily purge lets the
+    # unclaimed ones expire (prefill_purge_expired). Both clear the typed details.
+    WORKFLOW = Workflow(model_label="public.Prefill", state_field="state", states=State, moves=[
+        Move("receive", frozenset({State.WAITING}), State.RECEIVED, _("受理"), action=APPLICATION_RECEIVE,
+             applies_to=lambda prefill: prefill.expires_on >= timezone.localdate()),
+        Move("expire", frozenset({State.WAITING}), State.EXPIRED, _("已过期")),
+    ])
 
     code = models.CharField(_("预填码"), max_length=12, unique=True)
     station = models.ForeignKey(PoliceStation, on_delete=models.PROTECT, related_name="+", verbose_name=_("预约派出所"))

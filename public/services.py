@@ -20,13 +20,12 @@ from nongzhuancheng.history import set_history_user
 from nongzhuancheng.models import County
 from nongzhuancheng.queue import enqueue
 from nongzhuancheng.scoping import (
-    APPLICATION_RECEIVE,
     GRIEVANCE_ANSWER,
     NOTICE_PREFERENCE,
     PUBLIC_CONTENT_EDIT,
     require,
 )
-from nongzhuancheng.workflow import Move, transition
+from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 
 from .caching import pages_changed
 from .models import Grievance, GuideEntry, LookupLog, Notice, NoticePreference, Prefill
@@ -347,22 +346,34 @@ def prefill_receive(*, prefill: Prefill, actor: User, documents: list[str]) -> T
     service (every rule of a window entry applies) and clear the typed details."""
     from households import services as households_services
 
-    require(actor, APPLICATION_RECEIVE)
-    row = Prefill.objects.for_user(actor, APPLICATION_RECEIVE).select_for_update().get(pk=prefill.pk)
-    if row.state != Prefill.State.WAITING or row.expires_on < timezone.localdate():
-        raise ValidationError(_("该预填申请已受理或已过期。"))
-    app = households_services.application_create(
-        actor=actor, household=row.household, members=row.members, documents=documents, station=row.station,
-    )
-    row.state, row.application, row.received_by = Prefill.State.RECEIVED, app, actor
-    row.household, row.members = {}, []
-    row.save(update_fields=["state", "application", "received_by", "household", "members"])
-    return app
+    created: list[TransferApplication] = []
+
+    def apply(row: Prefill, move: Move) -> list[str]:
+        created.append(households_services.application_create(
+            actor=actor, household=row.household, members=row.members, documents=documents, station=row.station,
+        ))
+        row.application, row.received_by = created[0], actor
+        row.household, row.members = {}, []
+        return ["application", "received_by", "household", "members"]
+
+    try:
+        transition(workflow=Prefill.WORKFLOW, move="receive", obj=prefill, queryset=Prefill.objects, actor=actor,
+                   apply=apply)
+    except TransitionNotAllowed:
+        raise ValidationError(_("该预填申请已受理或已过期。")) from None
+    return created[0]
 
 
 def prefill_purge_expired(*, today: datetime.date | None = None) -> int:
     """Clear the details of pre-filled applications whose time has passed; returns how many."""
     today = today or timezone.localdate()
-    return Prefill.objects.filter(state=Prefill.State.WAITING, expires_on__lt=today).update(
-        state=Prefill.State.EXPIRED, household={}, members=[],
-    )
+
+    def clear(row: Prefill, move: Move) -> list[str]:
+        row.household, row.members = {}, []
+        return ["household", "members"]
+
+    expired = list(Prefill.objects.filter(state=Prefill.State.WAITING, expires_on__lt=today)
+                   .values_list("pk", flat=True))
+    for pk in expired:
+        transition(workflow=Prefill.WORKFLOW, move="expire", obj=pk, queryset=Prefill.objects, apply=clear)
+    return len(expired)

@@ -22,6 +22,7 @@ STATEFUL = {
     "reports.Bulletin": "state",
     "public.Notice": "state",
     "public.Grievance": "state",
+    "public.Prefill": "state",
 }
 
 
@@ -54,14 +55,21 @@ class MoveTablesTest(SimpleTestCase):
     }
 
     def test_nothing_but_the_transition_helper_assigns_a_workflow_state(self):
-        pattern = re.compile(r"\b\w+\.(status|state)\s*=[^=]")
+        """``x.state = …`` (alone or in a tuple) and ``….update(state=…)`` are a move's business."""
         offenders = []
         for path in PRODUCT:
             if str(path.relative_to(ROOT)) in self.NOT_A_MOVE:
                 continue
-            for number, line in enumerate(_source(path).splitlines(), 1):
-                if pattern.search(line) and not line.lstrip().startswith("#"):
-                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+            for node in ast.walk(ast.parse(_source(path))):
+                targets = []
+                if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                    for target in getattr(node, "targets", None) or [node.target]:
+                        targets += target.elts if isinstance(target, ast.Tuple) else [target]
+                    if any(isinstance(t, ast.Attribute) and t.attr in ("state", "status") for t in targets):
+                        offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                      and node.func.attr == "update" and any(k.arg in ("state", "status") for k in node.keywords)):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} (update)")
         self.assertEqual(offenders, [])
 
 
