@@ -25,7 +25,7 @@ from nongzhuancheng.scoping import (
 )
 
 from . import ids, selectors, services
-from .forms import ApplicationFilterForm, DocumentsForm, HouseholdForm, MemberFormSet, MoveForm
+from .forms import ApplicationListParams, DocumentsForm, HouseholdForm, MemberFormSet, MoveForm
 from .models import Household, Person, TransferApplication
 from .reference import Document
 from .workdays import working_days_between
@@ -204,16 +204,23 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
     template_name = "households/application_list.html"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        # a refused filter is shown beside its field, and the page answers 400 (never a silent result)
+        return self.render_to_response(context, status=400 if context["form"].errors else 200)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = ApplicationFilterForm(self.request.GET or None, user=self.request.user)
-        base = selectors.application_list(user=self.request.user, filters=form.filters())
+        form = ApplicationListParams(self.request.GET or None, user=self.request.user)
+        filters = form.filters()
+        filters.pop("page", None)
+        base = selectors.application_list(user=self.request.user, filters=filters)
         qs = (
             base.select_related("station__county")
             .annotate(member_count=Count("members"))
             .prefetch_related(Prefetch("members", queryset=Person.objects.only("id", "application_id", "name", "id_number").order_by("id")))
         )
-        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(self.request.GET.get("page"))
+        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(form.cleaned_data.get("page") if form.is_bound else None)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(form=form, page=page, applications=page.object_list, query=query.urlencode())
