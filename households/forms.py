@@ -196,3 +196,22 @@ class ApplicationExportParams(ApplicationFilterForm):
     """The list page's filters plus the format: every query parameter of the exports."""
 
     format = params.FormatParam(choices=[("xlsx", "xlsx"), ("csv", "csv")])
+
+
+class IdCheckParams(params.ParamsForm):
+    """?id_number= of the live ID check."""
+
+    id_number = params.TextParam(label=_("公民身份号码"), max_length=40)
+
+
+class HouseholdLookupParams(params.ParamsForm):
+    """?number=&station= of the household look-up."""
+
+    number = params.TextParam(label=_("户号"), max_length=40)
+    station = forms.IntegerField(label=_("派出所"), required=False, min_value=1, max_value=2**31 - 1)
+
+
+class PageParams(params.ParamsForm):
+    """?page= of a list without filters."""
+
+    page = params.PageParam()
