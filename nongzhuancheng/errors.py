@@ -71,7 +71,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     reference = getattr(request, "id", None) or request_id.current()
     if _is_api(request):
         return JsonResponse({"detail": gettext("服务器出错，请稍后再试。"), "request_id": reference}, status=500)
-    context = {"status": 500, "request_id": reference, "user": AnonymousUser(), "request": _Anonymous(request),
+    context: dict[str, Any] = {"status": 500, "request_id": reference, "user": AnonymousUser(), "request": _Anonymous(request),
                "nzc_actions": frozenset(), "nzc_assignment": None}
     try:
         body = loader.get_template("500.html").render(context)  # no context processors: no database
