@@ -4,7 +4,9 @@ users' moves of the models' WORKFLOW tables."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import GuaranteeCase, Retention
+from nongzhuancheng import params
+
+from .models import GuaranteeCase, GuaranteeKind, Retention
 
 
 def user_moves(workflow):
@@ -39,3 +41,23 @@ class RetentionRecordForm(forms.Form):
     organisation = forms.CharField(label=_("集体经济组织"), max_length=80, required=False)
     share = forms.DecimalField(label=_("股份（份）"), required=False, min_value=0)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QueueParams(params.ParamsForm):
+    """The query parameters of the work queue and its export."""
+
+    kind = forms.ChoiceField(label=_("保障事项"), required=False,
+                             choices=[("", "")] + list(GuaranteeKind.choices))
+    format = params.FormatParam()
+    page = params.PageParam()
+
+
+class DeliveryParams(params.ParamsForm):
+    """The query parameters of the delivery figures (page and API)."""
+
+    as_of = params.DateParam(label=_("截至日期"))
+
+
+class PageParams(params.ParamsForm):
+    page = params.PageParam()
+

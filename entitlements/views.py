@@ -1,7 +1,6 @@
 """Thin views: the work queue, a person's entitlements, delivery figures, transitions ending soon,
 and the POST endpoints of the moves (which call the services)."""
 
-import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,13 +15,21 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from households.models import Person
+from nongzhuancheng import params
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.figures import percent_of
 from nongzhuancheng.scoping import ENTITLEMENT_WORK, ScopedSelectorsMixin, allows
 
 from . import selectors, services
-from .forms import GuaranteeMoveForm, RetentionMoveForm, RetentionRecordForm
-from .models import GuaranteeCase, GuaranteeKind, Retention
+from .forms import (
+    DeliveryParams,
+    GuaranteeMoveForm,
+    PageParams,
+    QueueParams,
+    RetentionMoveForm,
+    RetentionRecordForm,
+)
+from .models import GuaranteeCase, Retention
 
 QUEUE_COLUMNS = [
     Column(gettext_lazy("保障事项"), lambda c: c.get_kind_display()),
@@ -47,6 +54,7 @@ RETENTION_QUEUE_COLUMNS = [
 EXPORT_LIMIT = 50_000
 
 
+
 class QueueView(ScopedSelectorsMixin, TemplateView):
     """The member unit's work queue: open cases, oldest request first, with the days waited.
     County officers see their county's, clerks their station's (read only)."""
@@ -55,13 +63,12 @@ class QueueView(ScopedSelectorsMixin, TemplateView):
     paginate_by = 50
 
     def get(self, request, *args, **kwargs):
-        kind = request.GET.get("kind") or None
-        if kind and kind not in GuaranteeKind.values:
-            kind = None
+        query = params.read(QueueParams, request.GET)
+        kind = query["kind"] or None
         qs = selectors.queue_list(user=request.user, kind=kind)
         today = timezone.localdate()
         kinds = selectors.guarantee_kinds_of(request.user)
-        fmt = request.GET.get("format")
+        fmt = query["format"]
         if fmt and not kinds:
             rows = list(selectors.retention_queue_list(user=request.user)[:EXPORT_LIMIT])
             for r in rows:
@@ -76,7 +83,7 @@ class QueueView(ScopedSelectorsMixin, TemplateView):
         if not kinds:
             # a unit that works retentions only (land, forestry, agriculture, family planning)
             return self.retention_queue(request, today)
-        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        page = Paginator(qs, self.paginate_by).get_page(query["page"])
         for c in page.object_list:
             c.waited = c.days_waited(today)
         choices = [(k.value, k.label) for k in kinds]
@@ -85,7 +92,7 @@ class QueueView(ScopedSelectorsMixin, TemplateView):
 
     def retention_queue(self, request, today):
         page = Paginator(selectors.retention_queue_list(user=request.user), self.paginate_by).get_page(
-            request.GET.get("page")
+            params.read(PageParams, request.GET)["page"]
         )
         for r in page.object_list:
             r.waited = (today - r.opened_on).days
@@ -139,7 +146,7 @@ class DeliveryView(ScopedSelectorsMixin, TemplateView):
     template_name = "entitlements/delivery.html"
 
     def get_context_data(self, **kwargs):
-        as_of = _date_param(self.request.GET.get("as_of")) or timezone.localdate()
+        as_of = params.read(DeliveryParams, self.request.GET)["as_of"] or timezone.localdate()
         rows = selectors.delivery_summary(as_of=as_of, user=self.request.user)
         totals = selectors.delivery_totals(rows)
         for r in rows + totals:
@@ -158,20 +165,13 @@ class TransitionsView(ScopedSelectorsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         page = Paginator(selectors.transitions_ending(user=self.request.user, today=today), 50).get_page(
-            self.request.GET.get("page")
+            params.read(PageParams, self.request.GET)["page"]
         )
         for r in page.object_list:
             r.days_left = (r.transition_ends_on - today).days
         context = super().get_context_data(**kwargs)
         context.update(page=page, today=today, days=90)
         return context
-
-
-def _date_param(value):
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _errors_text(exc):

@@ -6,9 +6,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from nongzhuancheng import params
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.scoping import scoped_view
 
+from .forms import ApplicationExportParams
 from .models import Person
 from .selectors import application_list
 
@@ -55,16 +57,21 @@ PERSON_COLUMNS = [
 ]
 
 
-def _format(request):
-    return request.GET.get("format", "xlsx")
+def _params(request):
+    """(filters for application_list, format) read through the list page's form: a bad one is a 400."""
+    form = ApplicationExportParams(request.GET, user=request.user)
+    params.cleaned(form)
+    filters = form.filters()
+    return filters, filters.pop("format", None) or "xlsx"
 
 
 @scoped_view
 @login_required
 @require_GET
 def export_applications(request):
-    rows = application_list(user=request.user, filters=request.GET).annotate(member_count=Count("members"))
-    return export_response(rows.iterator(chunk_size=2000), APPLICATION_COLUMNS, fmt=_format(request),
+    filters, fmt = _params(request)
+    rows = application_list(user=request.user, filters=filters).annotate(member_count=Count("members"))
+    return export_response(rows.iterator(chunk_size=2000), APPLICATION_COLUMNS, fmt=fmt,
                            filename="applications", user=request.user, sheet_title="applications")
 
 
@@ -72,14 +79,15 @@ def export_applications(request):
 @login_required
 @require_GET
 def export_people(request):
-    applications = application_list(user=request.user, filters=request.GET)
+    filters, fmt = _params(request)
+    applications = application_list(user=request.user, filters=filters)
     rows = (
         Person.objects.for_user(request.user)
         .filter(application__in=applications.values("pk"))
         .select_related("application", "household", "station", "county")
         .order_by("application_id", "id")
     )
-    if request.GET.get("category"):
-        rows = rows.filter(category=request.GET["category"])
-    return export_response(rows.iterator(chunk_size=2000), PERSON_COLUMNS, fmt=_format(request),
+    if filters.get("category"):
+        rows = rows.filter(category=filters["category"])
+    return export_response(rows.iterator(chunk_size=2000), PERSON_COLUMNS, fmt=fmt,
                            filename="people", user=request.user, sheet_title="people")

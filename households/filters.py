@@ -4,6 +4,7 @@ this FilterSet only validates the parameters and describes them in the OpenAPI s
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from nongzhuancheng import params
 from nongzhuancheng.models import County, PoliceStation
 
 from . import selectors
@@ -11,16 +12,22 @@ from .models import Person, TransferApplication
 from .reference import Category
 
 
+class DateFilter(django_filters.DateFilter):
+    """A date inside the years the product covers (nongzhuancheng.params)."""
+
+    field_class = params.DateParam
+
+
 class ApplicationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("身份号码、姓名、户主或申请编号"), method="_noop")
+    q = django_filters.CharFilter(label=_("身份号码、姓名、户主或申请编号"), method="_noop", max_length=params.MAX_TEXT)
     status = django_filters.ChoiceFilter(choices=TransferApplication.Status.choices, label=_("状态"), method="_noop")
     county = django_filters.ModelChoiceFilter(queryset=County.objects.all(), label=_("县区"), method="_noop")
     station = django_filters.ModelChoiceFilter(queryset=PoliceStation.objects.all(), label=_("派出所"), method="_noop")
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("转户类别"), method="_noop")
-    completed_from = django_filters.DateFilter(label=_("办结日期起"), method="_noop")
-    completed_to = django_filters.DateFilter(label=_("办结日期止"), method="_noop")
-    received_from = django_filters.DateFilter(label=_("受理日期起"), method="_noop")
-    received_to = django_filters.DateFilter(label=_("受理日期止"), method="_noop")
+    completed_from = DateFilter(label=_("办结日期起"), method="_noop")
+    completed_to = DateFilter(label=_("办结日期止"), method="_noop")
+    received_from = DateFilter(label=_("受理日期起"), method="_noop")
+    received_to = DateFilter(label=_("受理日期止"), method="_noop")
 
     class Meta:
         model = TransferApplication
@@ -41,13 +48,13 @@ class ApplicationFilter(django_filters.FilterSet):
 
 
 class PersonFilter(django_filters.FilterSet):
-    id_number = django_filters.CharFilter(label=_("公民身份号码"), method="_by_id_number")
+    id_number = django_filters.CharFilter(label=_("公民身份号码"), method="_by_id_number", max_length=40)
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("转户类别"))
     application = django_filters.NumberFilter(field_name="application_id", label=_("转户申请"))
     county = django_filters.NumberFilter(field_name="county_id", label=_("县区"))
     station = django_filters.NumberFilter(field_name="station_id", label=_("派出所"))
-    completed_from = django_filters.DateFilter(field_name="completed_on", lookup_expr="gte", label=_("办结日期起"))
-    completed_to = django_filters.DateFilter(field_name="completed_on", lookup_expr="lte", label=_("办结日期止"))
+    completed_from = DateFilter(field_name="completed_on", lookup_expr="gte", label=_("办结日期起"))
+    completed_to = DateFilter(field_name="completed_on", lookup_expr="lte", label=_("办结日期止"))
 
     class Meta:
         model = Person

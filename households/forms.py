@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from nongzhuancheng import params
 from nongzhuancheng.models import County, PoliceStation
 
 from . import services
@@ -142,8 +143,8 @@ def _county_choices(user):
 class ApplicationFilterForm(forms.Form):
     """The GET parameters of selectors.application_list."""
 
-    q = forms.CharField(
-        label=_("身份号码或姓名"), required=False,
+    q = params.TextParam(
+        label=_("身份号码或姓名"),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "placeholder": _("身份号码、姓名或申请编号")}),
     )
     status = forms.ChoiceField(
@@ -154,10 +155,10 @@ class ApplicationFilterForm(forms.Form):
     county = forms.ChoiceField(label=_("县区"), required=False)
     station = forms.ChoiceField(label=_("派出所"), required=False, widget=QuickSelect)
     category = forms.ChoiceField(label=_("转户类别"), required=False, choices=[("", _("全部"))] + list(Category.choices))
-    received_from = forms.DateField(label=_("受理日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    completed_from = forms.DateField(label=_("办结日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    completed_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_from = params.DateParam(label=_("受理日期自"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = params.DateParam(label=_("至"), widget=forms.DateInput(attrs={"type": "date"}))
+    completed_from = params.DateParam(label=_("办结日期自"), widget=forms.DateInput(attrs={"type": "date"}))
+    completed_to = params.DateParam(label=_("至"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -172,7 +173,8 @@ class ApplicationFilterForm(forms.Form):
         self.fields["station"].choices = everything + [(str(s.pk), str(s)) for s in stations]
 
     def filters(self):
-        """Valid filters as the selector takes them (ids and ISO dates); invalid ones are dropped."""
+        """Valid filters as the selector takes them (ids and ISO dates); invalid ones are dropped
+        (the page shows them beside their field and answers 400; an export refuses them)."""
         if not self.is_bound:
             return {}
         self.is_valid()
@@ -182,3 +184,34 @@ class ApplicationFilterForm(forms.Form):
                 continue
             out[name] = value.pk if hasattr(value, "pk") else value.isoformat() if hasattr(value, "isoformat") else value
         return out
+
+
+class ApplicationListParams(ApplicationFilterForm):
+    """The list page's filters plus the page number: every query parameter of the list page."""
+
+    page = params.PageParam(widget=forms.HiddenInput)
+
+
+class ApplicationExportParams(ApplicationFilterForm):
+    """The list page's filters plus the format: every query parameter of the exports."""
+
+    format = params.FormatParam(choices=[("xlsx", "xlsx"), ("csv", "csv")])
+
+
+class IdCheckParams(params.ParamsForm):
+    """?id_number= of the live ID check."""
+
+    id_number = params.TextParam(label=_("公民身份号码"), max_length=40)
+
+
+class HouseholdLookupParams(params.ParamsForm):
+    """?number=&station= of the household look-up."""
+
+    number = params.TextParam(label=_("户号"), max_length=40)
+    station = forms.IntegerField(label=_("派出所"), required=False, min_value=1, max_value=2**31 - 1)
+
+
+class PageParams(params.ParamsForm):
+    """?page= of a list without filters."""
+
+    page = params.PageParam()

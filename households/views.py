@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from nongzhuancheng import params
 from nongzhuancheng.masking import mask
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
@@ -25,7 +26,16 @@ from nongzhuancheng.scoping import (
 )
 
 from . import ids, selectors, services
-from .forms import ApplicationFilterForm, DocumentsForm, HouseholdForm, MemberFormSet, MoveForm
+from .forms import (
+    ApplicationListParams,
+    DocumentsForm,
+    HouseholdForm,
+    HouseholdLookupParams,
+    IdCheckParams,
+    MemberFormSet,
+    MoveForm,
+    PageParams,
+)
 from .models import Household, Person, TransferApplication
 from .reference import Document
 from .workdays import working_days_between
@@ -147,7 +157,7 @@ class IdCheckView(NoScopedRowsMixin, View):
     scope is shown: the claim is looked up city-wide by design, and only its summary is told."""
 
     def get(self, request):
-        raw = request.GET.get("id_number", "")
+        raw = params.read(IdCheckParams, request.GET)["id_number"]
         try:
             rid = ids.parse(raw)
         except ValidationError as exc:
@@ -183,11 +193,12 @@ class HouseholdLookupView(ScopedSelectorsMixin, View):
     so that the clerk finds it instead of typing it again."""
 
     def get(self, request):
-        number = (request.GET.get("number") or "").strip()
+        query = params.read(HouseholdLookupParams, request.GET)
+        number = query["number"]
         assignment = getattr(request.user, "assignment", None)
-        station_id = request.GET.get("station") or (assignment.station_id if assignment else None)
+        station_id = query["station"] or (assignment.station_id if assignment else None)
         household = None
-        if number and station_id and str(station_id).isdigit():
+        if number and station_id:
             household = selectors.household_find(user=request.user, station=station_id, number=number)
         if household is None:
             return JsonResponse({"found": False})
@@ -204,16 +215,23 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
     template_name = "households/application_list.html"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        # a refused filter is shown beside its field, and the page answers 400 (never a silent result)
+        return self.render_to_response(context, status=400 if context["form"].errors else 200)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = ApplicationFilterForm(self.request.GET or None, user=self.request.user)
-        base = selectors.application_list(user=self.request.user, filters=form.filters())
+        form = ApplicationListParams(self.request.GET or None, user=self.request.user)
+        filters = form.filters()
+        filters.pop("page", None)
+        base = selectors.application_list(user=self.request.user, filters=filters)
         qs = (
             base.select_related("station__county")
             .annotate(member_count=Count("members"))
             .prefetch_related(Prefetch("members", queryset=Person.objects.only("id", "application_id", "name", "id_number").order_by("id")))
         )
-        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(self.request.GET.get("page"))
+        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(form.cleaned_data.get("page") if form.is_bound else None)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(form=form, page=page, applications=page.object_list, query=query.urlencode())
@@ -371,7 +389,8 @@ class OverdueView(ScopedSelectorsMixin, TemplateView):
         today = timezone.localdate()
         base = selectors.application_overdue_list(user=self.request.user, today=today)
         qs = base.select_related("station__county").annotate(member_count=Count("members"))
-        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(self.request.GET.get("page"))
+        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(
+            params.read(PageParams, self.request.GET)["page"])
         apps = list(page.object_list)
         overdue = _working_days_overdue([app.due_on for app in apps], today)
         rows = [(app, overdue.get(app.due_on, 0)) for app in apps]

@@ -5,6 +5,7 @@ Celery tasks executed eagerly, so one command gives a working site with demo dat
 See ``.env.example`` for every variable.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "nongzhuancheng.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "nongzhuancheng.params.BadParametersMiddleware",
 ]
 
 ROOT_URLCONF = "nongzhuancheng.urls"
@@ -166,6 +169,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "nongzhuancheng.params.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "nongzhuancheng API",
@@ -196,6 +200,9 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nongzhuancheng@localhost")
 
 # Domain settings
+# The years the product covers: a date parameter outside them answers 400 (nongzhuancheng/params.py).
+NZC_FIRST_YEAR = envint("NZC_FIRST_YEAR", 2010)
+NZC_LAST_YEAR = envint("NZC_LAST_YEAR", datetime.date.today().year + 5)
 # The site's address as readers reach it, for links in e-mail notices (no trailing slash).
 NZC_SITE_URL = os.environ.get("NZC_SITE_URL", "http://127.0.0.1:8000")
 # Working days allowed to complete an application after it is received (受理 → 办结).
@@ -249,6 +256,9 @@ NZC_SMS_SIGNATURE = os.environ.get("NZC_SMS_SIGNATURE", "【昭通农转城】")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # every line carries the request id that the 500 page shows (nongzhuancheng/request_id.py)
+    "filters": {"request_id": {"()": "nongzhuancheng.request_id.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

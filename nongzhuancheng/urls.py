@@ -24,3 +24,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]
+
+handler400 = "nongzhuancheng.errors.bad_request"
+handler403 = "nongzhuancheng.errors.permission_denied"
+handler404 = "nongzhuancheng.errors.page_not_found"
+handler500 = "nongzhuancheng.errors.server_error"

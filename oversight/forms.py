@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nongzhuancheng import params
 from nongzhuancheng.models import County, MemberUnit
 
 
@@ -44,3 +45,24 @@ class PublicityForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not names_holder:
             del self.fields["county"], self.fields["member_unit"]
+
+
+class PeriodParams(params.ParamsForm):
+    """?start=&end= of the publicity totals."""
+
+    start = params.DateParam(label=_("起始日期"))
+    end = params.DateParam(label=_("截止日期"))
+
+
+class YearParams(params.ParamsForm):
+    """?year=&as_of= of the funding totals and the timetable."""
+
+    year = params.YearParam(label=_("年度"))
+    as_of = params.DateParam(label=_("截至日期"))
+
+
+class ProblemListParams(params.ParamsForm):
+    """?show= of the problem list."""
+
+    show = forms.ChoiceField(label=_("显示"), required=False,
+                             choices=[("", ""), ("open", "open"), ("overdue", "overdue"), ("all", "all")])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
+from nongzhuancheng import params
 from nongzhuancheng.scoping import (
     ASSESSMENT_EDIT,
     OVERSIGHT_RECORD,
@@ -25,7 +26,17 @@ from nongzhuancheng.scoping import (
 )
 
 from . import documents, inspections, selectors, services
-from .forms import CorrectionForm, NoteForm, ProblemForm, ProblemMoveForm, PublicityForm, ScoreForm
+from .forms import (
+    CorrectionForm,
+    NoteForm,
+    PeriodParams,
+    ProblemForm,
+    ProblemListParams,
+    ProblemMoveForm,
+    PublicityForm,
+    ScoreForm,
+    YearParams,
+)
 from .models import (
     CITY_OFFICE,
     AssessmentRevision,
@@ -176,13 +187,6 @@ class RevisionCorrectView(NoScopedRowsMixin, View):
 
 # Publicity and funding ------------------------------------------------------------------------
 
-def _date(value, default):
-    try:
-        return datetime.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-
-
 def _names_holder(user) -> bool:
     """The city office names the county or unit it records for; the others record their own."""
     return role_of(user) in CITY_OFFICE
@@ -193,8 +197,9 @@ class PublicityView(ScopedSelectorsMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         today = timezone.localdate()
-        start = _date(self.request.GET.get("start"), today.replace(month=1, day=1))
-        end = _date(self.request.GET.get("end"), today)
+        query = params.read(PeriodParams, self.request.GET)
+        start = query["start"] or today.replace(month=1, day=1)
+        end = query["end"] or today
         rows, total = selectors.publicity_totals(user=self.request.user, start=start, end=end)
         return super().get_context_data(
             start=start, end=end, rows=rows, total=total, form=form or PublicityForm(names_holder=_names_holder(self.request.user)),
@@ -224,11 +229,9 @@ class FundingView(ScopedSelectorsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        try:
-            year = int(self.request.GET.get("year") or today.year)
-        except ValueError:
-            year = today.year
-        as_of = _date(self.request.GET.get("as_of"), min(today, datetime.date(year, 12, 31)))
+        query = params.read(YearParams, self.request.GET)
+        year = query["year"] or today.year
+        as_of = query["as_of"] or min(today, datetime.date(year, 12, 31))
         rows = selectors.funding_totals(user=self.request.user, year=year, as_of=as_of)
         return super().get_context_data(year=year, as_of=as_of, rows=rows,
                                         by_kind=selectors.funding_by_kind(rows).values(), **kwargs)
@@ -241,7 +244,7 @@ class ProblemListView(ScopedSelectorsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        show = self.request.GET.get("show", "open")
+        show = params.read(ProblemListParams, self.request.GET)["show"] or "open"
         if show == "overdue":
             problems = selectors.problem_overdue_list(user=user)
         elif show == "all":
@@ -300,10 +303,7 @@ class InspectionListView(ScopedSelectorsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         today = timezone.localdate()
-        try:
-            year = int(self.request.GET.get("year") or today.year)
-        except ValueError:
-            year = today.year
+        year = params.read(YearParams, self.request.GET)["year"] or today.year
         return super().get_context_data(
             inspections=inspections.inspection_list(user=user), findings=inspections.finding_list(user=user),
             overdue=inspections.finding_overdue_list(user=user), next_round=inspections.next_round_due(),

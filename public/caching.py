@@ -3,6 +3,7 @@ or of a station bumps, and in browsers through Cache-Control."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -33,7 +34,8 @@ def pages_changed() -> None:
 def cached_page(request: HttpRequest, name: str, render: Callable[[], str]) -> HttpResponse:
     """The page ``name`` for this query string and language, from the cache or ``render()``."""
     seconds = settings.NZC_PUBLIC_CACHE_SECONDS
-    key = f"public:page:{page_version()}:{get_language()}:{name}:{request.GET.urlencode()}"
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]  # any length, one key size
+    key = f"public:page:{page_version()}:{get_language()}:{name}:{query}"
     html = cache.get(key)
     if html is None:
         html = render()

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Person
 from households.reference import Category, Document
+from nongzhuancheng import params
 from nongzhuancheng.models import County, PoliceStation
 
 from .models import Grievance, GuideEntry
@@ -106,3 +107,23 @@ PrefillMemberFormSet = forms.formset_factory(PrefillMemberForm, extra=3, min_num
 class PrefillReceiveForm(forms.Form):
     documents = forms.MultipleChoiceField(label=_("已核验材料"), choices=Document.choices, required=False,
                                           widget=forms.CheckboxSelectMultiple)
+
+
+# The query parameters of the public and office pages -------------------------------------------
+
+class StationsParams(params.ParamsForm):
+    county = forms.CharField(label=_("县区"), required=False, max_length=6)
+    q = params.TextParam(label=_("派出所名称"), max_length=20)
+
+
+class LookupParams(params.ParamsForm):
+    n = params.TextParam(label=_("申请编号"), max_length=40)
+
+
+class GrievanceListParams(params.ParamsForm):
+    show = forms.ChoiceField(label=_("显示"), required=False, choices=[
+        ("", ""), ("open", "open"), ("overdue", "overdue"), ("answered", "answered"), ("all", "all")])
+
+
+class PrefillFindParams(params.ParamsForm):
+    code = params.TextParam(label=_("预填码"), max_length=20)

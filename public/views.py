@@ -17,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 
 from households.models import TransferApplication
 from households.reference import Category, Ethnicity, Relation
+from nongzhuancheng import params
 from nongzhuancheng.scoping import (
     APPLICATION_RECEIVE,
     GRIEVANCE_ANSWER,
@@ -34,12 +35,16 @@ from .caching import cached_page
 from .forms import (
     AnswerForm,
     GrievanceForm,
+    GrievanceListParams,
     GuideEntryForm,
     LookupForm,
+    LookupParams,
     PreferenceForm,
+    PrefillFindParams,
     PrefillHouseholdForm,
     PrefillMemberFormSet,
     PrefillReceiveForm,
+    StationsParams,
 )
 from .models import GuideEntry, LookupLog, NoticePreference, Prefill
 
@@ -80,8 +85,8 @@ class GuideView(PublicPage):
 
 class StationsView(PublicPage):
     def get(self, request):
-        county = (request.GET.get("county") or "").strip()[:6]
-        query = (request.GET.get("q") or "").strip()[:20]
+        query_params = params.read(StationsParams, request.GET)
+        county, query = query_params["county"], query_params["q"]
 
         def render_page():
             return render_to_string("public/stations.html", {
@@ -107,7 +112,7 @@ class LookupView(PublicPage):
     template_name = "public/lookup.html"
 
     def get(self, request):
-        number = selectors.normalise_number(request.GET.get("n", ""))
+        number = selectors.normalise_number(params.read(LookupParams, request.GET)["n"])
         form = LookupForm(initial={"number": number})
         return _private(render(request, self.template_name, {"form": form, "page": "lookup"}))
 
@@ -184,7 +189,7 @@ class GrievanceListView(ScopedSelectorsMixin, TemplateView):
     template_name = "public/grievance_list.html"
 
     def get_context_data(self, **kwargs):
-        show = self.request.GET.get("show", "open")
+        show = params.read(GrievanceListParams, self.request.GET)["show"] or "open"
         today = timezone.localdate()
         rows = selectors.grievance_list(
             user=self.request.user, today=today, overdue_only=show == "overdue",
@@ -341,7 +346,7 @@ class PrefillFindView(ScopedSelectorsMixin, View):
     required_action = APPLICATION_RECEIVE
 
     def get(self, request):
-        code = (request.GET.get("code") or "").strip().upper()
+        code = params.read(PrefillFindParams, request.GET)["code"].upper()
         if not code:
             return render(request, "public/prefill_find.html", {})
         prefill = Prefill.objects.for_user(request.user, APPLICATION_RECEIVE).filter(code=code).first()

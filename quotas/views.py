@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.generic import TemplateView
 
+from nongzhuancheng import params
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.figures import multiple, percent, percent_of
 from nongzhuancheng.periods import Period
@@ -26,18 +28,18 @@ from .models import Level, Target
 REPORT_LINK = "?year=2012&as_of=2012-10-20"
 
 
-def parse_params(params):
-    """(year, as_of) from ?year=&as_of=; defaults: today and its year."""
-    try:
-        as_of = datetime.date.fromisoformat(params.get("as_of", ""))
-    except ValueError:
-        as_of = None
-    try:
-        year = int(params.get("year", ""))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        year = None
+class ProgressParams(params.ParamsForm):
+    """The query parameters of the progress pages, their exports and the progress API."""
+
+    year = params.YearParam(label=_l("年度"))
+    as_of = params.DateParam(label=_l("截至日期"))
+    format = params.FormatParam()
+
+
+def parse_params(data):
+    """(year, as_of) from ?year=&as_of= (BadParameters when one is bad); defaults: today and its year."""
+    cleaned = params.read(ProgressParams, data)
+    as_of, year = cleaned.get("as_of"), cleaned.get("year")
     if as_of is None:
         today = timezone.localdate()
         as_of = today if year in (None, today.year) else datetime.date(year, 12, 31)
@@ -81,7 +83,7 @@ class ProgressMixin(ScopedSelectorsMixin):
         return {name: applications_url(start=a, end=b, **scope) for name, (a, b) in windows.items()}
 
     def render_to_response(self, context, **kwargs):
-        fmt = self.request.GET.get("format")
+        fmt = params.read(ProgressParams, self.request.GET).get("format")
         if fmt:
             rows, columns, name = self.export_rows(context)
             return export_response(rows, columns, fmt=fmt, filename=name, user=self.request.user, sheet_title=name)

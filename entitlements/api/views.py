@@ -11,10 +11,12 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nongzhuancheng import params
 from nongzhuancheng.figures import cut
 from nongzhuancheng.scoping import ScopedViewSetMixin
 
 from .. import selectors, services
+from ..forms import DeliveryParams
 from ..models import GuaranteeCase, Retention
 from .serializers import (
     DeliveryRowSerializer,
@@ -94,11 +96,7 @@ class DeliverySummaryView(APIView):
 
     @extend_schema(responses=DeliveryRowSerializer(many=True))
     def get(self, request):
-        as_of = request.query_params.get("as_of")
-        try:
-            as_of = timezone.datetime.fromisoformat(as_of).date() if as_of else timezone.localdate()
-        except ValueError:
-            raise APIValidationError({"as_of": "YYYY-MM-DD"}) from None
+        as_of = params.read(DeliveryParams, request.query_params)["as_of"] or timezone.localdate()
         rows = selectors.delivery_summary(as_of=as_of, user=request.user)
         for r in rows:
             r.delivery_rate = cut(r.delivery_rate, 6)

@@ -142,7 +142,10 @@ class ParamsTest(ScenarioTestCase):
         self.assertEqual(parse_params({}), (today.year, today))
         self.assertEqual(parse_params({"as_of": "2012-10-20"}), (2012, datetime.date(2012, 10, 20)))
         self.assertEqual(parse_params({"year": "2012"}), (2012, datetime.date(2012, 12, 31)))
-        self.assertEqual(parse_params({"year": "x", "as_of": "bad"}), (today.year, today))
+        from nongzhuancheng.params import BadParameters
+
+        with self.assertRaises(BadParameters):
+            parse_params({"year": "x", "as_of": "bad"})
 
     def test_a_past_year_without_as_of_shows_its_end(self):
         self.login(self.frank)
