@@ -67,12 +67,13 @@ class QueueView(ScopedSelectorsMixin, TemplateView):
             for r in rows:
                 r.waited = (today - r.opened_on).days
             return export_response(rows, RETENTION_QUEUE_COLUMNS, fmt=fmt, filename="retentions-queue",
-                                   user=request.user)
+                                   user=request.user, request=request, count=len(rows))
         if fmt:
             rows = list(qs[:EXPORT_LIMIT])
             for c in rows:
                 c.waited = c.days_waited(today)
-            return export_response(rows, QUEUE_COLUMNS, fmt=fmt, filename="entitlements-queue", user=request.user)
+            return export_response(rows, QUEUE_COLUMNS, fmt=fmt, filename="entitlements-queue", user=request.user,
+                                   request=request, count=len(rows))
         if not kinds:
             # a unit that works retentions only (land, forestry, agriculture, family planning)
             return self.retention_queue(request, today)

@@ -64,6 +64,9 @@ INSPECTION_EDIT = "inspection.edit"  # record inspections (督促检查), requir
 PUBLIC_CONTENT_EDIT = "public.content_edit"  # edit the public service guide (policy, categories, documents)
 GRIEVANCE_ANSWER = "grievance.answer"  # answer the public's questions and complaints (咨询投诉) of one's county
 NOTICE_PREFERENCE = "notice.preference"  # record at the window whether an applicant wants text-message notices
+ID_CLAIM_SEE = "id.claim_see"  # be told where and when a whole, valid ID number typed is already claimed
+ID_EXPORT_WHOLE = "id.export_whole"  # export whole ID numbers (with a reason, logged)
+ACCESS_LOG_VIEW = "access_log.view"  # read and export the access log (the city office)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,9 @@ POLICY: dict[str, Grant] = {
                                refusal=_("只有市领导组办公室可以修改办事指南。")),
     GRIEVANCE_ANSWER: Grant(frozenset({COUNTY_OFFICER, ADMIN}), refusal=_("只有县区办公室可以答复咨询投诉。")),
     NOTICE_PREFERENCE: Grant(WRITERS),
+    ID_CLAIM_SEE: Grant(frozenset({CLERK})),
+    ID_EXPORT_WHOLE: Grant(frozenset({COUNTY_OFFICER, ADMIN}), refusal=_("当前角色不能导出完整身份号码。")),
+    ACCESS_LOG_VIEW: Grant(frozenset({CITY_READER, ADMIN}), refusal=_("只有市领导组办公室可以查看访问记录。")),
 }
 
 
