@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
 
 from . import views  # noqa: F401
+
+SIGNED_IN = [IsAuthenticated]
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -20,7 +23,10 @@ urlpatterns = [
     path("public/", include("public.urls")),
     path("api/v1/", include("nongzhuancheng.api")),
     path("api/v1/", include("oversight.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # the schema and its browsers only behind sign-in (they describe every endpoint and field)
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=SIGNED_IN), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=SIGNED_IN),
+         name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", permission_classes=SIGNED_IN),
+         name="redoc"),
 ]
