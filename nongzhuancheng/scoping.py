@@ -251,10 +251,35 @@ class ScopedViewSetMixin:
 
 
 class ScopedAdminMixin:
-    """For ModelAdmin classes: the admin list and change pages are scoped too."""
+    """For ModelAdmin classes: the admin list and change pages are scoped too, and so are the
+    history pages (simple-history's ``history_view`` / ``history_form_view`` look the object up
+    by id without the admin's queryset): an object out of scope, or deleted, answers 404 there
+    for everyone but an administrator."""
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return super().get_queryset(request).for_user(request.user)  # type: ignore[misc]
+
+    def _require_in_scope(self, request: HttpRequest, object_id: Any) -> None:
+        from django.contrib.admin.utils import unquote
+        from django.http import Http404
+
+        if getattr(request.user, "is_superuser", False):
+            return
+        pk_name = self.model._meta.pk.attname  # type: ignore[attr-defined]
+        if not self.get_queryset(request).filter(**{pk_name: unquote(str(object_id))}).exists():
+            raise Http404
+
+    def history_view(self, request: HttpRequest, object_id: Any, extra_context: Any = None) -> Any:
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+
+    def history_form_view(self, request: HttpRequest, object_id: Any, version_id: Any,
+                          extra_context: Any = None) -> Any:
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+
+    history_view.scoped = True  # type: ignore[attr-defined]  # the URL walk accepts them
+    history_form_view.scoped = True  # type: ignore[attr-defined]
 
 
 def scoped_view(view: V) -> V:
