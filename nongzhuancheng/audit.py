@@ -118,4 +118,4 @@ def purge(*, today: datetime.date | None = None) -> int:
 
 def person_viewers(person_id: int) -> models.QuerySet[AccessEvent]:
     """Who looked at this person's whole ID number (newest first)."""
-    return AccessEvent.objects.filter(person_id=person_id).select_related("user")
+    return AccessEvent.objects.filter(person_id=person_id)

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import IsAuthenticated
 
 from . import views  # noqa: F401
+from .audit_views import AccessLogView
 
 SIGNED_IN = [IsAuthenticated]
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("access-log/", AccessLogView.as_view(), name="access_log"),
     path("households/import/", include("households.import_urls")),
     path("households/", include("households.urls")),
     path("progress/", include("quotas.urls")),

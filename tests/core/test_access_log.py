@@ -99,3 +99,37 @@ class ApiTrustTest(CastTestCase):
         with override_settings(NZC_API_TOKEN_DAYS=30):
             self.assertIn(client.get("/api/v1/applications/").status_code, (401, 403))
         self.assertFalse(Token.objects.filter(user=self.alice).exists())
+
+
+class AccessLogPageTest(CastTestCase):
+    def test_the_city_office_reads_and_exports_it_and_nobody_else_does(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            record(AccessEvent.Kind.ID_VIEW, user=self.dave, person_id=7, subject="530602**********3X")
+        url = reverse("access_log")
+        self.login(self.frank)
+        response = self.client.get(url, {"kind": "id_view"})
+        self.assertContains(response, "530602**********3X")
+        self.assertContains(response, "dave")
+        with self.captureOnCommitCallbacks(execute=True):
+            export = self.client.get(url, {"kind": "id_view", "format": "csv"})
+        self.assertIn("dave", export.content.decode("utf-8-sig"))
+        self.assertTrue(AccessEvent.objects.filter(kind="export", username="frank", subject="access-log").exists())
+        for user in (self.alice, self.dave, self.grace):
+            self.login(user)
+            self.assertEqual(self.client.get(url).status_code, 403, user)
+
+    def test_a_county_officers_whole_id_view_and_export_show_on_the_log_and_on_the_persons_page(self):
+        app = self.complete(self.alice)
+        person = app.members.get()
+        self.login(self.dave)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("households:person_id_reveal", args=[person.pk]))
+            self.client.post(reverse("imports:export_people") + "?format=csv", {"reason": "核对参保名单"})
+        self.login(self.frank)
+        body = self.client.get(reverse("access_log"), {"username": "dave"}).content.decode()
+        self.assertIn("查看完整身份号码", body)
+        self.assertIn("导出", body)
+        self.login(self.dave)
+        page = self.client.get(reverse("entitlements:person", args=[person.pk]))
+        self.assertContains(page, "谁查看过此人的完整身份号码")
+        self.assertEqual([e.username for e in page.context["viewers"]], ["dave"])

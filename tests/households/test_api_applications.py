@@ -185,10 +185,21 @@ class ApplicationListApiTest(ApiCase):
         self.assertEqual(detail, number)
 
     def test_city_readers_and_member_units_see_masked_numbers_even_on_detail(self):
-        app = self.receive(self.alice)
+        app = self.complete(self.alice)  # its head has a housing case: the housing unit's to deliver
         for user in (self.frank, self.grace):
             detail = self.as_user(user).get(f"/api/v1/applications/{app.pk}/").json()
             self.assertIn("**********", detail["members"][0]["id_number"])
+
+    def test_a_member_unit_sees_only_applications_with_a_case_of_its_kind(self):
+        received = self.receive(self.alice)  # no case of anyone's kind yet
+        completed = self.complete(self.alice, members=[person_data(relation="spouse", birth=datetime.date(1950, 1, 1)),
+                                                       person_data(birth=datetime.date(1960, 1, 1))])
+        for user in (self.grace, self.heidi):
+            api = self.as_user(user)
+            self.assertEqual(api.get(f"/api/v1/applications/{received.pk}/").status_code, 404)
+            listed = [row["id"] for row in api.get("/api/v1/applications/").json()["results"]]
+            self.assertNotIn(received.pk, listed)
+            self.assertIn(completed.pk, listed)
 
     def test_filters_reuse_the_list_selector(self):
         a = self.complete(self.alice, members=[person_data(category="veteran", name="王志强")])
