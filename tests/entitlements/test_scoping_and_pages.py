@@ -327,7 +327,7 @@ class HistoryDisplayTest(EntitlementsTestCase):
         self.login(self.dave)
         url = reverse("entitlements:person", args=[head.pk])
         self.client.get(url)
-        with self.assertNumQueries(9):  # the eighth and ninth: who looked at this person's whole number
+        with self.assertNumQueries(9):  # the ninth: who looked at this person's whole number
             self.assertEqual(self.client.get(url).status_code, 200)
         with self.assertNumQueries(8):
             self.assertEqual(self.client.get(reverse("entitlements:delivery")).status_code, 200)
