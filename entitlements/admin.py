@@ -25,7 +25,7 @@ class GuaranteeEventInline(RetentionEventInline):
 class RetentionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["id", "person", "kind", "state", "county", "opened_on", "changed_on", "transition_ends_on"]
     list_filter = ["kind", "state", "county"]
-    search_fields = ["person__name", "person__id_number", "certificate_no", "contract_no"]
+    search_fields = ["person__name", "certificate_no", "contract_no"]  # never an ID number in a URL
     raw_id_fields = ["person", "application"]
     readonly_fields = [
         "person", "application", "county", "station", "kind", "state", "opened_on", "changed_on",
@@ -45,7 +45,7 @@ class RetentionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class GuaranteeCaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["id", "person", "kind", "state", "county", "requested_on", "delivered_on", "days_to_deliver"]
     list_filter = ["kind", "state", "county"]
-    search_fields = ["person__name", "person__id_number", "reference"]
+    search_fields = ["person__name", "reference"]  # never an ID number in a URL
     raw_id_fields = ["person", "application"]
     readonly_fields = [
         "person", "application", "county", "station", "kind", "state", "opened_on", "requested_on", "started_on",

@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nongzhuancheng import case_kinds
 from nongzhuancheng.models import County, MemberUnit, PoliceStation
 from nongzhuancheng.roles import ADMIN, CITY_READER, CLERK, COUNTY_OFFICER, MEMBER_UNIT
 from nongzhuancheng.scoping import ENTITLEMENT_WORK, ScopedQuerySet, assignment_of
@@ -56,18 +57,10 @@ class GuaranteeKind(models.TextChoices):
     EDUCATION = "education", _("教育")
 
 
-# The member-unit domain responsible for each kind.
+# The member-unit domain responsible for each kind (the core's table: nongzhuancheng.case_kinds).
 KIND_DOMAIN = {
-    RetentionKind.FARMLAND: Domain.LAND,
-    RetentionKind.FOREST: Domain.FORESTRY,
-    RetentionKind.HOMESTEAD: Domain.LAND,
-    RetentionKind.FAMILY_PLANNING: Domain.FAMILY_PLANNING,
-    RetentionKind.COLLECTIVE_DIVIDEND: Domain.AGRICULTURE,
-    GuaranteeKind.HOUSING: Domain.HOUSING,
-    GuaranteeKind.PENSION: Domain.HRSS,
-    GuaranteeKind.MEDICAL: Domain.HEALTH,
-    GuaranteeKind.EMPLOYMENT: Domain.HRSS,
-    GuaranteeKind.EDUCATION: Domain.EDUCATION,
+    **{RetentionKind(kind): Domain(domain) for kind, domain in case_kinds.RETENTION_DOMAIN.items()},
+    **{GuaranteeKind(kind): Domain(domain) for kind, domain in case_kinds.GUARANTEE_DOMAIN.items()},
 }
 
 

@@ -16,9 +16,16 @@ from django.views.generic import TemplateView
 
 from households.models import Person
 from nongzhuancheng import params
+from nongzhuancheng.audit import person_viewers
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.figures import percent_of
-from nongzhuancheng.scoping import ENTITLEMENT_WORK, ScopedSelectorsMixin, allows
+from nongzhuancheng.scoping import (
+    ACCESS_LOG_VIEW,
+    ENTITLEMENT_WORK,
+    ID_VIEW_WHOLE,
+    ScopedSelectorsMixin,
+    allows,
+)
 
 from . import selectors, services
 from .forms import (
@@ -74,12 +81,13 @@ class QueueView(ScopedSelectorsMixin, TemplateView):
             for r in rows:
                 r.waited = (today - r.opened_on).days
             return export_response(rows, RETENTION_QUEUE_COLUMNS, fmt=fmt, filename="retentions-queue",
-                                   user=request.user)
+                                   user=request.user, request=request, count=len(rows))
         if fmt:
             rows = list(qs[:EXPORT_LIMIT])
             for c in rows:
                 c.waited = c.days_waited(today)
-            return export_response(rows, QUEUE_COLUMNS, fmt=fmt, filename="entitlements-queue", user=request.user)
+            return export_response(rows, QUEUE_COLUMNS, fmt=fmt, filename="entitlements-queue", user=request.user,
+                                   request=request, count=len(rows))
         if not kinds:
             # a unit that works retentions only (land, forestry, agriculture, family planning)
             return self.retention_queue(request, today)
@@ -115,6 +123,9 @@ class PersonView(ScopedSelectorsMixin, TemplateView):
         except Person.DoesNotExist:
             raise Http404 from None
         retentions, cases = selectors.person_entitlements(user=user, person=person)
+        # who looked at this person's whole number: for those who may see it, and the city office
+        viewers = person_viewers(person.pk)[:50] if allows(user, ID_VIEW_WHOLE) or allows(user, ACCESS_LOG_VIEW) \
+            else None
         if not retentions and not cases and Retention.scoped_by_kind(user):
             raise Http404  # a unit that sees records by kind sees a person only through them
         # the page's records are in the user's scope: the policy alone says whether they may work them
@@ -133,7 +144,7 @@ class PersonView(ScopedSelectorsMixin, TemplateView):
             ]
         context = super().get_context_data(**kwargs)
         context.update(
-            person=person, retentions=retentions, cases=cases,
+            person=person, retentions=retentions, cases=cases, viewers=viewers,
             # one form per record on the page: no element ids, so that they do not repeat
             case_form=case_form, retention_form=retention_form, record_form=RetentionRecordForm(auto_id=False),
         )

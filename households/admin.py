@@ -77,7 +77,7 @@ class PersonAdmin(ScopedAdminMixin, ServiceFormMixin, SimpleHistoryAdmin):
     form = PersonAdminForm
     list_display = ["name", "masked_id", "sex", "birth_date", "category", "county", "station", "completed_on", "holds_claim"]
     list_filter = ["category", "county", "holds_claim", "ethnicity"]
-    search_fields = ["name", "=id_number"]
+    search_fields = ["name"]  # never an ID number in a URL (the list page's POST search finds one)
     list_select_related = ["county", "station__county"]
     readonly_fields = ["application", "household", "county", "station", "holds_claim", "completed_on"]
     service_fields = services.PERSON_FIELDS
@@ -168,7 +168,7 @@ def _move_action(name, label):
 class TransferApplicationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "household", "status", "county", "station", "received_on", "due_on", "completed_on"]
     list_filter = ["status", "county", "received_on"]
-    search_fields = ["number", "household__head_name", "=members__id_number"]
+    search_fields = ["number", "household__head_name"]  # never an ID number in a URL
     list_select_related = ["household", "county", "station__county"]
     date_hierarchy = "received_on"
     fields = [

@@ -48,7 +48,6 @@ class ApplicationFilter(django_filters.FilterSet):
 
 
 class PersonFilter(django_filters.FilterSet):
-    id_number = django_filters.CharFilter(label=_("公民身份号码"), method="_by_id_number", max_length=40)
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("转户类别"))
     application = django_filters.NumberFilter(field_name="application_id", label=_("转户申请"))
     county = django_filters.NumberFilter(field_name="county_id", label=_("县区"))
@@ -59,11 +58,3 @@ class PersonFilter(django_filters.FilterSet):
     class Meta:
         model = Person
         fields = []
-
-    def _by_id_number(self, queryset, name, value):
-        from .ids import clean, upgrade_15
-
-        number = clean(value)
-        if len(number) == 15 and number.isdigit():
-            number = upgrade_15(number)
-        return queryset.filter(id_number=number)

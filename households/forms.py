@@ -140,12 +140,24 @@ def _county_choices(user):
     return County.objects.for_user(user)
 
 
+class IdSearchForm(forms.Form):
+    """Search by a whole resident ID number, sent in a POST body (never in a URL)."""
+
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=40,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("完整的身份号码")}))
+
+    def clean_id_number(self):
+        from .ids import parse
+
+        return parse(self.cleaned_data["id_number"]).number
+
+
 class ApplicationFilterForm(forms.Form):
     """The GET parameters of selectors.application_list."""
 
     q = params.TextParam(
-        label=_("身份号码或姓名"),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "placeholder": _("身份号码、姓名或申请编号")}),
+        label=_("姓名或申请编号"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "placeholder": _("姓名、户主或申请编号")}),
     )
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部"))] + list(TransferApplication.Status.choices)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nongzhuancheng import roles
 from nongzhuancheng.models import County, PoliceStation
 from nongzhuancheng.scoping import IMPORT_RUN, ScopedQuerySet
 from nongzhuancheng.workflow import Move, Workflow
@@ -79,6 +80,16 @@ class ImportJob(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_county = "county"
     scope_station = "station"
+
+    @classmethod
+    def scope_for_user(cls, queryset, user, assignment):
+        """A job and its files (the upload, the error rows with whole ID numbers) are seen by whom
+        made it and by the county office of its county; never by the city-wide reading roles."""
+        if assignment.role == roles.COUNTY_OFFICER:
+            return queryset.filter(county_id=assignment.county_id)
+        if assignment.role == roles.CLERK:
+            return queryset.filter(created_by_id=user.pk, station_id=assignment.station_id)
+        return queryset.none()
 
     class Meta:
         ordering = ["-id"]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from nongzhuancheng.audit import AccessEvent, record
 from nongzhuancheng.scoping import IMPORT_RUN, allows, require, scoped_view
 
 from .import_models import ImportJob
@@ -41,6 +42,8 @@ def start(request):
                     actor=request.user, upload=upload, mode=request.POST.get("mode", ImportJob.Mode.ALL_OR_NOTHING)
                 )
                 jobs.import_job_start(job=job, actor=request.user, run=False)
+                record(AccessEvent.Kind.IMPORT, request=request, subject=job.original_name,
+                       detail={"job": job.pk, "step": "upload", "mode": job.mode})
                 return redirect("imports:job", pk=job.pk)
             except limits.ImportRefused as exc:
                 error = str(exc)
@@ -90,6 +93,8 @@ def job_run(request, pk):
     job = _job(request, pk)
     try:
         jobs.import_job_start(job=job, actor=request.user, run=True)
+        record(AccessEvent.Kind.IMPORT, request=request, subject=job.original_name,
+               detail={"job": job.pk, "step": "run", "rows": job.rows_total})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied:
@@ -104,5 +109,7 @@ def job_errors(request, pk):
     job = _job(request, pk)
     if not job.error_file:
         raise Http404
+    record(AccessEvent.Kind.EXPORT, request=request, subject=f"import-errors-{job.pk}",
+           detail={"job": job.pk, "rows": job.rows_error, "whole": True, "reason": "import errors"})
     return FileResponse(job.error_file.open("rb"), as_attachment=True, filename=f"errors-{job.pk}.xlsx",
                         content_type=XLSX)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from nongzhuancheng import case_kinds, roles
 from nongzhuancheng.masking import mask
 from nongzhuancheng.models import County, PoliceStation
 from nongzhuancheng.scoping import APPLICATION_MOVE, ScopedQuerySet
@@ -14,7 +15,43 @@ from nongzhuancheng.workflow import Move, Workflow
 from .reference import Category, Education, Ethnicity, HouseholdKind, MaritalStatus, Relation, Sex
 
 
-class Household(models.Model):
+def member_unit_people(assignment, column="pk"):
+    """Subqueries of ``column`` of Person (its pk, household_id or application_id) for the people a
+    member unit may see: those with a case of its kind (a guarantee it must deliver, a retention
+    it records). The entitlements models are looked up by name, never imported (households does
+    not import entitlements)."""
+    from django.apps import apps
+
+    domain = assignment.member_unit.domain if assignment.member_unit_id else ""
+    guarantees, retentions = case_kinds.guarantee_kinds_of(domain), case_kinds.retention_kinds_of(domain)
+    path = {"pk": "person_id", "household_id": "person__household_id", "application_id": "application_id"}[column]
+    people = []
+    if guarantees:
+        cases = apps.get_model("entitlements", "GuaranteeCase").objects
+        people.append(cases.filter(kind__in=guarantees).exclude(state=case_kinds.GUARANTEE_NOT_NEEDED).values(path))
+    if retentions:
+        people.append(apps.get_model("entitlements", "Retention").objects.filter(kind__in=retentions).values(path))
+    return people
+
+
+class NeedToKnowMixin:
+    """Place scoping for everyone but a member unit, which sees only the rows of people who have a
+    case of its kind. ``scope_people`` = (this model's field, the Person column it equals)."""
+
+    scope_people = ("pk", "pk")
+
+    @classmethod
+    def scope_for_user(cls, queryset, user, assignment):
+        if assignment.role == roles.MEMBER_UNIT and not getattr(user, "is_superuser", False):
+            field, column = cls.scope_people
+            condition = Q(pk__in=[])
+            for people in member_unit_people(assignment, column):
+                condition |= Q(**{f"{field}__in": people})
+            return queryset.filter(condition)
+        return queryset.scope_by_place(assignment)
+
+
+class Household(NeedToKnowMixin, models.Model):
     """A rural household (户) as its register (户口簿) shows it."""
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="households", verbose_name=_("原户籍县区"))
@@ -34,6 +71,7 @@ class Household(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_county = "county"
     scope_station = "station"
+    scope_people = ("pk", "household_id")
 
     class Meta:
         verbose_name = _("户")
@@ -44,7 +82,7 @@ class Household(models.Model):
         return f"{self.head_name}户（{self.number}）"
 
 
-class TransferApplication(models.Model):
+class TransferApplication(NeedToKnowMixin, models.Model):
     """One household's application to transfer some or all of its members (农转城申请)."""
 
     class Status(models.TextChoices):
@@ -97,6 +135,7 @@ class TransferApplication(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_county = "county"
     scope_station = "station"
+    scope_people = ("pk", "application_id")
 
     class Meta:
         verbose_name = _("转户申请")
@@ -125,7 +164,7 @@ class TransferApplication(models.Model):
         return sorted(self.TRANSITIONS[self.status])
 
 
-class Person(models.Model):
+class Person(NeedToKnowMixin, models.Model):
     """A member of the household who transfers with this application."""
 
     application = models.ForeignKey(
@@ -157,6 +196,7 @@ class Person(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_county = "county"
     scope_station = "station"
+    scope_people = ("pk", "pk")
 
     class Meta:
         verbose_name = _("转户人员")
@@ -178,7 +218,7 @@ class Person(models.Model):
         return mask(self.id_number)
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(NeedToKnowMixin, models.Model):
     """One move of an application's status: who, when, from, to, note."""
 
     application = models.ForeignKey(
@@ -195,6 +235,7 @@ class ApplicationEvent(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_county = "application__county"
     scope_station = "application__station"
+    scope_people = ("application_id", "application_id")
 
     class Meta:
         ordering = ["at", "id"]

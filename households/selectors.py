@@ -18,27 +18,20 @@ from .models import ApplicationEvent, Household, Person, TransferApplication
 def application_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[TransferApplication]:
     """Applications the user may see, newest first, with the filters of the list page and API.
 
-    Filters (all optional, as GET parameters of the list page, the API and the exports): q (ID
-    number prefix, name, head of household or application number), status, county (id), station
+    Filters (all optional, as GET parameters of the list page, the API and the exports): q (name,
+    head of household or application number; never an ID number, which a URL would carry into the web
+    server's log), id_number (a whole, normalised number: only from a POST body), status, county (id), station
     (id), category, completed_from / completed_to, received_from / received_to (ISO dates)."""
     filters = filters or {}
     qs = TransferApplication.objects.for_user(user).select_related("household", "station", "county")
     q = (filters.get("q") or "").strip()
-    if q:
-        from .ids import clean
-
-        cleaned = clean(q)
-        if len(cleaned) == 15 and cleaned.isdigit():  # a legacy number is stored as 18 digits
-            from .ids import upgrade_15
-
-            cleaned = upgrade_15(cleaned)
-        match = Q(name__contains=q)
-        if len(cleaned) >= 4:  # a number prefix; separators alone must not match everyone
-            match |= Q(id_number__startswith=cleaned)
-        people = Person.objects.filter(match)
+    if q:  # names and application numbers only: an ID number is searched whole, by POST (id_number)
+        people = Person.objects.filter(name__contains=q)
         qs = qs.filter(
             Q(number__iexact=q) | Q(household__head_name__contains=q) | Q(pk__in=people.values("application_id"))
         )
+    if filters.get("id_number"):
+        qs = qs.filter(pk__in=Person.objects.filter(id_number=filters["id_number"]).values("application_id"))
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("county"):

@@ -15,5 +15,6 @@ urlpatterns = [
         "applications/<int:pk>/documents/", views.ApplicationDocumentsView.as_view(), name="application_documents"
     ),
     path("applications/<int:pk>/receipt/", views.ApplicationReceiptView.as_view(), name="application_receipt"),
+    path("people/<int:pk>/reveal-id/", views.PersonIdRevealView.as_view(), name="person_id_reveal"),
     path("overdue/", views.OverdueView.as_view(), name="overdue"),
 ]

@@ -11,15 +11,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from nongzhuancheng import params
-from nongzhuancheng.masking import mask
+from nongzhuancheng.audit import AccessEvent, record
+from nongzhuancheng.masking import ID_REVEAL_SESSION_KEY, mask
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
     APPLICATION_RECEIVE,
+    ID_VIEW_WHOLE,
     NoScopedRowsMixin,
     ScopedSelectorsMixin,
     allows,
@@ -32,10 +35,12 @@ from .forms import (
     HouseholdForm,
     HouseholdLookupParams,
     IdCheckParams,
+    IdSearchForm,
     MemberFormSet,
     MoveForm,
     PageParams,
 )
+from .id_check import id_check_claim, id_check_limited
 from .models import Household, Person, TransferApplication
 from .reference import Document
 from .workdays import working_days_between
@@ -152,15 +157,20 @@ class ApplicationNewView(ScopedSelectorsMixin, View):
 
 
 class IdCheckView(NoScopedRowsMixin, View):
-    """JSON for the live check as the clerk types: validity, derived data, and a duplicate warning
-    that says only where, when and in what state the first application is. No row of anyone's
-    scope is shown: the claim is looked up city-wide by design, and only its summary is told."""
+    """JSON for the live check as the clerk types (POST: a number never travels in a URL): validity,
+    derived data, and for a clerk a duplicate warning that says only where, when and in what state
+    the first application is (households.id_check: rate-limited per user, every use logged)."""
 
-    def get(self, request):
-        raw = params.read(IdCheckParams, request.GET)["id_number"]
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if id_check_limited(request):
+            return JsonResponse({"valid": False, "message": _("查询过于频繁，请稍后再试。")}, status=429)
+        raw = params.read(IdCheckParams, request.POST)["id_number"]
         try:
             rid = ids.parse(raw)
         except ValidationError as exc:
+            id_check_claim(request, None)
             return JsonResponse({"valid": False, "message": " ".join(exc.messages), "cleaned": ids.clean(raw)})
         result = {
             "valid": True,
@@ -174,7 +184,7 @@ class IdCheckView(NoScopedRowsMixin, View):
             "area_name": rid.area_name,
             "duplicate": None,
         }
-        existing = selectors.claim_find(rid.number)
+        existing = id_check_claim(request, rid.number)
         if existing is not None:
             app = existing.application
             result["duplicate"] = {
@@ -186,6 +196,26 @@ class IdCheckView(NoScopedRowsMixin, View):
                 },
             }
         return JsonResponse(result)
+
+
+class PersonIdRevealView(ScopedSelectorsMixin, View):
+    """The click that shows one person's whole ID number on a detail page in scope: logged, and shown
+    once (the next render of the page is masked again)."""
+
+    required_action = ID_VIEW_WHOLE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        person = Person.objects.for_user(request.user, ID_VIEW_WHOLE).filter(pk=pk).first()
+        if person is None:
+            raise Http404
+        record(AccessEvent.Kind.ID_VIEW, request=request, person_id=person.pk, subject=mask(person.id_number))
+        request.session[ID_REVEAL_SESSION_KEY] = [*request.session.get(ID_REVEAL_SESSION_KEY, []), person.pk]
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            target = reverse("households:application_detail", args=[person.application_id])
+        return redirect(target)
 
 
 class HouseholdLookupView(ScopedSelectorsMixin, View):
@@ -220,11 +250,21 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
         # a refused filter is shown beside its field, and the page answers 400 (never a silent result)
         return self.render_to_response(context, status=400 if context["form"].errors else 200)
 
-    def get_context_data(self, **kwargs):
+    def post(self, request, *args, **kwargs):
+        """The search by a whole ID number (a POST form: the number stays out of URLs), logged."""
+        return self.render_to_response(self.get_context_data(id_search=IdSearchForm(request.POST)))
+
+    def get_context_data(self, id_search=None, **kwargs):
         context = super().get_context_data(**kwargs)
         form = ApplicationListParams(self.request.GET or None, user=self.request.user)
         filters = form.filters()
         filters.pop("page", None)
+        if id_search is not None:
+            number = id_search.cleaned_data["id_number"] if id_search.is_valid() else "-"
+            filters = {"id_number": number}
+            record(AccessEvent.Kind.ID_SEARCH, request=self.request, subject=mask(number),
+                   detail={"valid": id_search.is_valid()})
+        context["id_search"] = id_search or IdSearchForm()
         base = selectors.application_list(user=self.request.user, filters=filters)
         qs = (
             base.select_related("station__county")

@@ -18,7 +18,7 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
-from .models import County, MemberUnit, PoliceStation, StaffAssignment
+from .models import AccessEvent, County, MemberUnit, PoliceStation, StaffAssignment
 from .scoping import STATION_EDIT_PHONE, ScopedAdminMixin, allows, assignment_of
 
 admin.site.site_header = _("农转城业务管理")
@@ -154,3 +154,25 @@ class UserAdmin(BaseUserAdmin):
         if assignment is None:
             return "—"
         return assignment.station or assignment.member_unit or assignment.county or "—"
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """The access log, read-only: no add, change or delete, for anyone."""
+
+    list_display = ("at", "kind", "username", "role", "person_id", "subject", "address")
+    list_filter = ("kind", "role")
+    search_fields = ("username", "subject")
+    date_hierarchy = "at"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

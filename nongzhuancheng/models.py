@@ -145,3 +145,6 @@ class StaffAssignment(models.Model):
         if not self.county_id and self.station is not None:
             self.county_id = self.station.county_id
         super().save(*args, **kwargs)
+
+
+from .audit import AccessEvent  # noqa: E402,F401  the access log lives in the core app

@@ -262,3 +262,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Trust: the access log (nongzhuancheng.audit), the ID check's rate, API tokens that expire.
+MIDDLEWARE += ["nongzhuancheng.middleware.AccessRefusalMiddleware"]
+NZC_ACCESS_LOG_RETENTION_DAYS = envint("NZC_ACCESS_LOG_RETENTION_DAYS", 3 * 365)
+NZC_ID_CHECK_RATE = os.environ.get("NZC_ID_CHECK_RATE", "120/h")  # per user (django-ratelimit rate)
+NZC_API_TOKEN_DAYS = envint("NZC_API_TOKEN_DAYS", 30)
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "nongzhuancheng.api_auth.ExpiringTokenAuthentication" if c.endswith(".TokenAuthentication") else c
+    for c in REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
+]

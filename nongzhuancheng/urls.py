@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
 
 from . import views  # noqa: F401
+from .audit_views import AccessLogView
+
+SIGNED_IN = [IsAuthenticated]
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -11,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("access-log/", AccessLogView.as_view(), name="access_log"),
     path("households/import/", include("households.import_urls")),
     path("households/", include("households.urls")),
     path("progress/", include("quotas.urls")),
@@ -20,9 +25,12 @@ urlpatterns = [
     path("public/", include("public.urls")),
     path("api/v1/", include("nongzhuancheng.api")),
     path("api/v1/", include("oversight.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # the schema and its browsers only behind sign-in (they describe every endpoint and field)
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=SIGNED_IN), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=SIGNED_IN),
+         name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", permission_classes=SIGNED_IN),
+         name="redoc"),
 ]
 
 handler400 = "nongzhuancheng.errors.bad_request"

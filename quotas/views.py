@@ -86,7 +86,8 @@ class ProgressMixin(ScopedSelectorsMixin):
         fmt = params.read(ProgressParams, self.request.GET).get("format")
         if fmt:
             rows, columns, name = self.export_rows(context)
-            return export_response(rows, columns, fmt=fmt, filename=name, user=self.request.user, sheet_title=name)
+            return export_response(rows, columns, fmt=fmt, filename=name, user=self.request.user, sheet_title=name,
+                                   request=self.request)
         return super().render_to_response(context, **kwargs)
 
 

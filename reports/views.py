@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
+from nongzhuancheng.audit import AccessEvent, record
 from nongzhuancheng.periods import Period, last_ended_period, periods_of_year
 from nongzhuancheng.scoping import BULLETIN_REQUEST, NoScopedRowsMixin, ScopedObjectsMixin
 
@@ -73,6 +74,8 @@ class BulletinPdfView(ScopedObjectsMixin, DetailView):
             raise Http404(_("这期旬报还没有生成 PDF。"))
         name = _("昭通市农转城工作旬报%(title)s%(scope)s%(revision)s.pdf") % {
             "title": bulletin.title, "scope": bulletin.scope_label, "revision": bulletin.revision_label.strip()}
+        record(AccessEvent.Kind.BULLETIN_DOWNLOAD, request=request, subject=str(name)[:200],
+               detail={"bulletin": bulletin.pk})
         return FileResponse(bulletin.pdf.open("rb"), as_attachment=True, filename=name,
                             content_type="application/pdf")
 

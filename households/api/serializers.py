@@ -38,6 +38,29 @@ class MaskedIdField(serializers.CharField):
         return value if self.context.get("full_id") else mask(value)
 
 
+class MaskedBirthDateField(serializers.DateField):
+    """A birth date beside a masked number: null unless the number is whole (``birth_year`` is always
+    given; nongzhuancheng.masking explains why a masked number never stands beside its date)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if self.context.get("full_id") else None
+
+
+class BirthYearField(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("source", "birth_date")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value.year if value else None
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class LabelField(serializers.Field):
     """The display label of a choice value, from a dict built once (``get_FOO_display`` rebuilds
@@ -77,6 +100,8 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     id_number = MaskedIdField()
+    birth_date = MaskedBirthDateField()
+    birth_year = BirthYearField()
     sex_display = LabelField(Sex.choices, source="sex")
     category_display = LabelField(Category.choices, source="category")
     relation_display = LabelField(Relation.choices, source="relation")
@@ -86,7 +111,7 @@ class PersonSerializer(serializers.ModelSerializer):
         model = Person
         fields = [
             "id", "application", "household", "name", "id_number", "sex", "sex_display", "birth_date",
-            "ethnicity", "ethnicity_display", "education", "marital_status", "relation", "relation_display",
+            "birth_year", "ethnicity", "ethnicity_display", "education", "marital_status", "relation", "relation_display",
             "phone", "occupation", "category", "category_display", "destination_address", "county", "station",
             "holds_claim", "completed_on",
         ]
@@ -111,7 +136,7 @@ class HouseholdBriefSerializer(serializers.ModelSerializer):
 
 class PersonBriefSerializer(PersonSerializer):
     class Meta(PersonSerializer.Meta):
-        fields = ["id", "name", "id_number", "sex", "birth_date", "relation", "relation_display", "category",
+        fields = ["id", "name", "id_number", "sex", "birth_date", "birth_year", "relation", "relation_display", "category",
                   "category_display", "completed_on"]
         read_only_fields = fields
 
@@ -283,3 +308,7 @@ class IdCheckSerializer(serializers.Serializer):
     area_name = serializers.CharField(allow_null=True)
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     claim = ClaimSerializer(allow_null=True)
+
+
+class IdSearchSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=40, label=_("完整的公民身份号码"))

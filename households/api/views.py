@@ -12,18 +12,22 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nongzhuancheng.audit import AccessEvent, record
+from nongzhuancheng.masking import mask
 from nongzhuancheng.models import PoliceStation
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
     APPLICATION_RECEIVE,
     HOUSEHOLD_CHANGE,
     POLICY,
+    VIEW,
     ScopedViewSetMixin,
     allows,
 )
 
 from .. import ids, selectors, services
 from ..filters import ApplicationFilter, PersonFilter
+from ..id_check import id_check_claim, id_check_limited
 from ..models import ApplicationEvent, Household, Person, TransferApplication
 from . import serializers as s
 
@@ -112,10 +116,29 @@ class PersonViewSet(
     queryset = Person.objects.order_by("-id")
     serializer_class = s.PersonSerializer
     filterset_class = PersonFilter
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    write_actions = {"search": VIEW}  # a search is a read sent by POST (the number stays out of URLs)
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), **self.full_id_context(self.action != "list")}
+        return {**super().get_serializer_context(), **self.full_id_context(self.action == "retrieve")}
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        if self.full_id_context(True)["full_id"]:
+            record(AccessEvent.Kind.ID_VIEW, request=request, person_id=response.data["id"],
+                   subject=mask(response.data["id_number"]))
+        return response
+
+    @extend_schema(summary="按完整身份号码查找人员（仅 POST：号码不进网址）", request=s.IdSearchSerializer,
+                   responses={200: s.PersonSerializer(many=True)})
+    @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
+    def search(self, request):
+        data = s.IdSearchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rid = ids.parse(data.validated_data["id_number"])
+        rows = selectors.person_find_by_id_number(user=request.user, id_number=rid.number)
+        record(AccessEvent.Kind.ID_SEARCH, request=request, subject=rid.masked)
+        return Response(s.PersonSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
     def partial_update(self, request, *args, **kwargs):
         person = self.get_object()
@@ -160,6 +183,14 @@ class ApplicationViewSet(
 
     def get_serializer_class(self):
         return s.ApplicationListSerializer if self.action == "list" else s.ApplicationDetailSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        if self.full_id_context(True)["full_id"]:
+            for member in response.data["members"]:
+                record(AccessEvent.Kind.ID_VIEW, request=request, person_id=member["id"],
+                       subject=mask(member["id_number"]))
+        return response
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), **self.full_id_context(self.action != "list")}
@@ -232,19 +263,19 @@ class ApplicationViewSet(
 
 
 class IdCheckView(ServiceErrorsMixin, APIView):
-    """Check a resident ID number as it is typed: is it valid, and is it already claimed anywhere in
-    the city? A claim shows only where and when, never the other household's data."""
+    """Check a resident ID number as it is typed: is it valid, and (for a clerk) is it already claimed
+    anywhere in the city? A claim shows only where and when, never the other household's data.
+    POST only, rate-limited per user, every use logged (households.id_check)."""
 
     permission_classes = [permissions.IsAuthenticated]
     # no row of anyone's scope: the claim is looked up city-wide by design, only its summary is told
     shows_no_scoped_rows = True  # the twin of NoScopedRowsMixin for a DRF view
 
-    @extend_schema(summary="身份号码校验与查重", parameters=[s.IdCheckInputSerializer], responses={200: s.IdCheckSerializer})
-    def get(self, request):
-        return self._check(request.query_params)
-
-    @extend_schema(summary="身份号码校验与查重", request=s.IdCheckInputSerializer, responses={200: s.IdCheckSerializer})
+    @extend_schema(summary="身份号码校验与查重（仅 POST：号码不进网址）", request=s.IdCheckInputSerializer,
+                   responses={200: s.IdCheckSerializer, 429: OpenApiResponse(description="查询过于频繁")})
     def post(self, request):
+        if id_check_limited(request):
+            raise exceptions.Throttled(detail=_("查询过于频繁，请稍后再试。"))
         return self._check(request.data)
 
     def _check(self, params):
@@ -270,15 +301,15 @@ class IdCheckView(ServiceErrorsMixin, APIView):
                 valid=not result["errors"], id_number=rid.number, masked=rid.masked, sex=rid.sex,
                 birth_date=rid.birth_date, area_name=rid.area_name,
             )
-            claim = selectors.claim_find(rid.number)
-            if claim is not None:
-                app = claim.application
-                result["claim"] = {
-                    "station": str(claim.station),
-                    "received_on": app.received_on,
-                    "completed_on": app.completed_on,
-                    "status": app.status,
-                    "status_display": app.get_status_display(),
-                    "message": services.duplicate_message(claim),
-                }
+        claim = id_check_claim(self.request, rid.number if rid is not None else None)
+        if claim is not None:
+            app = claim.application
+            result["claim"] = {
+                "station": str(claim.station),
+                "received_on": app.received_on,
+                "completed_on": app.completed_on,
+                "status": app.status,
+                "status_display": app.get_status_display(),
+                "message": services.duplicate_message(claim),
+            }
         return Response(s.IdCheckSerializer(result).data)

@@ -19,16 +19,24 @@ Status = TransferApplication.Status
 
 
 def error_rows_file(result: Result) -> bytes:
-    """The bad rows as a workbook: the original columns, then 行号 and 错误说明 (fix and upload again)."""
+    """The bad rows as a workbook: the original columns, then 行号 and 错误说明 (fix the rows of the
+    original file by their 行号 and upload it again). ID numbers are masked like everywhere else
+    (nongzhuancheng.masking): the file is kept and downloaded later, the original has them whole."""
     from openpyxl import Workbook
 
     from nongzhuancheng.exports import neutralise
+    from nongzhuancheng.masking import mask
 
+    id_header = cells.normalise_header(next(str(c.header) for c in cells.columns() if c.key == "id_number"))
+    id_col = next((i for i, h in enumerate(result.headers) if cells.normalise_header(h) == id_header), None)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("错误行"))
     ws.append([*result.headers, _("行号"), _("错误说明")])
     for number, raw, messages in result.bad_rows:
-        ws.append([neutralise(v) for v in raw] + [""] * max(0, len(result.headers) - len(raw))
+        row = list(raw)
+        if id_col is not None and id_col < len(row) and row[id_col]:
+            row[id_col] = mask(str(row[id_col]).strip())
+        ws.append([neutralise(v) for v in row] + [""] * max(0, len(result.headers) - len(row))
                   + [number, neutralise("；".join(messages))])
     out = io.BytesIO()
     wb.save(out)

@@ -1,8 +1,10 @@
 from django import template
+from django.middleware.csrf import get_token
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
-from nongzhuancheng.masking import mask
+from nongzhuancheng.masking import ID_REVEAL_SESSION_KEY, mask
 from nongzhuancheng.scoping import ID_VIEW_WHOLE, allows
 
 register = template.Library()
@@ -22,17 +24,34 @@ def nav_link(context, url_name, label):
 
 @register.filter
 def masked(number):
-    """530602********123X."""
+    """530602**********3X (nongzhuancheng.masking)."""
     return mask(number)
 
 
 @register.simple_tag(takes_context=True)
 def id_number(context, number):
-    """The whole number for those the policy lets see it (ID_VIEW_WHOLE), masked for the others."""
-    request = context.get("request")
-    if request is not None and allows(request.user, ID_VIEW_WHOLE):
-        return number
+    """A number in a list: always masked (whole numbers only on a detail page, by a logged click)."""
     return mask(number)
+
+
+@register.simple_tag(takes_context=True)
+def id_whole(context, person):
+    """A person's number on a detail page: masked, with a button to see it whole for those the policy
+    lets (ID_VIEW_WHOLE); whole once after that click (the reveal view logs it)."""
+    request = context.get("request")
+    if request is None or not allows(request.user, ID_VIEW_WHOLE):
+        return mask(person.id_number)
+    revealed = request.session.get(ID_REVEAL_SESSION_KEY, [])
+    if person.pk in revealed:
+        request.session[ID_REVEAL_SESSION_KEY] = [pk for pk in revealed if pk != person.pk]
+        return person.id_number
+    return format_html(
+        '{} <form method="post" class="inline no-print" action="{}">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="link">{}</button></form>',
+        mask(person.id_number), reverse("households:person_id_reveal", args=[person.pk]),
+        get_token(request), request.get_full_path(), _("显示完整号码"),
+    )
 
 
 @register.filter

@@ -23,8 +23,12 @@
     var value = input.value.trim();
     if (!value) { show(input, ""); return; }
     var asked = value;
-    fetch(checkUrl + "?id_number=" + encodeURIComponent(value), { credentials: "same-origin",
-      headers: { "Accept": "application/json" } })
+    // POST: an ID number never travels in a URL (the web server's log keeps URLs)
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    var body = new URLSearchParams();
+    body.append("id_number", value);
+    fetch(checkUrl, { method: "POST", credentials: "same-origin", body: body,
+      headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" } })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         if (input.value.trim() !== asked) return;  // the clerk typed on meanwhile

@@ -76,6 +76,7 @@ def _sample(pattern, values=None):
     regex = pattern.regex.pattern
     regex = regex.lstrip("^").rstrip("$").replace("\\Z", "")
     regex = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values.get(m.group(1), "1")), regex)
+    regex = re.sub(r"\([^)]*\)", "1", regex)  # unnamed groups (the admin's object and version ids)
     regex = regex.replace("/?", "/").replace("\\.", ".").replace("\\-", "-")
     return regex
 
@@ -137,7 +138,7 @@ class UrlWalkTest(CastTestCase):
         )
 
     def test_every_view_of_our_apps_refuses_an_anonymous_visitor(self):
-        login_path = reverse("login")
+        login_paths = (reverse("login"), reverse("admin:login"))  # the admin's own views use its sign-in
         offenders = []
         for url, pattern in our_urls():
             name = view_name(pattern.callback)
@@ -152,7 +153,7 @@ class UrlWalkTest(CastTestCase):
             if response.status_code == 405:
                 response, method = self.client.post(url), "POST"
             status = response.status_code
-            if status == 302 and not response["Location"].startswith(login_path):
+            if status == 302 and not response["Location"].startswith(login_paths):
                 offenders.append(f"{method} {url} -> {name}: redirects to {response['Location']}, not to sign-in")
             elif status not in (302, 401, 403):
                 offenders.append(f"{method} {url} -> {name}: answers {status} to an anonymous visitor")
@@ -240,6 +241,7 @@ OBJECT_URLS = {
     "households:application_move": ("households.TransferApplication", "pk"),
     "households:application_documents": ("households.TransferApplication", "pk"),
     "households:application_receipt": ("households.TransferApplication", "pk"),
+    "households:person_id_reveal": ("households.Person", "pk"),
     "entitlements:person": ("households.Person", "person_pk"),
     "entitlements:case_move": ("entitlements.GuaranteeCase", "pk"),
     "entitlements:retention_move": ("entitlements.Retention", "pk"),
@@ -325,3 +327,72 @@ class OutOfScopeLikeMissingTest(CastTestCase):
                                      f"a missing one -> {missing_status}")
         self.assertGreaterEqual(len(checked), 5, checked)
         self.assertEqual(offenders, [], "\n  ".join([""] + offenders))
+
+
+class AdminOutOfScopeLikeMissingTest(CastTestCase):
+    """Every admin view of a scoped model (change, delete, history and, with simple-history, each
+    historical version) answers an object out of scope exactly like a missing one, to a staff
+    county officer who holds every model permission."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from django.contrib.auth.models import Permission
+
+        cls.complete(cls, cls.alice)  # 昭阳区: outside erin's county (鲁甸县)
+        make_import_job(cls.alice)
+        cls.erin.is_staff = True
+        cls.erin.save(update_fields=["is_staff"])
+        cls.erin.user_permissions.set(Permission.objects.all())
+
+    def admin_urls(self, model, model_admin, pk):
+        info = (model._meta.app_label, model._meta.model_name)
+        urls = [reverse(f"admin:{info[0]}_{info[1]}_change", args=[pk]),
+                reverse(f"admin:{info[0]}_{info[1]}_history", args=[pk])]
+        try:
+            urls.append(reverse(f"admin:{info[0]}_{info[1]}_delete", args=[pk]))
+        except Exception:
+            pass
+        history = getattr(model, "history", None)
+        if history is not None and hasattr(model_admin, "history_form_view"):
+            version = history.filter(**{model._meta.pk.attname: pk}).order_by("history_id").first()
+            if version is not None:
+                urls.append(reverse(f"admin:{info[0]}_{info[1]}_simple_history", args=[pk, version.history_id]))
+        return urls
+
+    def answer(self, url):
+        response = self.client.get(url)
+        location = response.get("Location", "")
+        return response.status_code, location if response.status_code == 302 else ""
+
+    def test_every_admin_view_of_a_scoped_model_answers_an_out_of_scope_object_like_a_missing_one(self):
+        self.client.force_login(self.erin)
+        offenders, checked = [], 0
+        for model, model_admin in admin.site._registry.items():
+            if not isinstance(model_admin, ScopedAdminMixin) or model._meta.label in CITY_WIDE_ADMINS:
+                continue
+            visible = model._default_manager.for_user(self.erin).values("pk")
+            obj = model._default_manager.exclude(pk__in=visible).order_by("pk").first()
+            if obj is None:
+                continue
+            for url, missing in zip(self.admin_urls(model, model_admin, obj.pk),
+                                    self.admin_urls(model, model_admin, MISSING), strict=False):
+                checked += 1
+                status, location = self.answer(url)
+                if status == 200 or (status, location) != self.answer(missing)[:2] and status != 404:
+                    offenders.append(f"{url} ({model._meta.label}) -> {status} {location}")
+        self.assertGreaterEqual(checked, 8)
+        self.assertEqual(offenders, [], "\n  ".join([""] + offenders))
+
+    def test_a_history_version_of_an_object_out_of_scope_answers_404(self):
+        from households.models import Person
+
+        person = Person.objects.first()
+        version = person.history.first()
+        self.client.force_login(self.erin)
+        url = reverse("admin:households_person_simple_history", args=[person.pk, version.history_id])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(self.client.get(reverse("admin:households_person_history", args=[person.pk])).status_code,
+                         404)
+        self.client.force_login(self.dave)  # the county officer of the person's county, with no admin rights
+        self.assertNotEqual(self.client.get(url).status_code, 200)

@@ -180,15 +180,26 @@ class ApplicationListApiTest(ApiCase):
         number = app.members.get().id_number
         api = self.as_user(self.alice)
         listed = api.get("/api/v1/applications/").json()["results"][0]["members"][0]["id_number"]
-        self.assertEqual(listed, number[:6] + "********" + number[-4:])
+        self.assertEqual(listed, number[:6] + "**********" + number[-2:])
         detail = api.get(f"/api/v1/applications/{app.pk}/").json()["members"][0]["id_number"]
         self.assertEqual(detail, number)
 
     def test_city_readers_and_member_units_see_masked_numbers_even_on_detail(self):
-        app = self.receive(self.alice)
+        app = self.complete(self.alice)  # its head has a housing case: the housing unit's to deliver
         for user in (self.frank, self.grace):
             detail = self.as_user(user).get(f"/api/v1/applications/{app.pk}/").json()
-            self.assertIn("********", detail["members"][0]["id_number"])
+            self.assertIn("**********", detail["members"][0]["id_number"])
+
+    def test_a_member_unit_sees_only_applications_with_a_case_of_its_kind(self):
+        received = self.receive(self.alice)  # no case of anyone's kind yet
+        completed = self.complete(self.alice, members=[person_data(relation="spouse", birth=datetime.date(1950, 1, 1)),
+                                                       person_data(birth=datetime.date(1960, 1, 1))])
+        for user in (self.grace, self.heidi):
+            api = self.as_user(user)
+            self.assertEqual(api.get(f"/api/v1/applications/{received.pk}/").status_code, 404)
+            listed = [row["id"] for row in api.get("/api/v1/applications/").json()["results"]]
+            self.assertNotIn(received.pk, listed)
+            self.assertIn(completed.pk, listed)
 
     def test_filters_reuse_the_list_selector(self):
         a = self.complete(self.alice, members=[person_data(category="veteran", name="王志强")])
@@ -203,7 +214,7 @@ class ApplicationListApiTest(ApiCase):
         self.assertEqual(ids({"status": "completed"}), [a.pk])
         self.assertEqual(ids({"category": "graduate"}), [b.pk])
         self.assertEqual(ids({"q": "王志强"}), [a.pk])
-        self.assertEqual(ids({"q": a.members.get().id_number}), [a.pk])
+        self.assertEqual(ids({"q": a.members.get().id_number}), [])  # never an ID number in a URL
         self.assertEqual(ids({"q": "-"}), [])  # separators alone match nobody
         self.assertEqual(ids({"q": a.number}), [a.pk])
         self.assertEqual(ids({"county": self.zhaoyang.pk}), [b.pk, a.pk])

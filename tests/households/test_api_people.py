@@ -14,23 +14,35 @@ class PeopleAndHouseholdsApiTest(CastTestCase):
         app = self.receive(self.alice, members=[person_data(id_number="532101800101001")])
         person = app.members.get()
         listed = self.api(self.alice).get("/api/v1/people/").json()["results"][0]
-        self.assertEqual(listed["id_number"], "532101********0010")
+        self.assertEqual(listed["id_number"], "532101**********10")
         detail = self.api(self.alice).get(f"/api/v1/people/{person.pk}/").json()
         self.assertEqual(detail["id_number"], "532101198001010010")
         self.assertEqual(self.api(self.frank).get(f"/api/v1/people/{person.pk}/").json()["id_number"],
-                         "532101********0010")
+                         "532101**********10")
 
-    def test_people_can_be_found_by_a_pasted_or_legacy_number(self):
+    def test_people_can_be_found_by_a_pasted_or_legacy_number_sent_in_a_post_body(self):
         self.receive(self.alice, members=[person_data(id_number="532101800101001")])
         self.receive(self.alice)
         for raw in ("532101800101001", "532101 19800101 0010"):
-            body = self.api(self.dave).get("/api/v1/people/", {"id_number": raw}).json()
-            self.assertEqual(body["count"], 1, raw)
+            body = self.api(self.dave).post("/api/v1/people/search/", {"id_number": raw}).json()
+            self.assertEqual(len(body), 1, raw)
+            self.assertEqual(body[0]["id_number"], "532101**********10")
 
-    def test_the_application_search_finds_a_legacy_15_digit_number(self):
-        app = self.receive(self.alice, members=[person_data(id_number="532101800101001")])
+    def test_the_people_search_takes_only_a_whole_valid_number(self):
+        self.receive(self.alice, members=[person_data(id_number="532101800101001")])
+        r = self.api(self.dave).post("/api/v1/people/search/", {"id_number": "5321011980"})
+        self.assertEqual(r.status_code, 400)
+        self.assertNotIn("532101198001010010", r.content.decode())
+
+    def test_an_id_number_in_a_url_finds_nobody(self):
+        self.receive(self.alice, members=[person_data(id_number="532101800101001")])
         body = self.api(self.alice).get("/api/v1/applications/", {"q": "532101800101001"}).json()
-        self.assertEqual([row["id"] for row in body["results"]], [app.pk])
+        self.assertEqual(body["results"], [])
+        body = self.api(self.alice).get("/api/v1/applications/", {"q": "5321011980"}).json()
+        self.assertEqual(body["results"], [])
+        self.receive(self.alice)
+        body = self.api(self.dave).get("/api/v1/people/", {"id_number": "532101800101001"}).json()
+        self.assertEqual(body["count"], 2)  # the parameter is no filter: everyone in dave's county
 
     def test_a_person_correction_through_the_api_uses_the_service(self):
         app = self.receive(self.alice, members=[person_data(male=True)])
@@ -64,15 +76,16 @@ class PeopleAndHouseholdsApiTest(CastTestCase):
         self.assertEqual(r.status_code, 400)
         self.assertIn("household", r.json())
 
-    def test_the_id_check_answers_get_and_post_and_needs_a_signed_in_user(self):
-        for method in ("get", "post"):
-            r = getattr(self.api(self.alice), method)("/api/v1/id-check/", {"id_number": "11010519491231002x"})
-            self.assertTrue(r.json()["valid"], method)
-        self.assertIn(APIClient().get("/api/v1/id-check/", {"id_number": "11010519491231002X"}).status_code,
+    def test_the_id_check_answers_post_only_and_needs_a_signed_in_user(self):
+        r = self.api(self.alice).post("/api/v1/id-check/", {"id_number": "11010519491231002x"})
+        self.assertTrue(r.json()["valid"])
+        r = self.api(self.alice).get("/api/v1/id-check/", {"id_number": "11010519491231002x"})
+        self.assertEqual(r.status_code, 405)
+        self.assertIn(APIClient().post("/api/v1/id-check/", {"id_number": "11010519491231002X"}).status_code,
                       (401, 403))
 
     def test_the_id_check_reports_a_typed_sex_that_disagrees(self):
-        body = self.api(self.alice).get("/api/v1/id-check/", {"id_number": "11010519491231002X", "sex": "M"}).json()
+        body = self.api(self.alice).post("/api/v1/id-check/", {"id_number": "11010519491231002X", "sex": "M"}).json()
         self.assertFalse(body["valid"])
         self.assertEqual(body["id_number"], "11010519491231002X")
         self.assertIn("sex", body["errors"])

@@ -62,9 +62,14 @@ class ApiScopingTest(CastTestCase):
             self.assertEqual(self.call(self.erin, "get", url).json()["count"], 1, url)
 
     def test_in_scope_reads_answer_200_for_every_role_that_sees_them(self):
-        for user in (self.bob, self.erin, self.frank, self.grace, self.root):
+        for user in (self.bob, self.erin, self.frank, self.root):
             for url in self.reads():
                 self.assertEqual(self.call(user, "get", url).status_code, 200, (user, url))
+
+    def test_a_member_unit_sees_nobody_without_a_case_of_its_kind(self):
+        for user in (self.grace, self.heidi):  # the application is received: no case is open yet
+            for url in self.reads():
+                self.assertEqual(self.call(user, "get", url).status_code, 404, (user, url))
 
     def test_read_only_roles_get_403_on_every_write(self):
         for user in (self.frank, self.grace, self.heidi):

@@ -166,7 +166,11 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
 
         b.find_element(By.LINK_TEXT, "查看申请").click()
         self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "form.move-complete")))
-        self.assertIn(good_id, b.page_source)  # whole on the detail page
+        self.assertNotIn(good_id, b.page_source)  # masked on the detail page until a logged click
+        self.assertIn(good_id[:6] + "**********" + good_id[-2:], b.page_source)
+        b.find_element(By.XPATH, "//td[contains(., '张伟')]/following-sibling::td//button").click()
+        self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "form.move-complete")))
+        self.assertIn(good_id, b.page_source)  # whole once, after the click
         b.find_element(By.CSS_SELECTOR, "form.move-complete button").click()
         alert = self.wait(EC.alert_is_present())  # a final move of the table asks for confirmation
         self.assertIn("办结", alert.text)
@@ -178,7 +182,7 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
         b.get(self.live_server_url + reverse("households:application_list") + "?status=completed")
         row = self.wait(EC.presence_of_element_located((By.LINK_TEXT, app.number))).find_element(By.XPATH, "../..")
         self.assertIn("办结", row.text)
-        self.assertIn(good_id[:6] + "********" + good_id[-4:], row.text)
+        self.assertIn(good_id[:6] + "**********" + good_id[-2:], row.text)
         self.assertNotIn(good_id, row.text)
         b.save_screenshot(os.path.join(SCREENSHOTS, "nzc_list.png"))
 

@@ -22,11 +22,27 @@ class ApplicationDetailPageTest(CastTestCase):
         self.app = self.receive(self.alice, members=[self.member, person_data(name="李秀英", male=False, relation="spouse")],
                                 documents=["hukou_booklet", "id_card"])
 
-    def test_the_clerk_sees_whole_id_numbers_documents_actions_and_events(self):
+    def reveal(self, person, next_url):
+        return self.client.post(reverse("households:person_id_reveal", args=[person.pk]), {"next": next_url})
+
+    def test_the_clerk_sees_a_whole_id_number_once_after_a_logged_click_documents_actions_and_events(self):
+        from nongzhuancheng.audit import AccessEvent
+
         self.login(self.alice)
         response = self.client.get(detail(self.app))
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, self.member["id_number"])
+        self.assertNotContains(response, self.member["id_number"])
+        self.assertContains(response, mask(self.member["id_number"]))
+        person = self.app.members.get(name="张德明")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertRedirects(self.reveal(person, detail(self.app)), detail(self.app),
+                                 fetch_redirect_response=False)
+        self.assertContains(self.client.get(detail(self.app)), self.member["id_number"])
+        self.assertNotContains(self.client.get(detail(self.app)), self.member["id_number"])  # once
+        event = AccessEvent.objects.get(kind=AccessEvent.Kind.ID_VIEW)
+        self.assertEqual((event.username, event.person_id), ("alice", person.pk))
+        self.assertRedirects(self.reveal(person, "https://evil.example/"), detail(self.app),
+                             fetch_redirect_response=False)
         self.assertContains(response, "张德明")
         self.assertContains(response, 'value="hukou_booklet" checked')
         self.assertContains(response, 'value="category_proof">')
@@ -56,8 +72,18 @@ class ApplicationDetailPageTest(CastTestCase):
         self.login(self.alice)
         self.assertEqual(self.client.get(reverse("households:application_detail", args=[999999])).status_code, 404)
 
+    def test_out_of_scope_or_masked_roles_cannot_reveal_a_number(self):
+        person = self.app.members.get(name="张德明")
+        for user in (self.bob, self.carol, self.erin):
+            self.login(user)
+            self.assertEqual(self.reveal(person, detail(self.app)).status_code, 404, user)
+        for user in (self.frank, self.grace):
+            self.login(user)
+            self.assertEqual(self.reveal(person, detail(self.app)).status_code, 403, user)
+
     def test_the_county_officer_of_the_county_sees_and_acts(self):
         self.login(self.dave)
+        self.reveal(self.app.members.get(name="张德明"), detail(self.app))
         self.assertContains(self.client.get(detail(self.app)), self.member["id_number"])
         response = self.client.post(move(self.app, "return"), {"note": "缺城镇居住证明"})
         self.assertRedirects(response, detail(self.app))

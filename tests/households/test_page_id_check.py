@@ -15,7 +15,7 @@ def full_width(text):
 
 class IdCheckPageTest(CastTestCase):
     def check(self, raw):
-        response = self.client.get(URL, {"id_number": raw})
+        response = self.client.post(URL, {"id_number": raw})
         self.assertEqual(response.status_code, 200)
         return response.json()
 
@@ -89,8 +89,50 @@ class IdCheckPageTest(CastTestCase):
         self.assertIsNone(self.check(member["id_number"])["duplicate"])
 
     def test_it_requires_sign_in(self):
-        response = self.client.get(URL, {"id_number": "x"})
+        response = self.client.post(URL, {"id_number": "x"})
         self.assertEqual(response.status_code, 302)
+
+    def test_it_answers_post_only(self):
+        self.login(self.alice)
+        self.assertEqual(self.client.get(URL, {"id_number": "53060219850314123X"}).status_code, 405)
+
+    def test_a_claim_is_told_only_to_a_clerk(self):
+        member = person_data()
+        self.receive(self.alice, members=[member])
+        for user in (self.dave, self.frank, self.grace, self.root):
+            self.login(user)
+            data = self.check(member["id_number"])
+            self.assertTrue(data["valid"])
+            self.assertIsNone(data["duplicate"], user.username)
+
+    def test_every_check_is_logged_with_the_number_masked(self):
+        from nongzhuancheng.audit import AccessEvent
+
+        member = person_data()
+        self.receive(self.alice, members=[member])
+        self.login(self.carol)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.check(member["id_number"])
+            self.check("5306021985")
+        events = list(AccessEvent.objects.filter(kind=AccessEvent.Kind.ID_CHECK, username="carol").order_by("id"))
+        self.assertEqual([e.detail["claim_shown"] for e in events], [True, False])
+        self.assertIsNotNone(events[0].person_id)
+        for e in events:
+            self.assertNotIn(member["id_number"], str(e.subject) + str(e.detail) + e.path)
+
+    def test_checks_are_rate_limited_per_user(self):
+        from django.core.cache import cache
+        from django.test import override_settings
+
+        cache.clear()
+        number = ids.make("530602", datetime.date(1985, 3, 14), 123)
+        with override_settings(NZC_ID_CHECK_RATE="3/h"):
+            self.login(self.alice)
+            codes = [self.client.post(URL, {"id_number": number}).status_code for _ in range(4)]
+            self.assertEqual(codes, [200, 200, 200, 429])
+            self.login(self.carol)  # another user has her own allowance
+            self.assertEqual(self.client.post(URL, {"id_number": number}).status_code, 200)
+        cache.clear()
 
 
 class HouseholdLookupPageTest(CastTestCase):

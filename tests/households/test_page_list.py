@@ -44,12 +44,16 @@ class ApplicationListPageTest(CastTestCase):
         self.login(self.frank)
         self.assertEqual(len(self.numbers(self.client.get(URL))), 3)
 
-    def test_it_searches_by_name_and_by_id_number(self):
+    def test_it_searches_by_name_in_the_url_and_by_a_whole_id_number_only_by_post(self):
         self.login(self.frank)
         self.assertEqual(self.numbers(self.client.get(URL, {"q": "李秀英"})), {self.zy_app.number})
         number = self.ld_app.members.get().id_number
-        self.assertEqual(self.numbers(self.client.get(URL, {"q": number})), {self.ld_app.number})
-        self.assertEqual(self.numbers(self.client.get(URL, {"q": number[:10]})), {self.ld_app.number})
+        self.assertEqual(self.numbers(self.client.get(URL, {"q": number})), set())
+        self.assertEqual(self.numbers(self.client.get(URL, {"q": number[:10]})), set())
+        self.assertEqual(self.numbers(self.client.get(URL, {"id_number": number})), {
+            self.zy_app.number, self.zy2_app.number, self.ld_app.number})  # not a filter by GET
+        self.assertEqual(self.numbers(self.client.post(URL, {"id_number": number})), {self.ld_app.number})
+        self.assertEqual(self.numbers(self.client.post(URL, {"id_number": number[:10]})), set())
         self.assertEqual(self.numbers(self.client.get(URL, {"q": "无此人"})), set())
 
     def test_it_filters_by_status_county_station_category_and_dates(self):

@@ -1,0 +1,21 @@
+"""API tokens that expire: a token older than ``NZC_API_TOKEN_DAYS`` days is refused (401) and
+deleted; the user asks an administrator for a new one."""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        user, token = super().authenticate_credentials(key)
+        age = timezone.now() - token.created
+        if age > datetime.timedelta(days=settings.NZC_API_TOKEN_DAYS):
+            token.delete()
+            raise exceptions.AuthenticationFailed(_("令牌已过期，请重新申请。"))
+        return user, token
