@@ -141,7 +141,7 @@ def raw_counts(*, since: datetime.date | None = None, until: datetime.date | Non
             .values_list("completed_on", "county_id", "station_id", "category", "sex", "band")
             .annotate(n=Count("id")).order_by())
     for *key, n in rows.iterator(chunk_size=20_000):
-        yield tuple(key), n  # type: ignore[misc]
+        yield tuple(key), n
 
 
 def _in_range(model: Any, since: datetime.date | None, until: datetime.date | None) -> Any:
@@ -200,7 +200,7 @@ def rollup_drift() -> Drift:
     """Compare the summary tables with the raw rows (and the daily table with the fine one)."""
     raw = dict(raw_counts())
     fine = {tuple(r[:-1]): r[-1] for r in CompletionRollup.objects.values_list(*KEY_FIELDS, "persons").iterator()}
-    diff = {k: raw.get(k, 0) - fine.get(k, 0) for k in raw.keys() | fine.keys()}  # type: ignore[operator]
+    diff = {k: raw.get(k, 0) - fine.get(k, 0) for k in raw.keys() | fine.keys()}
     diff = {k: d for k, d in diff.items() if d}
     daily_raw: Counter[tuple[Any, ...]] = Counter()
     for (day, county_id, _s, category, _x, _b), n in raw.items():
