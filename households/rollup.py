@@ -20,10 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
-
-from nongzhuancheng import bulk
 
 from .models import Person
 from .rollup_models import AgeBand, CompletionDaily, CompletionRollup
@@ -129,18 +127,22 @@ def age_band_expression() -> tuple[Case, Any]:
     return Case(*whens, default=Value(AgeBand.AGE_60_UP.value)), age
 
 
-def raw_counts(*, since: datetime.date | None = None, until: datetime.date | None = None) -> Iterator[tuple[Key, int]]:
-    """(key, persons) grouped from the raw people rows (one query, streamed)."""
+def _raw_query(since: datetime.date | None, until: datetime.date | None) -> Any:
+    """The people rows grouped by key: (completed_on, county_id, station_id, category, sex, band, n)."""
     band, age = age_band_expression()
     qs = Person.objects.filter(completed_on__isnull=False)
     if since is not None:
         qs = qs.filter(completed_on__gte=since)
     if until is not None:
         qs = qs.filter(completed_on__lte=until)
-    rows = (qs.annotate(age=age).annotate(band=band)
+    return (qs.annotate(age=age).annotate(band=band)
             .values_list("completed_on", "county_id", "station_id", "category", "sex", "band")
             .annotate(n=Count("id")).order_by())
-    for *key, n in rows.iterator(chunk_size=20_000):
+
+
+def raw_counts(*, since: datetime.date | None = None, until: datetime.date | None = None) -> Iterator[tuple[Key, int]]:
+    """(key, persons) grouped from the raw people rows (one query)."""
+    for *key, n in _raw_query(since, until):
         yield tuple(key), n
 
 
@@ -158,16 +160,11 @@ def rollup_rebuild(*, since: datetime.date | None = None, until: datetime.date |
     default), in the current transaction. Returns the persons counted."""
     _in_range(CompletionRollup, since, until).delete()
     _in_range(CompletionDaily, since, until).delete()
-    total = 0
-
-    def rows() -> Iterator[tuple[Any, ...]]:
-        nonlocal total
-        for key, n in raw_counts(since=since, until=until):
-            total += n
-            yield (*key, n)
-
-    bulk.insert_rows(CompletionRollup, (*KEY_FIELDS, "persons"), rows())
     qn = connection.ops.quote_name
+    select, select_params = _raw_query(since, until).query.sql_with_params()
+    with connection.cursor() as cur:  # one statement: the database groups and writes
+        cur.execute(f"INSERT INTO {qn(CompletionRollup._meta.db_table)} "
+                    f"({', '.join(qn(f) for f in (*KEY_FIELDS, 'persons'))}) {select}", select_params)
     where, params = [], []
     if since is not None:
         where.append("completed_on >= %s")
@@ -182,7 +179,7 @@ def rollup_rebuild(*, since: datetime.date | None = None, until: datetime.date |
             f"{'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY completed_on, county_id, category",
             params,
         )
-    return total
+    return _in_range(CompletionDaily, since, until).aggregate(n=Sum("persons"))["n"] or 0
 
 
 @dataclass
