@@ -12,7 +12,7 @@ first: the migration that creates the completion rollup counts the rows already 
 The figures are read from the completion rollup (households.rollup_models); each is timed beside the
 same selector reading the raw people rows (the rollup model swapped for ``households_person`` with
 one person a row), and the whole bulletin (figures, template, PDF in a warm process) is timed.
-With --scale N the rollup tables get N times their rows (a province of N × 11 counties, synthetic
+With --scale N the daily rollup table (the one the city figures read) gets N times its rows (a province of N × 11 counties, synthetic
 counties and stations whose rows copy the real ones), written directly in a transaction that is
 rolled back at the end: the rollup's size is what its read time depends on, and loading N × 1.55
 million people takes hours on a 2-core machine.
@@ -209,7 +209,7 @@ def scaled_bench(scale, runs, city, base_ms):
     from django.db import connection, transaction
     from django.db.models import Sum
 
-    from households.models import CompletionDaily, CompletionRollup
+    from households.models import CompletionDaily
     from nongzhuancheng.models import County
 
     counties = list(County.objects.order_by("code"))
@@ -221,19 +221,16 @@ def scaled_bench(scale, runs, city, base_ms):
                                              population_2020=c.population_2020)
                 county_map.append((c.pk, twin.pk))
         qn = connection.ops.quote_name
-        daily, fine = qn(CompletionDaily._meta.db_table), qn(CompletionRollup._meta.db_table)
+        daily = qn(CompletionDaily._meta.db_table)
         with connection.cursor() as cur:
             cur.execute("CREATE TEMP TABLE county_twin (src integer, dst integer) ON COMMIT DROP")
             cur.executemany("INSERT INTO county_twin VALUES (%s, %s)", county_map)
             cur.execute(f"INSERT INTO {daily} (completed_on, county_id, category, persons) "
                         f"SELECT d.completed_on, t.dst, d.category, d.persons FROM {daily} d "
                         "JOIN county_twin t ON t.src = d.county_id")
-            # the fine table: the same rows under the twin county (stations kept: its read is per county)
-            cur.execute(f"INSERT INTO {fine} (completed_on, county_id, station_id, category, sex, age_band, persons) "
-                        f"SELECT f.completed_on, t.dst, f.station_id, f.category, f.sex, f.age_band, f.persons "
-                        f"FROM {fine} f JOIN county_twin t ON t.src = f.county_id")
+            # the fine table is not copied: the city figures do not read it, and a county's drill-down
+            # reads only that county's rows (its index begins with the county)
             cur.execute(f"ANALYZE {daily}")
-            cur.execute(f"ANALYZE {fine}")
         people = CompletionDaily.objects.aggregate(n=Sum("persons"))["n"]
         city()
         med, lo, hi = median_ms(city, runs)

@@ -38,7 +38,9 @@ class CompletionRollup(models.Model):
         verbose_name_plural = _("办结人数汇总")
         constraints = [models.UniqueConstraint(
             fields=["completed_on", "county", "station", "category", "sex", "age_band"], name="completion_rollup_key")]
-        indexes = [models.Index(fields=["county", "completed_on"], name="completion_rollup_county_day")]
+        # covering the station drill-down (index-only: county, days, then station and persons)
+        indexes = [models.Index(fields=["county", "completed_on", "station", "persons"],
+                                name="completion_rollup_county_day")]
 
 
 class CompletionDaily(models.Model):

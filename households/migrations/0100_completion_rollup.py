@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '办结人数汇总',
                 'verbose_name_plural': '办结人数汇总',
-                'indexes': [models.Index(fields=['county', 'completed_on'], name='completion_rollup_county_day')],
+                'indexes': [models.Index(fields=['county', 'completed_on', 'station', 'persons'], name='completion_rollup_county_day')],
                 'constraints': [models.UniqueConstraint(fields=('completed_on', 'county', 'station', 'category', 'sex', 'age_band'), name='completion_rollup_key')],
             },
         ),
