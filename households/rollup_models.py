@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nongzhuancheng.models import County, PoliceStation
+from nongzhuancheng.scoping import ScopedQuerySet
 
 from .reference import Category, Sex
 
@@ -33,6 +34,10 @@ class CompletionRollup(models.Model):
     age_band = models.CharField(_("年龄段"), max_length=5, choices=AgeBand.choices)
     persons = models.IntegerField(_("人数"), default=0)
 
+    objects = ScopedQuerySet.as_manager()  # the selectors count city-wide; for_user keeps a place's rows
+    scope_county = "county"
+    scope_station = "station"
+
     class Meta:
         verbose_name = _("办结人数汇总")
         verbose_name_plural = _("办结人数汇总")
@@ -48,6 +53,9 @@ class CompletionDaily(models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"))
     category = models.CharField(_("转户类别"), max_length=24, choices=Category.choices)
     persons = models.IntegerField(_("人数"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_county = "county"
 
     class Meta:
         verbose_name = _("每日办结人数")
