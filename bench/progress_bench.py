@@ -1,12 +1,21 @@
 """Progress queries at 1.55 million transferred people on PostgreSQL.
 
-    .venv/bin/python bench/progress_bench.py [--db nzc_bench] [--persons 1550000] [--runs 9] [--keep]
+    .venv/bin/python bench/progress_bench.py [--db nzc_bench] [--persons 1550000] [--runs 9] [--keep] [--scale 10]
 
 Creates a fresh database (default nzc_bench on 127.0.0.1:5432, user postgres), migrates, loads the
 reference data and the 2012 demo generator's transfers, ALL in one year (the worst case for the
 year-to-date counts: the whole 2012–2020 goal of 1.55 million in 2012), then times the city dashboard
 (county_progress) and a county drill-down (station_progress + category_progress + period_series),
-and prints the median of several runs. With --keep an existing loaded database is reused.
+and prints the median of several runs. With --keep an existing loaded database is reused (migrated
+first: the migration that creates the completion rollup counts the rows already there).
+
+The figures are read from the completion rollup (households.rollup_models); each is timed beside the
+same selector reading the raw people rows (the rollup model swapped for ``households_person`` with
+one person a row), and the whole bulletin (figures, template, PDF in a warm process) is timed.
+With --scale N the daily rollup table (the one the city figures read) gets N times its rows (a province of N × 11 counties, synthetic
+counties and stations whose rows copy the real ones), written directly in a transaction that is
+rolled back at the end: the rollup's size is what its read time depends on, and loading N × 1.55
+million people takes hours on a 2-core machine.
 """
 
 import argparse
@@ -44,6 +53,7 @@ def main():
     parser.add_argument("--persons", type=int, default=1_550_000)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--keep", action="store_true", help="reuse an already loaded database")
+    parser.add_argument("--scale", type=int, default=1, help="also time the figures with N times the rollup rows")
     args = parser.parse_args()
 
     if not args.keep:
@@ -63,8 +73,8 @@ def main():
     from nongzhuancheng.models import County
     from quotas import selectors
 
+    call_command("migrate", verbosity=0)  # with --keep: the rollup tables, filled from the rows
     if not args.keep or not Person.objects.exists():
-        call_command("migrate", verbosity=0)
         call_command("loaddata", "fixtures/reference.json", verbosity=0)
         started = time.perf_counter()
         after = args.persons * 45_000 // (year2012.REPORT_TOTAL + 45_000)
@@ -84,16 +94,15 @@ def main():
         return selectors.county_progress(year=2012, as_of=as_of)
 
     def drill():
-        selectors.station_progress(county=county, year=2012, as_of=as_of)
-        selectors.category_progress(year=2012, as_of=as_of, county=county)
-        selectors.period_series(year=2012, as_of=as_of, county=county)
+        return (selectors.station_progress(county=county, year=2012, as_of=as_of),
+                selectors.category_progress(year=2012, as_of=as_of, county=county),
+                selectors.period_series(year=2012, as_of=as_of, county=county))
 
     def city_year_end():
         return selectors.county_progress(year=2012, as_of=datetime.date(2012, 12, 31))
 
     def city_page_extras():
-        selectors.period_series(year=2012, as_of=as_of)
-        selectors.category_progress(year=2012, as_of=as_of)
+        return (selectors.period_series(year=2012, as_of=as_of), selectors.category_progress(year=2012, as_of=as_of))
 
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -111,7 +120,12 @@ def main():
         response = client.get("/progress/?year=2012&as_of=2012-10-20")
         assert response.status_code == 200, response.status_code
 
+    from households.models import CompletionDaily, CompletionRollup
+
+    print(f"rollup rows: {CompletionDaily.objects.count():,} daily (day × county × category), "
+          f"{CompletionRollup.objects.count():,} fine (× station × sex × age band)")
     city()  # warm the cache
+    timed = {}
     for label, fn in (
         ("city dashboard query, county_progress (as of 2012-10-20)", city),
         ("city dashboard query, county_progress (as of 2012-12-31, every row)", city_year_end),
@@ -119,8 +133,112 @@ def main():
         ("county drill-down: station + category + period_series (镇雄县)", drill),
         ("whole city dashboard page, HTML with charts (/progress/?year=2012&as_of=2012-10-20)", page),
     ):
+        with raw_rows(selectors):
+            assert fn is page or raw_equal(fn), label
+            raw, _, _ = median_ms(fn, args.runs)
         med, lo, hi = median_ms(fn, args.runs)
-        print(f"{label}: {med:.0f} ms ({lo:.0f}–{hi:.0f})")
+        timed[label] = med
+        print(f"{label}: rollup {med:.0f} ms ({lo:.0f}–{hi:.0f}); raw rows {raw:.0f} ms; "
+              f"ratio 1/{raw / med:.1f} (target at most 1/5)")
+
+    bulletin_bench(args.runs)
+    if args.scale > 1:
+        scaled_bench(args.scale, args.runs, city, timed["city dashboard query, county_progress (as of 2012-10-20)"])
+
+
+def raw_equal(fn):
+    """The selector gives the same figures from the raw rows as from the rollup (checked once)."""
+    from unittest import mock
+
+    raw = fn()
+    with mock.patch.multiple("quotas.selectors", CompletionDaily=ROLLUP[0], CompletionRollup=ROLLUP[1]):
+        return raw == fn()
+
+
+ROLLUP = []
+
+
+class raw_rows:
+    """Swap the rollup models the selectors read for the raw people rows (one person a row)."""
+
+    def __init__(self, selectors):
+        from types import SimpleNamespace
+
+        from django.db.models import Value
+
+        from households.models import CompletionDaily, CompletionRollup, Person
+
+        ROLLUP[:] = [CompletionDaily, CompletionRollup]
+        raw = SimpleNamespace(objects=Person.objects.alias(persons=Value(1)))
+        self.patches = [(selectors, "CompletionDaily", raw), (selectors, "CompletionRollup", raw)]
+
+    def __enter__(self):
+        self.saved = [(m, n, getattr(m, n)) for m, n, _ in self.patches]
+        for m, n, v in self.patches:
+            setattr(m, n, v)
+
+    def __exit__(self, *exc):
+        for m, n, v in self.saved:
+            setattr(m, n, v)
+
+
+def bulletin_bench(runs):
+    """The whole city bulletin of 2012年10月中旬: figures, template and PDF, in a warm process."""
+    import weasyprint  # noqa: F401  (paid once per worker process)
+
+    from nongzhuancheng.periods import Period
+    from reports import selectors as report_selectors
+    from reports import services
+
+    period = Period(2012, 10, 2)
+
+    def whole():
+        frozen = report_selectors.as_frozen(report_selectors.bulletin_data(period=period))
+        frozen.update(revision=1, preview=False, issued_on="2012-10-21")
+        return services._pdf_bytes(services.bulletin_html(figures=frozen))
+
+    whole()  # warm: fonts and the template
+    figures, _, _ = median_ms(lambda: report_selectors.bulletin_data(period=period), runs)
+    med, lo, hi = median_ms(whole, max(3, runs // 2))
+    print(f"whole city bulletin {period.label} (figures + template + PDF, warm process): {med / 1000:.2f} s "
+          f"({lo / 1000:.2f}–{hi / 1000:.2f}); of it the figures {figures:.0f} ms (target at most 2 s)")
+
+
+def scaled_bench(scale, runs, city, base_ms):
+    """The city figures with ``scale`` times the rollup rows (rolled back afterwards)."""
+    from django.db import connection, transaction
+    from django.db.models import Sum
+
+    from households.models import CompletionDaily
+    from nongzhuancheng.models import County
+
+    counties = list(County.objects.order_by("code"))
+    with transaction.atomic():
+        county_map = []
+        for copy in range(1, scale):
+            for c in counties:
+                twin = County.objects.create(code=f"9{copy:02d}{c.code[3:]}", name=f"{c.name}{copy}",
+                                             population_2020=c.population_2020)
+                county_map.append((c.pk, twin.pk))
+        qn = connection.ops.quote_name
+        daily = qn(CompletionDaily._meta.db_table)
+        with connection.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE county_twin (src integer, dst integer) ON COMMIT DROP")
+            cur.executemany("INSERT INTO county_twin VALUES (%s, %s)", county_map)
+            cur.execute(f"INSERT INTO {daily} (completed_on, county_id, category, persons) "
+                        f"SELECT d.completed_on, t.dst, d.category, d.persons FROM {daily} d "
+                        "JOIN county_twin t ON t.src = d.county_id")
+            # the fine table is not copied: the city figures do not read it, and a county's drill-down
+            # reads only that county's rows (its index begins with the county)
+            cur.execute(f"ANALYZE {daily}")
+        people = CompletionDaily.objects.aggregate(n=Sum("persons"))["n"]
+        city()
+        med, lo, hi = median_ms(city, runs)
+        print(f"--scale {scale}: {CompletionDaily.objects.count():,} daily rollup rows, {people:,} people in "
+              f"{len(counties) * scale} counties (rollup rows written directly, not people); city dashboard "
+              f"figures {med:.0f} ms ({lo:.0f}–{hi:.0f}) against {base_ms:.0f} ms at 1.55 M: "
+              f"{med / base_ms:.2f}× (target within 1.20×)")
+        transaction.set_rollback(True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from households import rollup
 from households.models import ApplicationEvent, Household, Person, TransferApplication
 from households.numbers import application_number
 from households.reference import REQUIRED_DOCUMENTS, SURVEY_ELIGIBLE_2012
@@ -268,6 +269,9 @@ def seed_2012(*, scale=FULL, stdout=None, by_report_day=None, after=None):
     with transaction.atomic(), explicit_timestamps(Household, TransferApplication, ApplicationEvent):
         seed_targets_2012(scale)
         created = generate_transfers(curve=curve, ids=ids, seed="2012", stdout=stdout)
+        days = [d for d, n in curve.items() if n]
+        if days:  # the summary tables of the days written, from their rows
+            rollup.rollup_rebuild(since=min(days), until=max(days))
     refresh_statistics()
     return created
 

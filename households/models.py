@@ -246,3 +246,4 @@ class ApplicationEvent(NeedToKnowMixin, models.Model):
         return f"{self.application} {self.from_status}→{self.to_status}"
 
 from .import_models import *  # noqa: E402,F401,F403  (spreadsheet import jobs)
+from .rollup_models import *  # noqa: E402,F401,F403  (summary tables of completed transfers)

@@ -21,6 +21,7 @@ from nongzhuancheng.models import PoliceStation
 from nongzhuancheng.scoping import APPLICATION_MOVE, APPLICATION_RECEIVE, HOUSEHOLD_CHANGE, require
 from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 
+from . import rollup
 from .models import ApplicationEvent, Household, Person, TransferApplication
 from .numbers import application_number
 from .reference import REQUIRED_DOCUMENTS, Document
@@ -215,9 +216,12 @@ def _apply_move(app: TransferApplication, move: Move, *, on: datetime.date | str
             raise ValidationError({"completed_on": _("办结日期必须在受理日期与今天之间。")})
         app.completed_on = on
         members.update(completed_on=on)
+        rollup.rollup_apply(rollup.application_keys(app.pk))  # the members were not completed before
         return ["completed_on"]
     if move.target in (Status.REJECTED, Status.WITHDRAWN):
+        before = rollup.application_keys(app.pk)  # none under today's table (a completion is final)
         members.update(holds_claim=False, completed_on=None)  # the ID numbers are free again
+        rollup.rollup_change(before, rollup.application_keys(app.pk))
         return []
     if move.target == Status.RECEIVED:  # resubmitted after a return: the time limit starts again
         if on > today or on < app.received_on:
@@ -338,6 +342,7 @@ def person_update(*, person: Person, actor: Any, **changes: Any) -> Person:
     if unknown:
         raise ValidationError({field: _("该字段不能修改。") for field in sorted(unknown)})
     person = _locked_in_scope(Person, person, actor, HOUSEHOLD_CHANGE)
+    counted = rollup.keys_of([person])  # category, sex and birth date are dimensions of the rollup
     if {"id_number", "sex", "birth_date"} & set(changes):
         number_changed = "id_number" in changes
         rid = person_check_identity(
@@ -363,6 +368,7 @@ def person_update(*, person: Person, actor: Any, **changes: Any) -> Person:
         if existing is not None:
             raise DuplicateTransfer({"id_number": [duplicate_message(existing)]}) from None
         raise
+    rollup.rollup_change(counted, rollup.keys_of([person]))
     if person.application.status == Status.COMPLETED:
         application_corrected.send(
             sender=TransferApplication, application=person.application, actor=actor, changed={"person_ids": [person.pk]}
@@ -388,7 +394,9 @@ def application_correct_completion(*, application: TransferApplication, actor: A
     app.completed_on = completed_on
     set_history_user(app, actor)
     app.save(update_fields=["completed_on", "updated_at"])
+    counted = rollup.application_keys(app.pk)
     Person.objects.filter(application=app).update(completed_on=completed_on)
+    rollup.rollup_change(counted, rollup.application_keys(app.pk))
     ApplicationEvent.objects.create(
         application=app, actor=actor, from_status=app.status, to_status=app.status,
         note=_("办结日期由 %(a)s 更正为 %(b)s：%(n)s") % {"a": before, "b": completed_on, "n": note},

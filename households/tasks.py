@@ -15,3 +15,13 @@ def import_job_check_task(job_id):
 def import_job_run_task(job_id):
     """Import a checked spreadsheet: ``households.imports.jobs.import_job_run``."""
     jobs.import_job_run(job_id=job_id)
+
+
+@shared_task
+def rollup_check_task(repair=True):
+    """Compare the completion rollup with the raw rows, log any drift and repair it; returns the
+    number of keys that differed (``households.rollup.rollup_check``)."""
+    from .rollup import rollup_check
+
+    drift = rollup_check(repair=repair)
+    return drift.keys + drift.daily_keys

@@ -17,4 +17,8 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.bulletin_issue_for_last_period_task",
         "schedule": crontab(minute=15, hour=0, day_of_month="1,11,21"),
     },
+    "completion-rollup-check": {  # the summary tables against the raw rows, repaired if they drift
+        "task": "households.tasks.rollup_check_task",
+        "schedule": crontab(minute=40, hour=2),
+    },
 }

@@ -2,13 +2,12 @@
 
 The dataclasses below are the contract the dashboard, the API and the ten-day bulletin read.
 
-Counting reads households_person directly (completed_on, county, category are denormalised on it and
-indexed together), with conditional COUNTs grouped by county, station, category or day. Measured
-with bench/progress_bench.py at 1.55 million transfers all in one year on PostgreSQL 15 (2 shared
-cores): county_progress 190–265 ms median over runs, index-only scans; the whole city page about 0.5 s. A summary table kept by the completion
-signals was considered and not built: spreadsheet imports create completed applications without
-the per-application signal, so such a table would not stay exact, and the plain query is already
-well under a second.
+Counting reads the summary tables of completed transfers (households.rollup_models: CompletionDaily,
+day × county × category, for the city, the counties, the categories and the series; CompletionRollup,
+which adds the station, for the station drill-down), with conditional SUMs grouped by county,
+station, category or day. Every service that changes a completion keeps them in its transaction
+(households.rollup), so the figures are those of the raw rows; the cost grows with the days and
+counties, not with the people (bench/progress_bench.py gives the figures).
 """
 
 from __future__ import annotations
@@ -20,10 +19,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 
-from households.models import Person
+from households.models import CompletionDaily, CompletionRollup
 from households.reference import SURVEY_ELIGIBLE_2012, Category
 from nongzhuancheng.figures import ratio
 from nongzhuancheng.models import County, MemberUnit, PoliceStation
@@ -141,6 +140,11 @@ def clamp(year: int, as_of: datetime.date) -> datetime.date:
     return min(max(as_of, datetime.date(year, 1, 1)), datetime.date(year, 12, 31))
 
 
+def _persons(**when: Any) -> Coalesce:
+    """The persons of the summary rows (those matching ``when``), 0 when there are none."""
+    return Coalesce(Sum("persons", filter=Q(**when) if when else None), 0)
+
+
 def _county_id(county: CountyRef) -> int:
     return county.pk if isinstance(county, County) else county
 
@@ -242,17 +246,16 @@ def county_progress(*, year: int, as_of: datetime.date, user: User | None = None
     counties: list[Any] = list(county_rows)  # Counties, annotated with visible / in_scope given a user
 
     history = _revisions(year, [Level.PROVINCE, Level.CITY, Level.COUNTY])
-    done = "completed_on"  # counting a column of the index keeps index-only scans possible
     counts: dict[int, Any] = {  # {county_id: its counts}
         row["county_id"]: row
-        for row in Person.objects.filter(completed_on__gte=min(jan1, previous.start), completed_on__lte=as_of)
+        for row in CompletionDaily.objects.filter(completed_on__gte=min(jan1, previous.start), completed_on__lte=as_of)
         .values("county_id")
         .annotate(
-            cumulative=Count(done, filter=Q(completed_on__gte=jan1)),
-            period_done=Count(done, filter=Q(completed_on__gte=period.start)),
-            month_done=Count(done, filter=Q(completed_on__gte=month_start)),
-            previous_period_done=Count(done, filter=Q(completed_on__gte=previous.start, completed_on__lte=previous.end)),
-            previous_cumulative=Count(done, filter=Q(completed_on__gte=jan1, completed_on__lte=previous.end)),
+            cumulative=_persons(completed_on__gte=jan1),
+            period_done=_persons(completed_on__gte=period.start),
+            month_done=_persons(completed_on__gte=month_start),
+            previous_period_done=_persons(completed_on__gte=previous.start, completed_on__lte=previous.end),
+            previous_cumulative=_persons(completed_on__gte=jan1, completed_on__lte=previous.end),
         )
         .order_by()
     }
@@ -312,15 +315,15 @@ def station_progress(*, county: CountyRef, year: int, as_of: datetime.date) -> l
     as_of = clamp(year, as_of)
     jan1 = datetime.date(year, 1, 1)
     period = Period.containing(as_of)
-    done = "completed_on"
     counts = {
         row["station_id"]: row
-        for row in Person.objects.filter(county_id=_county_id(county), completed_on__gte=jan1, completed_on__lte=as_of)
+        for row in CompletionRollup.objects.filter(county_id=_county_id(county), completed_on__gte=jan1,
+                                                   completed_on__lte=as_of)
         .values("station_id")
         .annotate(
-            cumulative=Count(done),
-            period_done=Count(done, filter=Q(completed_on__gte=period.start)),
-            month_done=Count(done, filter=Q(completed_on__gte=as_of.replace(day=1))),
+            cumulative=_persons(),
+            period_done=_persons(completed_on__gte=period.start),
+            month_done=_persons(completed_on__gte=as_of.replace(day=1)),
         )
         .order_by()
     }
@@ -358,14 +361,14 @@ def category_progress(*, year: int, as_of: datetime.date,
     """Transfers by category against the survey's eligible pool (two queries)."""
     as_of = clamp(year, as_of)
     period = Period.containing(as_of)
-    qs = Person.objects.filter(completed_on__gte=datetime.date(year, 1, 1), completed_on__lte=as_of)
+    qs = CompletionDaily.objects.filter(completed_on__gte=datetime.date(year, 1, 1), completed_on__lte=as_of)
     if county is not None:
         qs = qs.filter(county_id=_county_id(county))
     counts = {
         row["category"]: row
         for row in qs.values("category").annotate(
-            cumulative=Count("completed_on"),
-            period_done=Count("completed_on", filter=Q(completed_on__gte=period.start)),
+            cumulative=_persons(),
+            period_done=_persons(completed_on__gte=period.start),
         ).order_by()
     }
     pools = survey_pools(year=year, county=county)
@@ -384,10 +387,10 @@ def category_progress(*, year: int, as_of: datetime.date,
 def period_series(*, year: int, as_of: datetime.date, county: CountyRef | None = None) -> list[PeriodPoint]:
     """The 36 ten-day periods of ``year``: done and cumulative against the target path (two queries)."""
     as_of = clamp(year, as_of)
-    qs = Person.objects.filter(completed_on__gte=datetime.date(year, 1, 1), completed_on__lte=as_of)
+    qs = CompletionDaily.objects.filter(completed_on__gte=datetime.date(year, 1, 1), completed_on__lte=as_of)
     if county is not None:
         qs = qs.filter(county_id=_county_id(county))
-    by_day = qs.values("completed_on").annotate(n=Count("completed_on")).order_by()
+    by_day = qs.values("completed_on").annotate(n=_persons()).order_by()
     per_period: dict[Period, int] = {}
     for row in by_day:
         assert row["completed_on"] is not None  # filtered on it above
@@ -431,10 +434,10 @@ def multi_year_progress(*, as_of: datetime.date | None = None) -> MultiYearProgr
     first = min(finals)
     last = max(max(finals), GOAL_YEAR)
     done_by_year = dict(
-        Person.objects.filter(completed_on__gte=datetime.date(first, 1, 1), completed_on__lte=as_of)
+        CompletionDaily.objects.filter(completed_on__gte=datetime.date(first, 1, 1), completed_on__lte=as_of)
         .annotate(y=ExtractYear("completed_on"))
         .values("y")
-        .annotate(n=Count("completed_on"))
+        .annotate(n=_persons())
         .order_by()
         .values_list("y", "n")
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from nongzhuancheng import bulk
 from nongzhuancheng.history import history_model
 
+from .. import rollup
 from ..models import ApplicationEvent, Household, Person, TransferApplication
 from ..numbers import application_number
 from ..reference import REQUIRED_DOCUMENTS
@@ -117,6 +119,7 @@ def _write_applications(groups: list[Group], *, actor: Any, note: str, now: date
 def _write_people(groups: list[Group], app_ids: Sequence[int], *, progress: Progress | None) -> int:
     """The people of every application (their ids come from the table). Returns how many."""
     written = 0
+    counted: Counter[rollup.Key] = Counter()  # the completed people, for the summary tables
 
     def people() -> Iterator[tuple]:
         nonlocal written
@@ -124,6 +127,9 @@ def _write_people(groups: list[Group], app_ids: Sequence[int], *, progress: Prog
             completed_on = g.completed_on if g.status == Status.COMPLETED else None
             hh, county_id, station_id = g.household["id"], g.station.county_id, g.station.pk
             for p in g.people:
+                if completed_on is not None:
+                    counted[(completed_on, county_id, station_id, p["category"], p["sex"],
+                             rollup.age_band(p["birth_date"], completed_on))] += 1
                 yield (app_id, hh, p["name"], p["id_number"], p["sex"], p["birth_date"], p["ethnicity"],
                        p["education"], p["marital_status"], p["relation"], p["phone"], p["occupation"],
                        p["category"], p["destination_address"], True, county_id, station_id, completed_on)
@@ -131,7 +137,9 @@ def _write_people(groups: list[Group], app_ids: Sequence[int], *, progress: Prog
                 if progress and written % PROGRESS_EVERY == 0:
                     progress(rows_written=written)
 
-    return bulk.insert_rows(Person, _PERSON_FIELDS, people())
+    n = bulk.insert_rows(Person, _PERSON_FIELDS, people())
+    rollup.rollup_apply(counted)
+    return n
 
 
 def _in_chunks(ids: Sequence[int]) -> Iterator[tuple[str, list[Any]]]:

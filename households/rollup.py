@@ -1,0 +1,221 @@
+"""The one writer of the completion summary tables (``CompletionRollup`` and ``CompletionDaily``).
+
+Every service that changes a completion (completing an application, correcting its date, correcting
+a completed person's category, sex or birth date, importing completed rows, loading the demo year)
+calls ``rollup_apply`` — or ``rollup_rebuild`` for a range of days it wrote in bulk — inside its own
+transaction, so the counts move with the rows or not at all. ``rollup_drift`` compares the tables
+with the raw rows (the scheduled check repairs what it finds).
+
+Counts are added with one UPSERT a key (``INSERT … ON CONFLICT … DO UPDATE SET persons = persons +
+excluded.persons``), which PostgreSQL and SQLite (3.24+) both run and which two concurrent
+completions cannot lose. Keys whose count falls to zero are deleted."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from .models import Person
+from .rollup_models import AgeBand, CompletionDaily, CompletionRollup
+
+log = logging.getLogger(__name__)
+
+# (completed_on, county_id, station_id, category, sex, age_band)
+Key = tuple[datetime.date, int, int, str, str, str]
+KEY_FIELDS = ("completed_on", "county_id", "station_id", "category", "sex", "age_band")
+DAILY_FIELDS = ("completed_on", "county_id", "category")
+_BANDS = ((18, AgeBand.UNDER_18), (35, AgeBand.AGE_18_34), (60, AgeBand.AGE_35_59))
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def age_band(birth_date: datetime.date, day: datetime.date) -> str:
+    age = age_on(birth_date, day)
+    for upper, band in _BANDS:
+        if age < upper:
+            return band.value
+    return AgeBand.AGE_60_UP.value
+
+
+def person_key(person: Any) -> Key | None:
+    """The rollup key of a person (a Person or anything with its attributes); None if not completed."""
+    if person.completed_on is None:
+        return None
+    return (person.completed_on, person.county_id, person.station_id, person.category, person.sex,
+            age_band(person.birth_date, person.completed_on))
+
+
+def keys_of(people: Iterable[Any]) -> Counter[Key]:
+    """{key: persons} of the completed ones among ``people``."""
+    out: Counter[Key] = Counter()
+    for p in people:
+        key = person_key(p)
+        if key is not None:
+            out[key] += 1
+    return out
+
+
+def application_keys(application_id: int) -> Counter[Key]:
+    """{key: persons} of an application's completed members, read from the rows now (one query)."""
+    return keys_of(_Row(*r) for r in Person.objects.filter(application_id=application_id).values_list(
+        "completed_on", "county_id", "station_id", "category", "sex", "birth_date"))
+
+
+@dataclass
+class _Row:
+    completed_on: datetime.date | None
+    county_id: int
+    station_id: int
+    category: str
+    sex: str
+    birth_date: datetime.date
+
+
+def rollup_change(before: Counter[Key], after: Counter[Key]) -> None:
+    """Apply the difference between two countings of the same rows (before and after a change)."""
+    rollup_apply({k: after.get(k, 0) - before.get(k, 0) for k in before.keys() | after.keys()})
+
+
+def rollup_apply(deltas: Counter[Key] | dict[Key, int]) -> None:
+    """Add (or, with negative counts, subtract) persons to the summary tables, in the current
+    transaction. Zero deltas are skipped; rows that fall to zero are deleted."""
+    fine = {k: n for k, n in deltas.items() if n}
+    if not fine:
+        return
+    daily: Counter[tuple[datetime.date, int, str]] = Counter()
+    for (day, county_id, _station, category, _sex, _band), n in fine.items():
+        daily[(day, county_id, category)] += n
+    _upsert(CompletionRollup, KEY_FIELDS, fine)
+    _upsert(CompletionDaily, DAILY_FIELDS, {k: n for k, n in daily.items() if n})
+
+
+def _upsert(model: Any, fields: tuple[str, ...], deltas: dict[Any, int]) -> None:
+    if not deltas:
+        return
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    cols = ", ".join(qn(f) for f in fields)
+    marks = ", ".join(["%s"] * (len(fields) + 1))
+    sql = (f"INSERT INTO {table} ({cols}, persons) VALUES ({marks}) ON CONFLICT ({cols}) "
+           f"DO UPDATE SET persons = {table}.persons + excluded.persons")
+    adapt = connection.ops.adapt_datefield_value
+    rows = [(adapt(k[0]), *k[1:], n) for k, n in deltas.items()]
+    days = sorted({k[0] for k in deltas})
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+        if any(n < 0 for n in deltas.values()):
+            model.objects.filter(completed_on__in=days, persons__lte=0).delete()
+
+
+def age_band_expression() -> tuple[Case, Any]:
+    """(band, age): the age band at completion in SQL and the age it reads (annotate ``age`` first)."""
+    age = (ExtractYear("completed_on") - ExtractYear("birth_date")
+           - Case(When(Q(completed_on__month__lt=ExtractMonth("birth_date"))
+                       | Q(completed_on__month=ExtractMonth("birth_date"), completed_on__day__lt=ExtractDay("birth_date")),
+                       then=Value(1)), default=Value(0), output_field=IntegerField()))
+    whens = [When(Q(age__lt=upper), then=Value(band.value)) for upper, band in _BANDS]
+    return Case(*whens, default=Value(AgeBand.AGE_60_UP.value)), age
+
+
+def _raw_query(since: datetime.date | None, until: datetime.date | None) -> Any:
+    """The people rows grouped by key: (completed_on, county_id, station_id, category, sex, band, n)."""
+    band, age = age_band_expression()
+    qs = Person.objects.filter(completed_on__isnull=False)
+    if since is not None:
+        qs = qs.filter(completed_on__gte=since)
+    if until is not None:
+        qs = qs.filter(completed_on__lte=until)
+    return (qs.annotate(age=age).annotate(band=band)
+            .values_list("completed_on", "county_id", "station_id", "category", "sex", "band")
+            .annotate(n=Count("id")).order_by())
+
+
+def raw_counts(*, since: datetime.date | None = None, until: datetime.date | None = None) -> Iterator[tuple[Key, int]]:
+    """(key, persons) grouped from the raw people rows (one query)."""
+    for *key, n in _raw_query(since, until):
+        yield tuple(key), n
+
+
+def _in_range(model: Any, since: datetime.date | None, until: datetime.date | None) -> Any:
+    qs = model.objects.all()
+    if since is not None:
+        qs = qs.filter(completed_on__gte=since)
+    if until is not None:
+        qs = qs.filter(completed_on__lte=until)
+    return qs
+
+
+def rollup_rebuild(*, since: datetime.date | None = None, until: datetime.date | None = None) -> int:
+    """Recompute the summary tables from the raw rows for the days in [since, until] (all days by
+    default), in the current transaction. Returns the persons counted."""
+    _in_range(CompletionRollup, since, until).delete()
+    _in_range(CompletionDaily, since, until).delete()
+    qn = connection.ops.quote_name
+    select, select_params = _raw_query(since, until).query.sql_with_params()
+    with connection.cursor() as cur:  # one statement: the database groups and writes
+        cur.execute(f"INSERT INTO {qn(CompletionRollup._meta.db_table)} "
+                    f"({', '.join(qn(f) for f in (*KEY_FIELDS, 'persons'))}) {select}", select_params)
+    where, params = [], []
+    if since is not None:
+        where.append("completed_on >= %s")
+        params.append(connection.ops.adapt_datefield_value(since))
+    if until is not None:
+        where.append("completed_on <= %s")
+        params.append(connection.ops.adapt_datefield_value(until))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {qn(CompletionDaily._meta.db_table)} (completed_on, county_id, category, persons) "
+            f"SELECT completed_on, county_id, category, SUM(persons) FROM {qn(CompletionRollup._meta.db_table)} "
+            f"{'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY completed_on, county_id, category",
+            params,
+        )
+    return _in_range(CompletionDaily, since, until).aggregate(n=Sum("persons"))["n"] or 0
+
+
+@dataclass
+class Drift:
+    keys: int            # keys whose count differs between the fine table and the raw rows
+    persons: int         # the sum of the absolute differences
+    daily_keys: int      # keys of the daily table that differ from the fine table
+
+    @property
+    def any(self) -> bool:
+        return bool(self.keys or self.daily_keys)
+
+
+def rollup_drift() -> Drift:
+    """Compare the summary tables with the raw rows (and the daily table with the fine one)."""
+    raw = dict(raw_counts())
+    fine = {tuple(r[:-1]): r[-1] for r in CompletionRollup.objects.values_list(*KEY_FIELDS, "persons").iterator()}
+    diff = {k: raw.get(k, 0) - fine.get(k, 0) for k in raw.keys() | fine.keys()}
+    diff = {k: d for k, d in diff.items() if d}
+    daily_raw: Counter[tuple[Any, ...]] = Counter()
+    for (day, county_id, _s, category, _x, _b), n in raw.items():
+        daily_raw[(day, county_id, category)] += n
+    daily = {tuple(r[:-1]): r[-1] for r in CompletionDaily.objects.values_list(*DAILY_FIELDS, "persons").iterator()}
+    daily_keys = sum(1 for k in daily_raw.keys() | daily.keys() if daily_raw.get(k, 0) != daily.get(k, 0))
+    return Drift(keys=len(diff), persons=sum(abs(d) for d in diff.values()), daily_keys=daily_keys)
+
+
+def rollup_check(*, repair: bool = True) -> Drift:
+    """The scheduled check: log any drift and, with ``repair``, rebuild the tables."""
+    drift = rollup_drift()
+    if drift.any:
+        log.warning("completion rollup drift: %s keys (%s persons), %s daily keys%s", drift.keys, drift.persons,
+                    drift.daily_keys, "; rebuilding" if repair else "")
+        if repair:
+            with transaction.atomic():
+                rollup_rebuild()
+    else:
+        log.info("completion rollup exact")
+    return drift
