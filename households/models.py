@@ -39,6 +39,9 @@ class Household(models.Model):
         verbose_name = _("户")
         verbose_name_plural = _("户")
         constraints = [models.UniqueConstraint(fields=["station", "number"], name="household_number_unique_in_station")]
+        indexes = [  # the search box's name prefix (LIKE '张伟%' on PostgreSQL whatever the collation)
+            models.Index(fields=["head_name"], name="household_head_name_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self):
         return f"{self.head_name}户（{self.number}）"
@@ -168,6 +171,7 @@ class Person(models.Model):
             models.Index(fields=["completed_on", "county", "category"], name="person_completed_county_cat"),
             models.Index(fields=["county", "completed_on"], name="person_county_completed"),
             models.Index(fields=["station", "completed_on"], name="person_station_completed"),
+            models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):

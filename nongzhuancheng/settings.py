@@ -155,6 +155,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# One queue per kind of job, each with its own worker (docker-compose.yml), so that an upload never
+# waits behind entitlement opening or a bulletin; anything unrouted goes to "default".
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "households.tasks.import_job_*": {"queue": "imports"},
+    "households.tasks.export_*": {"queue": "exports"},
+    "entitlements.tasks.*": {"queue": "entitlements"},
+    "reports.tasks.*": {"queue": "bulletins"},
+}
+
+# Lists count exactly up to this many rows and show the planner's estimate beyond (pagination.py).
+LIST_EXACT_COUNT_UP_TO = 10_000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nongzhuancheng.models import PoliceStation
+from nongzhuancheng.pagination import KeysetPagination
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
     APPLICATION_RECEIVE,
@@ -111,6 +112,7 @@ class PersonViewSet(
 ):
     queryset = Person.objects.order_by("-id")
     serializer_class = s.PersonSerializer
+    pagination_class = KeysetPagination
     filterset_class = PersonFilter
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -140,6 +142,7 @@ class ApplicationViewSet(
 ):
     queryset = TransferApplication.objects.select_related("household", "county", "station")
     filterset_class = ApplicationFilter
+    pagination_class = KeysetPagination
     write_action = APPLICATION_MOVE
     write_actions = {"create": APPLICATION_RECEIVE}
 
