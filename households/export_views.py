@@ -1,85 +1,89 @@
 """Exports of the applications and people lists (.xlsx or .csv): the list page's filters, the
-user's scope, ID numbers masked unless the role may see them, formula cells neutralised."""
+user's scope, ID numbers masked unless the role may see them, formula cells neutralised.
 
+Up to ``settings.NZC_EXPORT_INLINE_ROWS`` rows the file is built within the request; a larger export
+becomes an ExportJob streamed by the exports worker, and the user is sent to its progress page."""
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.utils.translation import gettext_lazy as _
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from nongzhuancheng.exports import Column, export_response
+from nongzhuancheng.exports import FORMATS, export_response
+from nongzhuancheng.pagination import bounded_count
 from nongzhuancheng.scoping import scoped_view
 
-from .models import Person
-from .selectors import application_list
+from . import export_jobs
+from .export_lists import APPLICATION_COLUMNS, PERSON_COLUMNS, export_rows
+from .export_models import ExportJob
 
-APPLICATION_COLUMNS = [
-    Column(_("申请编号"), "number"),
-    Column(_("县区"), "county.name"),
-    Column(_("受理派出所"), lambda a: str(a.station.name)),
-    Column(_("派出所编号"), "station.code"),
-    Column(_("户号"), "household.number"),
-    Column(_("户主姓名"), "household.head_name"),
-    Column(_("人数"), "member_count"),
-    Column(_("状态"), "get_status_display"),
-    Column(_("受理日期"), "received_on"),
-    Column(_("办结时限"), "due_on"),
-    Column(_("办结日期"), "completed_on"),
-]
-
-# The same headers as the import template, so an export of people can be fixed and imported again.
-PERSON_COLUMNS = [
-    Column(_("县区"), "county.name"),
-    Column(_("派出所编号"), "station.code"),
-    Column(_("户号"), "household.number"),
-    Column(_("户别"), "household.get_kind_display"),
-    Column(_("户主姓名"), "household.head_name"),
-    Column(_("乡镇"), "household.township"),
-    Column(_("村（社区）"), "household.village"),
-    Column(_("住址"), "household.address"),
-    Column(_("姓名"), "name"),
-    Column(_("公民身份号码"), "id_number", id_number=True),
-    Column(_("性别"), "get_sex_display"),
-    Column(_("出生日期"), "birth_date"),
-    Column(_("民族"), "get_ethnicity_display"),
-    Column(_("文化程度"), "get_education_display"),
-    Column(_("婚姻状况"), "get_marital_status_display"),
-    Column(_("与户主关系"), "get_relation_display"),
-    Column(_("联系电话"), "phone"),
-    Column(_("职业"), "occupation"),
-    Column(_("转户类别"), "get_category_display"),
-    Column(_("迁入城镇地址"), "destination_address"),
-    Column(_("办理状态"), "application.get_status_display"),
-    Column(_("受理日期"), "application.received_on"),
-    Column(_("办结日期"), "application.completed_on"),
-    Column(_("申请编号"), "application.number"),
-]
+__all__ = ["APPLICATION_COLUMNS", "PERSON_COLUMNS"]
 
 
 def _format(request):
     return request.GET.get("format", "xlsx")
 
 
+def _export(request, kind):
+    fmt = _format(request)
+    rows, columns = export_rows(user=request.user, kind=kind, filters=request.GET)
+    if fmt in FORMATS and not bounded_count(rows, settings.NZC_EXPORT_INLINE_ROWS)[1]:
+        filters = {k: v for k, v in request.GET.items() if k != "format"}
+        job = export_jobs.export_job_create(user=request.user, kind=kind, file_format=fmt, filters=filters)
+        return redirect("imports:export_job", pk=job.pk)
+    return export_response(rows.iterator(chunk_size=2000), columns, fmt=fmt,
+                           filename=kind, user=request.user, sheet_title=kind)
+
+
 @scoped_view
 @login_required
 @require_GET
 def export_applications(request):
-    rows = application_list(user=request.user, filters=request.GET).annotate(member_count=Count("members"))
-    return export_response(rows.iterator(chunk_size=2000), APPLICATION_COLUMNS, fmt=_format(request),
-                           filename="applications", user=request.user, sheet_title="applications")
+    return _export(request, "applications")
 
 
 @scoped_view
 @login_required
 @require_GET
 def export_people(request):
-    applications = application_list(user=request.user, filters=request.GET)
-    rows = (
-        Person.objects.for_user(request.user)
-        .filter(application__in=applications.values("pk"))
-        .select_related("application", "household", "station", "county")
-        .order_by("application_id", "id")
-    )
-    if request.GET.get("category"):
-        rows = rows.filter(category=request.GET["category"])
-    return export_response(rows.iterator(chunk_size=2000), PERSON_COLUMNS, fmt=_format(request),
-                           filename="people", user=request.user, sheet_title="people")
+    return _export(request, "people")
+
+
+def _job(request, pk):
+    job = ExportJob.objects.for_user(request.user).filter(pk=pk).first()
+    if job is None:  # someone else's export answers like one that does not exist
+        raise Http404
+    return job
+
+
+@scoped_view
+@login_required
+@require_GET
+def export_job_detail(request, pk):
+    return render(request, "households/export_job.html", {"job": _job(request, pk)})
+
+
+@scoped_view
+@login_required
+@require_GET
+def export_job_status(request, pk):
+    """What the progress bar polls."""
+    job = _job(request, pk)
+    return JsonResponse({
+        "state": job.state, "state_label": job.get_state_display(), "running": job.is_running,
+        "percent": job.percent, "rows_total": job.rows_total, "rows_written": job.rows_written,
+        "message": job.message, "ready": export_jobs.export_job_ready(job=job),
+    })
+
+
+@scoped_view
+@login_required
+@require_GET
+def export_job_download(request, pk):
+    job = _job(request, pk)
+    if not export_jobs.export_job_ready(job=job):
+        raise Http404
+    stamp = job.finished_at.strftime("%Y%m%d-%H%M")
+    return FileResponse(job.file.open("rb"), as_attachment=True, content_type=FORMATS[job.file_format],
+                        filename=f"{job.kind}-{stamp}.{job.file_format}")

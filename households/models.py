@@ -209,3 +209,4 @@ class ApplicationEvent(models.Model):
         return f"{self.application} {self.from_status}→{self.to_status}"
 
 from .import_models import *  # noqa: E402,F401,F403  (spreadsheet import jobs)
+from .export_models import *  # noqa: E402,F401,F403  (background exports)

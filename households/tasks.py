@@ -15,3 +15,19 @@ def import_job_check_task(job_id):
 def import_job_run_task(job_id):
     """Import a checked spreadsheet: ``households.imports.jobs.import_job_run``."""
     jobs.import_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def export_job_run_task(job_id):
+    """Stream a background export into its file: ``households.export_jobs.export_job_run``."""
+    from . import export_jobs
+
+    export_jobs.export_job_run(job_id=job_id)
+
+
+@shared_task
+def export_jobs_expire_task():
+    """Beat's hourly entry: delete the files of exports past their time."""
+    from . import export_jobs
+
+    return export_jobs.export_jobs_expire()

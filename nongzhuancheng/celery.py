@@ -17,4 +17,8 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.bulletin_issue_for_last_period_task",
         "schedule": crontab(minute=15, hour=0, day_of_month="1,11,21"),
     },
+    "export-files-past-their-time": {
+        "task": "households.tasks.export_jobs_expire_task",
+        "schedule": crontab(minute=5),
+    },
 }
