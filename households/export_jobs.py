@@ -80,8 +80,10 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
 
         return _move(job, "finish", finished)
     except Exception as exc:
+        reason = exc.__class__.__name__
+
         def failed(row: ExportJob) -> list[str]:
-            row.message, row.finished_at = _("导出失败：%(e)s") % {"e": exc.__class__.__name__}, timezone.now()
+            row.message, row.finished_at = _("导出失败：%(e)s") % {"e": reason}, timezone.now()
             return ["message", "finished_at"]
 
         _move(job, "fail", failed)

@@ -208,5 +208,5 @@ class ApplicationEvent(models.Model):
     def __str__(self):
         return f"{self.application} {self.from_status}→{self.to_status}"
 
-from .import_models import *  # noqa: E402,F401,F403  (spreadsheet import jobs)
 from .export_models import *  # noqa: E402,F401,F403  (background exports)
+from .import_models import *  # noqa: E402,F401,F403  (spreadsheet import jobs)

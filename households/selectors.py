@@ -58,7 +58,7 @@ def whole_id_number(text: str) -> str | None:
     return None
 
 
-def application_ids_by_id_number(id_number: str) -> QuerySet[Person]:
+def application_ids_by_id_number(id_number: str) -> Any:
     """The application ids of the people with this whole (18-digit, cleaned) ID number: one probe of
     the ID number index. A subquery for ``pk__in``; callers scope the applications themselves."""
     return Person.objects.filter(id_number=id_number).values("application_id")

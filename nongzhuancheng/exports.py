@@ -29,7 +29,7 @@ FORMATS = {
 
 @dataclass
 class Column:
-    header: str
+    header: Any  # str or a lazy gettext string
     source: str | Callable[[Any], Any]  # attribute path ("household.head_name"), dict key, or callable
     id_number: bool = False
 
@@ -142,10 +142,10 @@ def stream_table(queryset, columns, *, full_ids=False, chunk_size=5000):
     yield [str(c.header) for c in columns]
     masked = [c.id_number and not full_ids for c in columns]
     labels = [p[1] for p in plan]
-    steps = list(zip(labels, masked))
+    steps = list(zip(labels, masked, strict=True))
     for values in queryset.values_list(*[p[0] for p in plan]).iterator(chunk_size=chunk_size):
         out = []
-        for v, (lab, hide) in zip(values, steps):
+        for v, (lab, hide) in zip(values, steps, strict=True):
             if lab is not None:
                 v = lab.get(v, v)
             if hide and v:

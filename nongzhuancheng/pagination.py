@@ -61,7 +61,7 @@ class KeysetPagination(BasePagination):
     page_size = 50
     max_offset_pages = 20  # ?page=n beyond this answers the last of these pages: deeper, follow next
 
-    def paginate_queryset(self, queryset: QuerySet[Any], request: Any, view: Any = None) -> list[Any]:
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
         self.request = request
         self.count, self.count_is_exact = bounded_count(queryset)
         after = _positive_int(request.query_params.get("after"))
