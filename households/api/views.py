@@ -47,6 +47,9 @@ class ActionOrReadOnly(permissions.IsAuthenticated):
         return False
 
 
+LIST_MEMBER_FIELDS = ("id", "application_id", "name", "id_number", "sex", "birth_date", "relation", "category", "completed_on")
+
+
 def _drf_error(exc):
     """A Django ValidationError from a service as a DRF one: {field: [messages]}, with per-member
     errors as ``members: [{field: [...]}, {}, ...]`` in the order they were sent."""
@@ -159,7 +162,8 @@ class ApplicationViewSet(
             return queryset
         # the filter answers from selectors.application_list (scoped by for_user itself)
         qs = super().filter_queryset(queryset)
-        return qs.prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
+        members = Person.objects.only(*LIST_MEMBER_FIELDS).order_by("id")  # what the list shows of each
+        return qs.prefetch_related(Prefetch("members", queryset=members))
 
     def get_serializer_class(self):
         return s.ApplicationListSerializer if self.action == "list" else s.ApplicationDetailSerializer
