@@ -156,8 +156,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # One queue per kind of job, each with its own worker (docker-compose.yml), so that an upload never
-# waits behind entitlement opening or a bulletin; anything unrouted goes to "default".
-CELERY_TASK_DEFAULT_QUEUE = "default"
+# waits behind entitlement opening or a bulletin; anything unrouted goes to Celery's "celery" queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "households.tasks.import_job_*": {"queue": "imports"},
     "households.tasks.export_*": {"queue": "exports"},
