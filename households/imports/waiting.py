@@ -34,7 +34,8 @@ class Waiting:
 
 def import_job_waiting(job: ImportJob) -> Waiting | None:
     """None unless the job waits for the imports worker."""
-    if not ImportJob.objects.filter(WAITING, pk=job.pk).exists():
+    waits = job.state == State.QUEUED or (job.state in (State.CHECKING, State.IMPORTING) and not job.phase)
+    if not waits:  # no query for a job the worker has taken or finished
         return None
     ahead = ImportJob.objects.filter(WAITING, pk__lt=job.pk).count()
     working = ImportJob.objects.filter(WORKING).count()

@@ -44,4 +44,5 @@ class ImportWaitingTest(CastTestCase):
     def test_a_job_the_worker_has_taken_no_longer_waits(self):
         job = self.upload(self.dave)
         jobs.job_move(job, "check", apply=lambda row: (setattr(row, "phase", "checking") or ["phase"]))
+        job.refresh_from_db()
         self.assertIsNone(import_job_waiting(job))
