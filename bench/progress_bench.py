@@ -37,6 +37,26 @@ def fresh_database(name, host):
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def load_people(persons):
+    """Migrate, load the reference data and ``persons`` transferred people of the 2012 demo year, all
+    in 2012 (Django must be set up on the target database). Shared with bench/list_bench.py."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from demo import year2012
+
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "fixtures/reference.json", verbosity=0)
+    started = time.perf_counter()
+    after = persons * 45_000 // (year2012.REPORT_TOTAL + 45_000)
+    created = year2012.seed_2012(scale=year2012.FULL, by_report_day=persons - after, after=after)
+    load_s = time.perf_counter() - started
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    print(f"loaded {created:,} transferred persons in {load_s:.0f} s ({created / load_s:,.0f} persons/s, "
+          "with their households, applications and events, by COPY)")
+
+
 def median_ms(fn, runs):
     times = []
     for _ in range(runs):
@@ -68,22 +88,13 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from demo import year2012
     from households.models import Person
     from nongzhuancheng.models import County
     from quotas import selectors
 
     call_command("migrate", verbosity=0)  # with --keep: the rollup tables, filled from the rows
     if not args.keep or not Person.objects.exists():
-        call_command("loaddata", "fixtures/reference.json", verbosity=0)
-        started = time.perf_counter()
-        after = args.persons * 45_000 // (year2012.REPORT_TOTAL + 45_000)
-        created = year2012.seed_2012(scale=year2012.FULL, by_report_day=args.persons - after, after=after)
-        load_s = time.perf_counter() - started
-        with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE")
-        print(f"loaded {created:,} transferred persons in {load_s:.0f} s ({created / load_s:,.0f} persons/s, "
-              "with their households, applications and events, by COPY)")
+        load_people(args.persons)
 
     as_of = datetime.date(2012, 10, 20)
     total = Person.objects.filter(completed_on__isnull=False).count()

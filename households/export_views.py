@@ -1,61 +1,27 @@
 """Exports of the applications and people lists (.xlsx or .csv): the list page's filters, the
-user's scope, ID numbers masked unless the role may see them, formula cells neutralised."""
+user's scope, ID numbers masked unless the role may see them, formula cells neutralised.
 
+Up to ``settings.NZC_EXPORT_INLINE_ROWS`` rows the file is built within the request; a larger export
+becomes an ExportJob streamed by the exports worker, and the user is sent to its progress page."""
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.http import HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nongzhuancheng import params
-from nongzhuancheng.exports import Column, export_response
+from nongzhuancheng.exports import FORMATS, export_response
+from nongzhuancheng.pagination import bounded_count
 from nongzhuancheng.scoping import ID_EXPORT_WHOLE, require, scoped_view
 
+from . import export_jobs
+from .export_lists import APPLICATION_COLUMNS, PERSON_COLUMNS, export_rows
+from .export_models import ExportJob
 from .forms import ApplicationExportParams
-from .models import Person
-from .selectors import application_list
 
-APPLICATION_COLUMNS = [
-    Column(_("申请编号"), "number"),
-    Column(_("县区"), "county.name"),
-    Column(_("受理派出所"), lambda a: str(a.station.name)),
-    Column(_("派出所编号"), "station.code"),
-    Column(_("户号"), "household.number"),
-    Column(_("户主姓名"), "household.head_name"),
-    Column(_("人数"), "member_count"),
-    Column(_("状态"), "get_status_display"),
-    Column(_("受理日期"), "received_on"),
-    Column(_("办结时限"), "due_on"),
-    Column(_("办结日期"), "completed_on"),
-]
-
-# The same headers as the import template, so an export of people can be fixed and imported again.
-PERSON_COLUMNS = [
-    Column(_("县区"), "county.name"),
-    Column(_("派出所编号"), "station.code"),
-    Column(_("户号"), "household.number"),
-    Column(_("户别"), "household.get_kind_display"),
-    Column(_("户主姓名"), "household.head_name"),
-    Column(_("乡镇"), "household.township"),
-    Column(_("村（社区）"), "household.village"),
-    Column(_("住址"), "household.address"),
-    Column(_("姓名"), "name"),
-    Column(_("公民身份号码"), "id_number", id_number=True),
-    Column(_("性别"), "get_sex_display"),
-    Column(_("出生日期"), "birth_date", birth_date=True),
-    Column(_("民族"), "get_ethnicity_display"),
-    Column(_("文化程度"), "get_education_display"),
-    Column(_("婚姻状况"), "get_marital_status_display"),
-    Column(_("与户主关系"), "get_relation_display"),
-    Column(_("联系电话"), "phone"),
-    Column(_("职业"), "occupation"),
-    Column(_("转户类别"), "get_category_display"),
-    Column(_("迁入城镇地址"), "destination_address"),
-    Column(_("办理状态"), "application.get_status_display"),
-    Column(_("受理日期"), "application.received_on"),
-    Column(_("办结日期"), "application.completed_on"),
-    Column(_("申请编号"), "application.number"),
-]
+__all__ = ["APPLICATION_COLUMNS", "PERSON_COLUMNS"]
 
 
 def _params(request):
@@ -66,15 +32,25 @@ def _params(request):
     return filters, filters.pop("format", None) or "xlsx"
 
 
+def _export(request, kind, *, whole_reason=""):
+    """Small exports in the request; large ones (over NZC_EXPORT_INLINE_ROWS) become a background job
+    for the user who asked. Whole-ID exports (a reason typed) are always made in the request, logged."""
+    filters, fmt = _params(request)
+    rows, columns = export_rows(user=request.user, kind=kind, filters=filters)
+    if not whole_reason and fmt in FORMATS and not bounded_count(rows, settings.NZC_EXPORT_INLINE_ROWS)[1]:
+        raw = {k: v for k, v in request.GET.items() if k != "format"}  # checked above
+        job = export_jobs.export_job_create(user=request.user, kind=kind, file_format=fmt, filters=raw)
+        return redirect("imports:export_job", pk=job.pk)
+    return export_response(rows.iterator(chunk_size=2000), columns, fmt=fmt, filename=kind, user=request.user,
+                           sheet_title=kind, request=request, count=rows.count(), whole_reason=whole_reason)
+
+
+
 @scoped_view
 @login_required
 @require_GET
 def export_applications(request):
-    filters, fmt = _params(request)
-    rows = application_list(user=request.user, filters=filters).annotate(member_count=Count("members"))
-    return export_response(rows.iterator(chunk_size=2000), APPLICATION_COLUMNS, fmt=fmt,
-                           filename="applications", user=request.user, sheet_title="applications",
-                           request=request, count=rows.count())
+    return _export(request, "applications")
 
 
 @scoped_view
@@ -88,16 +64,43 @@ def export_people(request):
         reason = (request.POST.get("reason") or "").strip()
         if len(reason) < 4:
             return HttpResponseBadRequest(_("导出完整身份号码须填写事由。"), content_type="text/plain; charset=utf-8")
-    filters, fmt = _params(request)
-    applications = application_list(user=request.user, filters=filters)
-    rows = (
-        Person.objects.for_user(request.user)
-        .filter(application__in=applications.values("pk"))
-        .select_related("application", "household", "station", "county")
-        .order_by("application_id", "id")
-    )
-    if filters.get("category"):
-        rows = rows.filter(category=filters["category"])
-    return export_response(rows.iterator(chunk_size=2000), PERSON_COLUMNS, fmt=fmt,
-                           filename="people", user=request.user, sheet_title="people",
-                           request=request, count=rows.count(), whole_reason=reason)
+    return _export(request, "people", whole_reason=reason)
+
+
+def _job(request, pk):
+    job = ExportJob.objects.for_user(request.user).filter(pk=pk).first()
+    if job is None:  # someone else's export answers like one that does not exist
+        raise Http404
+    return job
+
+
+@scoped_view
+@login_required
+@require_GET
+def export_job_detail(request, pk):
+    return render(request, "households/export_job.html", {"job": _job(request, pk)})
+
+
+@scoped_view
+@login_required
+@require_GET
+def export_job_status(request, pk):
+    """What the progress bar polls."""
+    job = _job(request, pk)
+    return JsonResponse({
+        "state": job.state, "state_label": job.get_state_display(), "running": job.is_running,
+        "percent": job.percent, "rows_total": job.rows_total, "rows_written": job.rows_written,
+        "message": job.message, "ready": export_jobs.export_job_ready(job=job),
+    })
+
+
+@scoped_view
+@login_required
+@require_GET
+def export_job_download(request, pk):
+    job = _job(request, pk)
+    if not export_jobs.export_job_ready(job=job):
+        raise Http404
+    stamp = job.finished_at.strftime("%Y%m%d-%H%M")
+    return FileResponse(job.file.open("rb"), as_attachment=True, content_type=FORMATS[job.file_format],
+                        filename=f"{job.kind}-{stamp}.{job.file_format}")

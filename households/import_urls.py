@@ -13,4 +13,7 @@ urlpatterns = [
     path("jobs/<int:pk>/errors.xlsx", import_views.job_errors, name="job_errors"),
     path("export/applications/", export_views.export_applications, name="export_applications"),
     path("export/people/", export_views.export_people, name="export_people"),
+    path("exports/<int:pk>/", export_views.export_job_detail, name="export_job"),
+    path("exports/<int:pk>/status.json", export_views.export_job_status, name="export_job_status"),
+    path("exports/<int:pk>/file/", export_views.export_job_download, name="export_job_download"),
 ]

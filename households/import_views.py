@@ -16,6 +16,7 @@ from nongzhuancheng.scoping import IMPORT_RUN, allows, require, scoped_view
 
 from .import_models import ImportJob
 from .imports import jobs, limits
+from .imports.waiting import import_job_waiting
 from .imports.workbooks import import_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +70,8 @@ def template(request):
 @require_GET
 def job_detail(request, pk):
     job = _job(request, pk)
-    return render(request, "households/import_job.html", {"job": job, "writer": allows(request.user, IMPORT_RUN)})
+    return render(request, "households/import_job.html", {
+        "job": job, "writer": allows(request.user, IMPORT_RUN), "waiting": import_job_waiting(job)})
 
 
 @scoped_view
@@ -78,7 +80,9 @@ def job_detail(request, pk):
 def job_status(request, pk):
     """What the progress bar polls."""
     job = _job(request, pk)
+    waiting = import_job_waiting(job)
     return JsonResponse({
+        "waiting": waiting.reason if waiting else "", "queue_place": waiting.place if waiting else None,
         "state": job.state, "state_label": job.get_state_display(), "phase": job.phase,
         "running": job.is_running, "percent": job.percent, "rows_total": job.rows_total,
         "rows_read": job.rows_read, "rows_written": job.rows_written, "rows_error": job.rows_error,

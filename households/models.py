@@ -77,6 +77,9 @@ class Household(NeedToKnowMixin, models.Model):
         verbose_name = _("户")
         verbose_name_plural = _("户")
         constraints = [models.UniqueConstraint(fields=["station", "number"], name="household_number_unique_in_station")]
+        indexes = [  # the search box's name prefix (LIKE '张伟%' on PostgreSQL whatever the collation)
+            models.Index(fields=["head_name"], name="household_head_name_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self):
         return f"{self.head_name}户（{self.number}）"
@@ -208,6 +211,7 @@ class Person(NeedToKnowMixin, models.Model):
             models.Index(fields=["completed_on", "county", "category"], name="person_completed_county_cat"),
             models.Index(fields=["county", "completed_on"], name="person_county_completed"),
             models.Index(fields=["station", "completed_on"], name="person_station_completed"),
+            models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
@@ -245,5 +249,6 @@ class ApplicationEvent(NeedToKnowMixin, models.Model):
     def __str__(self):
         return f"{self.application} {self.from_status}→{self.to_status}"
 
+from .export_models import *  # noqa: E402,F401,F403  (background exports)
 from .import_models import *  # noqa: E402,F401,F403  (spreadsheet import jobs)
 from .rollup_models import *  # noqa: E402,F401,F403  (summary tables of completed transfers)

@@ -25,3 +25,19 @@ def rollup_check_task(repair=True):
 
     drift = rollup_check(repair=repair)
     return drift.keys + drift.daily_keys
+
+
+@shared_task(acks_late=True)
+def export_job_run_task(job_id):
+    """Stream a background export into its file: ``households.export_jobs.export_job_run``."""
+    from . import export_jobs
+
+    export_jobs.export_job_run(job_id=job_id)
+
+
+@shared_task
+def export_jobs_expire_task():
+    """Beat's hourly entry: delete the files of exports past their time."""
+    from . import export_jobs
+
+    return export_jobs.export_jobs_expire()

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from nongzhuancheng import params
 from nongzhuancheng.audit import AccessEvent, record
 from nongzhuancheng.masking import ID_REVEAL_SESSION_KEY, mask
+from nongzhuancheng.pagination import bounded_count
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
     APPLICATION_RECEIVE,
@@ -47,15 +48,25 @@ from .workdays import working_days_between
 
 
 class CountedPaginator(Paginator):
-    """Counts the rows on the plain queryset: the per-row annotations would only slow the COUNT."""
+    """Counts the rows on the plain queryset: the per-row annotations would only slow the COUNT. The
+    count is bounded (``nongzhuancheng.pagination.bounded_count``): exact up to the setting, the
+    planner's estimate beyond (``count_is_exact`` tells the template)."""
 
     def __init__(self, object_list, per_page, *, count_from, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self._count_from = count_from
 
     @cached_property
+    def _bounded(self):
+        return bounded_count(self._count_from)
+
+    @cached_property
     def count(self):
-        return self._count_from.count()
+        return self._bounded[0]
+
+    @property
+    def count_is_exact(self):
+        return self._bounded[1]
 
 
 def _working_days_overdue(due_dates, today):

@@ -1,10 +1,29 @@
 """The API under /api/v1/: each app contributes its own router in ``<app>/api/urls.py``."""
 
 from django.urls import include, path
+from rest_framework import permissions
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .scoping import actions_of, role_of
+
+
+class MeView(APIView):
+    """Who the caller is: user name, role and the policy's actions (no scoped rows)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    shows_no_scoped_rows = True
+
+    def get(self, request):
+        user = request.user
+        return Response({"username": user.get_username(), "role": role_of(user),
+                         "actions": sorted(actions_of(user))})
+
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
     path("", include("households.api.urls")),
     path("", include("quotas.api.urls")),
     path("", include("entitlements.api.urls")),

@@ -21,4 +21,8 @@ app.conf.beat_schedule = {
         "task": "households.tasks.rollup_check_task",
         "schedule": crontab(minute=40, hour=2),
     },
+    "export-files-past-their-time": {
+        "task": "households.tasks.export_jobs_expire_task",
+        "schedule": crontab(minute=5),
+    },
 }

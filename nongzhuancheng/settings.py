@@ -158,6 +158,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# One queue per kind of job, each with its own worker (docker-compose.yml), so that an upload never
+# waits behind entitlement opening or a bulletin; anything unrouted goes to Celery's "celery" queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "households.tasks.import_job_*": {"queue": "imports"},
+    "households.tasks.export_*": {"queue": "exports"},
+    "entitlements.tasks.*": {"queue": "entitlements"},
+    "reports.tasks.*": {"queue": "bulletins"},
+}
+
+# Lists count exactly up to this many rows and show the planner's estimate beyond (pagination.py).
+LIST_EXACT_COUNT_UP_TO = 10_000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -217,6 +229,8 @@ NZC_IMPORT_MAX_ROWS = envint("NZC_IMPORT_MAX_ROWS", 200_000)
 NZC_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("NZC_IMPORT_MAX_UNCOMPRESSED_BYTES", 300 * 1024 * 1024)
 NZC_IMPORT_MAX_ZIP_RATIO = envint("NZC_IMPORT_MAX_ZIP_RATIO", 100)
 NZC_IMPORT_INLINE_BYTES = envint("NZC_IMPORT_INLINE_BYTES", 200 * 1024)
+NZC_EXPORT_INLINE_ROWS = envint("NZC_EXPORT_INLINE_ROWS", 5000)
+NZC_EXPORT_KEEP_HOURS = envint("NZC_EXPORT_KEEP_HOURS", 24)
 # Write simple-history rows for imported households and people (the job and events are kept regardless).
 NZC_IMPORT_HISTORY = envbool("NZC_IMPORT_HISTORY", True)
 

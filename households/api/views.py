@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from nongzhuancheng.audit import AccessEvent, record
 from nongzhuancheng.masking import mask
 from nongzhuancheng.models import PoliceStation
+from nongzhuancheng.pagination import KeysetPagination
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
     APPLICATION_RECEIVE,
@@ -48,6 +49,9 @@ class ActionOrReadOnly(permissions.IsAuthenticated):
             return True
         self.message = POLICY[action].refusal
         return False
+
+
+LIST_MEMBER_FIELDS = ("id", "application_id", "name", "id_number", "sex", "birth_date", "relation", "category", "completed_on")
 
 
 def _drf_error(exc):
@@ -115,6 +119,7 @@ class PersonViewSet(
 ):
     queryset = Person.objects.order_by("-id")
     serializer_class = s.PersonSerializer
+    pagination_class = KeysetPagination
     filterset_class = PersonFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     write_actions = {"search": VIEW}  # a search is a read sent by POST (the number stays out of URLs)
@@ -163,6 +168,7 @@ class ApplicationViewSet(
 ):
     queryset = TransferApplication.objects.select_related("household", "county", "station")
     filterset_class = ApplicationFilter
+    pagination_class = KeysetPagination
     write_action = APPLICATION_MOVE
     write_actions = {"create": APPLICATION_RECEIVE}
 
@@ -179,7 +185,8 @@ class ApplicationViewSet(
             return queryset
         # the filter answers from selectors.application_list (scoped by for_user itself)
         qs = super().filter_queryset(queryset)
-        return qs.prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
+        members = Person.objects.only(*LIST_MEMBER_FIELDS).order_by("id")  # what the list shows of each
+        return qs.prefetch_related(Prefetch("members", queryset=members))
 
     def get_serializer_class(self):
         return s.ApplicationListSerializer if self.action == "list" else s.ApplicationDetailSerializer

@@ -17,6 +17,7 @@ PRODUCT = [p for p in ROOT.glob("*/**/*.py")
 STATEFUL = {
     "households.TransferApplication": "status",
     "households.ImportJob": "state",
+    "households.ExportJob": "state",
     "entitlements.GuaranteeCase": "state",
     "entitlements.Retention": "state",
     "reports.Bulletin": "state",

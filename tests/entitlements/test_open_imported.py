@@ -224,13 +224,13 @@ class OpenImportedThroughWorkerTest(TransactionTestCase):
         self.addCleanup(lambda: setattr(celery_app.conf, "broker_url", saved[1]))
 
     def idle(self):
-        return self.redis.llen("celery") == 0 and self.redis.hlen("unacked") == 0
+        return self.redis.llen("entitlements") == 0 and self.redis.hlen("unacked") == 0
 
     def test_the_worker_opens_the_records_after_the_import_and_a_second_delivery_adds_nothing(self):
         result = import_file(actor=self.dave, name="2012年6月.csv", data=sheet(), mode="all_or_nothing")
         self.assertTrue(result.written, result.errors)
         self.assertEqual(Retention.objects.count(), 0)  # queued, not run in this process
-        self.assertEqual(self.redis.llen("celery"), 1)
+        self.assertEqual(self.redis.llen("entitlements"), 1)
         app_ids = list(TransferApplication.objects.values_list("pk", flat=True))
         tasks.entitlements_open_bulk_task.delay(app_ids, self.dave.pk)  # delivered twice
         with Worker(REDIS_URL, connection.settings_dict["NAME"]) as worker:

@@ -110,6 +110,14 @@ def malformed_xlsx():
     return out.getvalue()
 
 
+def queues():
+    """Every queue of CELERY_TASK_ROUTES and the default one: the test worker consumes them all."""
+    from django.conf import settings
+
+    return sorted({route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+                  | {settings.CELERY_TASK_DEFAULT_QUEUE})
+
+
 class Worker:
     """A real ``celery worker`` subprocess on the test database and a Redis DB of our own."""
 
@@ -133,7 +141,8 @@ class Worker:
         root = Path(__file__).resolve().parents[2]
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "nongzhuancheng", "worker", "--pool=solo", "--concurrency=1",
-             "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+             "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "-Q", ",".join(queues())],
             cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
         return self

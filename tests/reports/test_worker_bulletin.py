@@ -27,6 +27,7 @@ from pypdf import PdfReader
 from nongzhuancheng.celery import app
 from reports.models import Bulletin
 from tests.base import CastTestCase
+from tests.households.worker_helpers import queues
 from tests.reports.test_bulletin_scenario import PERIOD, build_scenario
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -67,7 +68,7 @@ class WorkerBulletinTest(TransactionTestCase):
         env = dict(os.environ, DATABASE_URL=database_url(), REDIS_URL=REDIS_URL, MEDIA_ROOT=self.media,
                    CELERY_TASK_ALWAYS_EAGER="false", CONN_MAX_AGE="0")
         self.worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "nongzhuancheng", "worker", "--pool=solo", "-Q", "celery",
+            [sys.executable, "-m", "celery", "-A", "nongzhuancheng", "worker", "--pool=solo", "-Q", ",".join(queues()),
              "--loglevel=INFO", "-n", f"bulletin-test-{os.getpid()}@%h", "--without-gossip", "--without-mingle"],
             cwd=settings.BASE_DIR, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
         )

@@ -1,0 +1,113 @@
+"""Background exports: ask, stream into a file on the exports worker, offer it, expire it.
+
+The worker reads the rows in the asker's scope with the asker's masking (the policy's ID_VIEW_WHOLE,
+looked up when the file is written), through a server-side cursor and without model instances
+(``nongzhuancheng.exports.stream_table``), so a county's 360,000 people take seconds, not minutes,
+and no request waits for them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nongzhuancheng.exports import FORMATS, stream_table, write_file
+from nongzhuancheng.queue import enqueue
+from nongzhuancheng.workflow import Move, transition
+
+from .export_lists import export_rows
+from .export_models import ExportJob
+
+RUN_TASK = "households.tasks.export_job_run_task"
+
+
+def export_job_create(*, user: Any, kind: str, file_format: str, filters: dict[str, Any]) -> ExportJob:
+    """Record the export a user asks for and hand it to the exports worker."""
+    if kind not in ExportJob.Kind.values or file_format not in FORMATS:
+        raise ValueError(f"unknown export {kind!r}.{file_format!r}")
+    job = ExportJob.objects.create(created_by=user, kind=kind, file_format=file_format, filters=dict(filters))
+    enqueue(RUN_TASK, job.pk)
+    return job
+
+
+def _move(job: ExportJob | int, move: str, apply: Any = None) -> ExportJob:
+    def applied(row: ExportJob, _move: Move) -> list[str]:
+        return list(apply(row)) if apply is not None else []
+
+    return transition(workflow=ExportJob.WORKFLOW, move=move, obj=job, queryset=ExportJob.objects, apply=applied)
+
+
+def export_job_run(*, job_id: int) -> ExportJob | None:
+    """Write the job's file (safe to run twice: a finished job is left alone)."""
+    job = ExportJob.objects.filter(pk=job_id).select_related("created_by").first()
+    if job is None or not job.is_running:
+        return job
+    user = job.created_by
+    rows, columns = export_rows(user=user, kind=job.kind, filters=job.filters)
+    total = rows.order_by().count()
+
+    def started(row: ExportJob) -> list[str]:
+        row.rows_total, row.rows_written, row.message = total, 0, ""
+        return ["rows_total", "rows_written", "message"]
+
+    job = _move(job, "start", started)
+
+    def progress(written: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(rows_written=written)
+
+    handle, path = tempfile.mkstemp(suffix="." + job.file_format)
+    os.close(handle)
+    try:
+        table = stream_table(rows, columns, full_ids=False)  # background exports are always masked
+        written = write_file(path, table, job.file_format, sheet_title=job.kind, progress=progress)
+        now = timezone.now()
+
+        def finished(row: ExportJob) -> list[str]:
+            with open(path, "rb") as fh:
+                row.file.save(f"{row.kind}-{row.pk}.{row.file_format}", File(fh), save=False)
+            row.rows_written, row.rows_total = written, max(written, row.rows_total)
+            row.finished_at = now
+            row.expires_at = now + datetime.timedelta(hours=settings.NZC_EXPORT_KEEP_HOURS)
+            return ["file", "rows_written", "rows_total", "finished_at", "expires_at"]
+
+        return _move(job, "finish", finished)
+    except Exception as exc:
+        reason = exc.__class__.__name__
+
+        def failed(row: ExportJob) -> list[str]:
+            row.message, row.finished_at = _("导出失败：%(e)s") % {"e": reason}, timezone.now()
+            return ["message", "finished_at"]
+
+        _move(job, "fail", failed)
+        raise
+    finally:
+        os.unlink(path)
+
+
+def export_job_ready(*, job: ExportJob, now: datetime.datetime | None = None) -> bool:
+    """The file may be downloaded (by its asker: callers fetch the job through ``for_user``)."""
+    now = now or timezone.now()
+    return bool(job.state == ExportJob.State.DONE and job.file and job.expires_at and job.expires_at > now)
+
+
+def export_jobs_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of exports past their time and mark them expired; returns how many."""
+    now = now or timezone.now()
+    done = 0
+    for job in ExportJob.objects.filter(state__in=[ExportJob.State.DONE, ExportJob.State.FAILED],
+                                        expires_at__lte=now):
+        def expired(row: ExportJob) -> list[str]:
+            if row.file:
+                row.file.delete(save=False)
+            return ["file"]
+
+        _move(job, "expire", expired)
+        done += 1
+    return done

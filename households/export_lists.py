@@ -1,0 +1,77 @@
+"""What the exports of the applications and people lists hold: their columns and their rows, the
+list page's filters in the user's scope. Shared by the exports built in the request
+(``export_views``) and those streamed by the worker (``export_jobs``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from nongzhuancheng.exports import Column
+
+from .models import Person
+from .selectors import application_list
+
+APPLICATION_COLUMNS = [
+    Column(_("申请编号"), "number"),
+    Column(_("县区"), "county.name"),
+    Column(_("受理派出所"), "station.name"),
+    Column(_("派出所编号"), "station.code"),
+    Column(_("户号"), "household.number"),
+    Column(_("户主姓名"), "household.head_name"),
+    Column(_("人数"), "member_count"),
+    Column(_("状态"), "get_status_display"),
+    Column(_("受理日期"), "received_on"),
+    Column(_("办结时限"), "due_on"),
+    Column(_("办结日期"), "completed_on"),
+]
+
+# The same headers as the import template, so an export of people can be fixed and imported again.
+PERSON_COLUMNS = [
+    Column(_("县区"), "county.name"),
+    Column(_("派出所编号"), "station.code"),
+    Column(_("户号"), "household.number"),
+    Column(_("户别"), "household.get_kind_display"),
+    Column(_("户主姓名"), "household.head_name"),
+    Column(_("乡镇"), "household.township"),
+    Column(_("村（社区）"), "household.village"),
+    Column(_("住址"), "household.address"),
+    Column(_("姓名"), "name"),
+    Column(_("公民身份号码"), "id_number", id_number=True),
+    Column(_("性别"), "get_sex_display"),
+    Column(_("出生日期"), "birth_date", birth_date=True),
+    Column(_("民族"), "get_ethnicity_display"),
+    Column(_("文化程度"), "get_education_display"),
+    Column(_("婚姻状况"), "get_marital_status_display"),
+    Column(_("与户主关系"), "get_relation_display"),
+    Column(_("联系电话"), "phone"),
+    Column(_("职业"), "occupation"),
+    Column(_("转户类别"), "get_category_display"),
+    Column(_("迁入城镇地址"), "destination_address"),
+    Column(_("办理状态"), "application.get_status_display"),
+    Column(_("受理日期"), "application.received_on"),
+    Column(_("办结日期"), "application.completed_on"),
+    Column(_("申请编号"), "application.number"),
+]
+
+
+
+def export_rows(*, user: Any, kind: str, filters: Any) -> tuple[QuerySet[Any], list[Column]]:
+    """The rows and columns of the export of ``kind`` ("applications" or "people")."""
+    if kind == "applications":
+        rows = application_list(user=user, filters=filters).annotate(member_count=Count("members"))
+        return rows, APPLICATION_COLUMNS
+    if kind != "people":
+        raise ValueError(f"unknown export {kind!r}")
+    applications = application_list(user=user, filters=filters)
+    people = (
+        Person.objects.for_user(user)
+        .filter(application__in=applications.values("pk"))
+        .select_related("application", "household", "station", "county")
+        .order_by("application_id", "id")
+    )
+    if filters.get("category"):
+        people = people.filter(category=filters["category"])
+    return people, PERSON_COLUMNS
