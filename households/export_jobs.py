@@ -1,7 +1,7 @@
 """Background exports: ask, stream into a file on the exports worker, offer it, expire it.
 
-The worker reads the rows in the asker's scope with the asker's masking (the policy's ID_VIEW_WHOLE,
-looked up when the file is written), through a server-side cursor and without model instances
+The worker reads the rows in the asker's scope, always masked (whole ID numbers leave only by the POST
+export with a reason, made in the request and logged), through a server-side cursor and without model instances
 (``nongzhuancheng.exports.stream_table``), so a county's 360,000 people take seconds, not minutes,
 and no request waits for them.
 """
