@@ -7,7 +7,7 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nongzhuancheng.settings")
 
-app = Celery("nongzhuancheng")
+app = Celery("nongzhuancheng", task_cls="nongzhuancheng.outbox:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -17,4 +17,6 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.bulletin_issue_for_last_period_task",
         "schedule": crontab(minute=15, hour=0, day_of_month="1,11,21"),
     },
+    # The transactional outbox: what could not be sent when it was written (the broker was down).
+    "outbox-dispatch": {"task": "nongzhuancheng.tasks.outbox_dispatch_task", "schedule": 5.0},
 }

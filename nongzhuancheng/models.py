@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
@@ -145,3 +146,29 @@ class StaffAssignment(models.Model):
         if not self.county_id and self.station is not None:
             self.county_id = self.station.county_id
         super().save(*args, **kwargs)
+
+
+class OutboxMessage(models.Model):
+    """A task that must happen, written in the transaction of the change that needs it
+    (``nongzhuancheng.queue.enqueue``) and delivered to Celery by ``nongzhuancheng.outbox`` until the
+    broker takes it; ``done_at`` is set when the task has run to completion, so a redelivery skips it."""
+
+    task_name = models.CharField(_("任务名称"), max_length=200)
+    args = models.JSONField(_("任务参数"), default=list)
+    kwargs = models.JSONField(_("任务关键字参数"), default=dict)
+    created_at = models.DateTimeField(_("写入时间"), auto_now_add=True)
+    available_at = models.DateTimeField(_("下次发送时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.TextField(_("最近的错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("待发任务")
+        verbose_name_plural = _("待发任务")
+        indexes = [
+            models.Index(fields=["available_at"], condition=models.Q(sent_at__isnull=True), name="outbox_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"
