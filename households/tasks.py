@@ -15,3 +15,9 @@ def import_job_check_task(job_id):
 def import_job_run_task(job_id):
     """Import a checked spreadsheet: ``households.imports.jobs.import_job_run``."""
     jobs.import_job_run(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def import_jobs_reap_task():
+    """Beat's entry: fail the running jobs whose worker died: ``households.imports.jobs.import_jobs_reap``."""
+    return jobs.import_jobs_reap()

@@ -172,3 +172,18 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.pk}"
+
+
+class Heartbeat(models.Model):
+    """The last time a background part showed it was alive: ``worker`` (a Celery worker ran a task)
+    and ``beat`` (Celery beat's schedule reached a worker). ``nongzhuancheng.heartbeats`` reads them."""
+
+    name = models.CharField(_("名称"), max_length=40, primary_key=True)
+    at = models.DateTimeField(_("最近一次"))
+
+    class Meta:
+        verbose_name = _("运行信号")
+        verbose_name_plural = _("运行信号")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -159,6 +159,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # keeps the task and beat sends it again, so a request never waits for Redis.
 CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+# Seconds without a heartbeat after which a worker counts as absent, and a running job as dead
+# (its worker was killed): the job is then failed with a message the user sees.
+NZC_WORKER_STALE_SECONDS = envint("NZC_WORKER_STALE_SECONDS", 60)
+NZC_JOB_STALE_SECONDS = envint("NZC_JOB_STALE_SECONDS", 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
