@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "nongzhuancheng.faults.DatabaseUnavailableMiddleware",  # a dropped database connection: 503, not 500
 ]
 
 ROOT_URLCONF = "nongzhuancheng.urls"
@@ -109,6 +110,7 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("CONN_MAX_AGE", 60),
+        conn_health_checks=True,  # a connection the database dropped is replaced, not reused
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
