@@ -213,7 +213,8 @@ class _JobProgress:
                 cursor.execute(f"UPDATE {table} SET {sets} WHERE id = %s RETURNING state",
                                [*fields.values(), self.job_id])
                 row = cursor.fetchone()
-            state = row[0] if row else None
+            # read committed: the import's own connection sees a cancel committed by another
+            state = row[0] if row else ImportJob.objects.filter(pk=self.job_id).values_list("state", flat=True).first()
         if state == State.CANCELLED:
             raise ImportCancelled
 
