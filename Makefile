@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SCALE ?= full
 
-.PHONY: run test install system-deps migrate demo serve lint bench messages clean
+.PHONY: faults run test install system-deps migrate demo serve lint bench messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ run: system-deps demo serve
 # --durations: the slowest tests, to keep an eye on the suite's time
 test: install messages
 	$(PY) -m pytest -q -p no:cacheprovider --durations=15
+
+# The fault suite alone (part of `make test` too): its own Redis on port 6390, a real worker, PostgreSQL.
+faults: install messages
+	timeout 180 $(PY) -m pytest -q -p no:cacheprovider -m faults tests/faults
 
 # ruff; lint-imports: the apps import one way (contracts in pyproject.toml); mypy: the core and
 # every services and selectors module are typed ([tool.mypy] files in pyproject.toml)

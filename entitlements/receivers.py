@@ -2,16 +2,17 @@
 
 application_completed and application_corrected are sent inside the move's transaction: the records
 change with it. applications_imported is sent after an import has committed: the records of its
-completed applications are opened in Celery tasks, so that the import does not wait for them."""
+completed applications are opened in Celery tasks (through the outbox: a broker outage loses none),
+so that the import does not wait for them."""
 
-from functools import partial
-
-from django.db import transaction
 from django.dispatch import receiver
 
 from households.signals import application_completed, application_corrected, applications_imported
+from nongzhuancheng.queue import enqueue
 
-from . import services, tasks
+from . import services
+
+OPEN_BULK_TASK = "entitlements.tasks.entitlements_open_bulk_task"
 
 IMPORTED_PER_TASK = 2000  # applications (about 8,000 people, 80,000 records) a task opens
 
@@ -31,6 +32,4 @@ def open_imported(sender, application_ids, actor=None, **kwargs):
     ids = sorted(application_ids)
     actor_id = actor.pk if actor is not None else None
     for i in range(0, len(ids), IMPORTED_PER_TASK):
-        transaction.on_commit(
-            partial(tasks.entitlements_open_bulk_task.delay, ids[i:i + IMPORTED_PER_TASK], actor_id)
-        )
+        enqueue(OPEN_BULK_TASK, ids[i:i + IMPORTED_PER_TASK], actor_id)

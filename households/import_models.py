@@ -31,6 +31,7 @@ class ImportJob(models.Model):
         DONE = "done", _("导入完成")
         REFUSED = "refused", _("未导入（有错误行）")
         FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
 
     RUNNING = {State.QUEUED, State.CHECKING, State.IMPORTING}
 
@@ -45,6 +46,9 @@ class ImportJob(models.Model):
         Move("finish", frozenset({State.IMPORTING}), State.DONE, _("导入完成")),
         Move("refuse", frozenset({State.IMPORTING}), State.REFUSED, _("不予导入")),
         Move("fail", frozenset(RUNNING), State.FAILED, _("失败")),
+        # the user stops a job that is waiting or running (a running import rolls back: nothing written)
+        Move("cancel", frozenset({*RUNNING, State.CHECKED}), State.CANCELLED, _("取消"), action=IMPORT_RUN,
+             final=True),
     ])
 
     created_by = models.ForeignKey(
@@ -76,6 +80,8 @@ class ImportJob(models.Model):
     timings = models.JSONField(_("耗时（秒）"), default=dict, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # written by the worker while it reads and writes: a running job without one for a while is dead
+    heartbeat_at = models.DateTimeField(_("最近一次心跳"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_county = "county"

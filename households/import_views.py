@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from nongzhuancheng.audit import AccessEvent, record
+from nongzhuancheng.heartbeats import worker_absent
 from nongzhuancheng.scoping import IMPORT_RUN, allows, require, scoped_view
+from nongzhuancheng.workflow import TransitionNotAllowed
 
 from .import_models import ImportJob
 from .imports import jobs, limits
@@ -71,7 +73,10 @@ def template(request):
 def job_detail(request, pk):
     job = _job(request, pk)
     return render(request, "households/import_job.html", {
-        "job": job, "writer": allows(request.user, IMPORT_RUN), "waiting": import_job_waiting(job)})
+        "job": job, "writer": allows(request.user, IMPORT_RUN), "waiting": import_job_waiting(job),
+        "cancellable": job.state in ImportJob.WORKFLOW.moves["cancel"].sources,
+        "worker_absent": job.is_running and worker_absent(),
+    })
 
 
 @scoped_view
@@ -87,6 +92,7 @@ def job_status(request, pk):
         "running": job.is_running, "percent": job.percent, "rows_total": job.rows_total,
         "rows_read": job.rows_read, "rows_written": job.rows_written, "rows_error": job.rows_error,
         "rows_skipped": job.rows_skipped, "message": job.message,
+        "worker_absent": job.is_running and worker_absent(),
     })
 
 
@@ -103,6 +109,18 @@ def job_run(request, pk):
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied:
         raise
+    return redirect("imports:job", pk=job.pk)
+
+
+@scoped_view
+@login_required
+@require_POST
+def job_cancel(request, pk):
+    job = _job(request, pk)
+    try:
+        jobs.import_job_cancel(job=job, actor=request.user)
+    except TransitionNotAllowed:
+        messages.error(request, _("该导入任务已经结束，不能取消。"))
     return redirect("imports:job", pk=job.pk)
 
 

@@ -135,7 +135,19 @@ def _household_from(actor: Any, household: Household | int | dict, station: Poli
         setattr(hh, field, value)
     hh.full_clean()
     set_history_user(hh, actor)
-    hh.save()
+    if hh.pk is not None:
+        hh.save()
+        return hh
+    try:
+        with transaction.atomic():
+            hh.save()
+    except IntegrityError:
+        # the same 户号 was registered at this station a moment ago (a double submit): the unique
+        # index made us wait for that commit, so the household is there now; receive for it
+        existing = Household.objects.select_for_update().filter(station=station, number=hh.number).first()
+        if existing is None:
+            raise
+        return _household_from(actor, {**data, "number": existing.number}, station)
     return hh
 
 

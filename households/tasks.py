@@ -41,3 +41,9 @@ def export_jobs_expire_task():
     from . import export_jobs
 
     return export_jobs.export_jobs_expire()
+
+
+@shared_task(ignore_result=True)
+def import_jobs_reap_task():
+    """Beat's entry: fail the running jobs whose worker died: ``households.imports.jobs.import_jobs_reap``."""
+    return jobs.import_jobs_reap()

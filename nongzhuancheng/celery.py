@@ -7,7 +7,7 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nongzhuancheng.settings")
 
-app = Celery("nongzhuancheng")
+app = Celery("nongzhuancheng", task_cls="nongzhuancheng.outbox:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -25,4 +25,8 @@ app.conf.beat_schedule = {
         "task": "households.tasks.export_jobs_expire_task",
         "schedule": crontab(minute=5),
     },
+    # The transactional outbox: what could not be sent when it was written (the broker was down).
+    "outbox-dispatch": {"task": "nongzhuancheng.tasks.outbox_dispatch_task", "schedule": 5.0},
+    # Imports whose worker died (no heartbeat) are failed with a message the user sees.
+    "import-jobs-reap": {"task": "households.tasks.import_jobs_reap_task", "schedule": 20.0},
 }

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
@@ -148,3 +149,44 @@ class StaffAssignment(models.Model):
 
 
 from .audit import AccessEvent  # noqa: E402,F401  the access log lives in the core app
+
+
+class OutboxMessage(models.Model):
+    """A task that must happen, written in the transaction of the change that needs it
+    (``nongzhuancheng.queue.enqueue``) and delivered to Celery by ``nongzhuancheng.outbox`` until the
+    broker takes it; ``done_at`` is set when the task has run to completion, so a redelivery skips it."""
+
+    task_name = models.CharField(_("任务名称"), max_length=200)
+    args = models.JSONField(_("任务参数"), default=list)
+    kwargs = models.JSONField(_("任务关键字参数"), default=dict)
+    created_at = models.DateTimeField(_("写入时间"), auto_now_add=True)
+    available_at = models.DateTimeField(_("下次发送时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.TextField(_("最近的错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("待发任务")
+        verbose_name_plural = _("待发任务")
+        indexes = [
+            models.Index(fields=["available_at"], condition=models.Q(sent_at__isnull=True), name="outbox_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"
+
+
+class Heartbeat(models.Model):
+    """The last time a background part showed it was alive: ``worker`` (a Celery worker ran a task)
+    and ``beat`` (Celery beat's schedule reached a worker). ``nongzhuancheng.heartbeats`` reads them."""
+
+    name = models.CharField(_("名称"), max_length=40, primary_key=True)
+    at = models.DateTimeField(_("最近一次"))
+
+    class Meta:
+        verbose_name = _("运行信号")
+        verbose_name_plural = _("运行信号")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "nongzhuancheng.params.BadParametersMiddleware",
+    "nongzhuancheng.faults.DatabaseUnavailableMiddleware",  # a dropped database connection: 503, not 500
 ]
 
 ROOT_URLCONF = "nongzhuancheng.urls"
@@ -112,6 +113,7 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("CONN_MAX_AGE", 60),
+        conn_health_checks=True,  # a connection the database dropped is replaced, not reused
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -170,6 +172,14 @@ CELERY_TASK_ROUTES = {
 
 # Lists count exactly up to this many rows and show the planner's estimate beyond (pagination.py).
 LIST_EXACT_COUNT_UP_TO = 10_000
+# Sending gives up quickly when the broker is unreachable: the outbox (nongzhuancheng/outbox.py)
+# keeps the task and beat sends it again, so a request never waits for Redis.
+CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+# Seconds without a heartbeat after which a worker counts as absent, and a running job as dead
+# (its worker was killed): the job is then failed with a message the user sees.
+NZC_WORKER_STALE_SECONDS = envint("NZC_WORKER_STALE_SECONDS", 60)
+NZC_JOB_STALE_SECONDS = envint("NZC_JOB_STALE_SECONDS", 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -83,6 +83,8 @@ def _write(*, actor: Any, name: str, groups: list, result: Result, progress: Cal
         with timed(result.timings, "write_commit"), transaction.atomic():
             result.rows_written = import_write(actor=actor, groups=groups, note=note[:200], progress=progress,
                                                timings=result.timings, completed_ids=completed_ids)
+            if progress:  # the last report before the commit: a job cancelled meanwhile rolls back
+                progress(rows_written=result.rows_written)
     except IntegrityError:
         raise ImportRefused(
             _("导入期间有其他人员登记了相同的身份号码或户号，本次没有导入任何数据。请重新上传检查。")
@@ -127,7 +129,8 @@ def job_move(job: ImportJob | int, move: str, *, actor: Any = None,
 def _progress_reset(job: ImportJob) -> list[str]:
     job.phase = ""
     job.rows_read = job.rows_written = 0
-    return ["phase", "rows_read", "rows_written"]
+    job.heartbeat_at = None  # waiting for a worker again
+    return ["phase", "rows_read", "rows_written", "heartbeat_at"]
 
 
 # Jobs ---------------------------------------------------------------------------------------------
@@ -182,28 +185,39 @@ def import_job_run(*, job_id: int) -> ImportJob:
     return _job_execute(job_id, dry_run=False)
 
 
+class ImportCancelled(Exception):
+    """The user cancelled the job while it ran: the import stops and its transaction rolls back."""
+
+
 class _JobProgress:
-    """Writes a job's counters where other connections can read them, even from inside the import's
-    transaction (a second connection on PostgreSQL; on SQLite, which has one writer, only outside it)."""
+    """Writes a job's counters and heartbeat where other connections can read them, even from inside
+    the import's transaction (a second connection on PostgreSQL; on SQLite, which has one writer, only
+    outside it), and stops the job (ImportCancelled) once the user has cancelled it."""
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
         self.side: BaseDatabaseWrapper | None = None
 
     def __call__(self, **fields: Any) -> None:
+        fields["heartbeat_at"] = timezone.now()
+        table = connection.ops.quote_name(ImportJob._meta.db_table)
         if not connection.in_atomic_block:
             ImportJob.objects.filter(pk=self.job_id).update(**fields)
-            return
-        if connection.vendor != "postgresql":
-            return
-        if self.side is None:
-            self.side = connection.copy()
-        sets = ", ".join(f"{connection.ops.quote_name(k)} = %s" for k in fields)
-        with self.side.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {connection.ops.quote_name(ImportJob._meta.db_table)} SET {sets} WHERE id = %s",
-                [*fields.values(), self.job_id],
-            )
+            state = ImportJob.objects.filter(pk=self.job_id).values_list("state", flat=True).first()
+        elif connection.vendor != "postgresql":  # one writer: read the state only
+            state = ImportJob.objects.filter(pk=self.job_id).values_list("state", flat=True).first()
+        else:
+            if self.side is None:
+                self.side = connection.copy()
+            sets = ", ".join(f"{connection.ops.quote_name(k)} = %s" for k in fields)
+            with self.side.cursor() as cursor:
+                cursor.execute(f"UPDATE {table} SET {sets} WHERE id = %s RETURNING state",
+                               [*fields.values(), self.job_id])
+                row = cursor.fetchone()
+            # read committed: the import's own connection sees a cancel committed by another
+            state = row[0] if row else ImportJob.objects.filter(pk=self.job_id).values_list("state", flat=True).first()
+        if state == State.CANCELLED:
+            raise ImportCancelled
 
     def close(self) -> None:
         if self.side is not None:
@@ -215,7 +229,9 @@ def _job_execute(job_id: int, *, dry_run: bool) -> ImportJob:
     if job.state not in ((State.QUEUED, State.CHECKING) if dry_run else (State.IMPORTING,)):
         return job  # already done (a task delivered twice)
     if dry_run:
-        job_move(job, "check")
+        job_move(job, "check", apply=_beat)
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     progress = _JobProgress(job.pk)
     with translation.override(settings.LANGUAGE_CODE):
         try:
@@ -226,16 +242,65 @@ def _job_execute(job_id: int, *, dry_run: bool) -> ImportJob:
                 progress=progress,
             )
         except (ImportRefused, PermissionDenied) as exc:
-            return job_move(job, "fail", apply=partial(_failed, message=str(exc)))
+            return _final_move(job, "fail", apply=partial(_failed, message=str(exc)))
+        except ImportCancelled:
+            job.refresh_from_db()
+            return job
         except Exception:
             _fail_quietly(job)
             raise
         finally:
             progress.close()
         if dry_run:
-            return job_move(job, "checked", apply=partial(_outcome, result=result, final=False))
-        return job_move(job, "refuse" if result.refused else "finish",
-                        apply=partial(_outcome, result=result, final=True))
+            return _final_move(job, "checked", apply=partial(_outcome, result=result, final=False))
+        return _final_move(job, "refuse" if result.refused else "finish",
+                           apply=partial(_outcome, result=result, final=True))
+
+
+def _final_move(job: ImportJob, move: str, *, apply: Callable[[ImportJob], Iterable[str]]) -> ImportJob:
+    """The worker's last move; a job cancelled (or reaped) meanwhile is left as it is."""
+    try:
+        return job_move(job, move, apply=apply)
+    except TransitionNotAllowed:
+        job.refresh_from_db()
+        logger.warning("import job %s: %s refused in state %s", job.pk, move, job.state)
+        return job
+
+
+def _beat(job: ImportJob) -> list[str]:
+    job.heartbeat_at = timezone.now()
+    return ["heartbeat_at"]
+
+
+def import_job_cancel(*, job: ImportJob, actor: Any) -> ImportJob:
+    """The user stops a job that waits or runs: a queued task finds it cancelled and does nothing,
+    a running one stops at its next progress report and its transaction rolls back."""
+    def cancelled(row: ImportJob) -> list[str]:
+        row.phase, row.finished_at = "", timezone.now()
+        row.message = _("已取消，没有导入任何数据。")
+        return ["phase", "finished_at", "message"]
+
+    return job_move(job, "cancel", actor=actor, apply=cancelled)
+
+
+def import_jobs_reap(*, now: Any = None) -> list[int]:
+    """Fail the running jobs whose worker died (no heartbeat for NZC_JOB_STALE_SECONDS), with a
+    message the user sees. A job waiting for a worker (never started) is left waiting."""
+    import datetime
+
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.NZC_JOB_STALE_SECONDS)
+    dead = list(ImportJob.objects.filter(
+        state__in=(State.CHECKING, State.IMPORTING), heartbeat_at__lt=stale).values_list("pk", flat=True))
+    reaped = []
+    for pk in dead:
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _("处理该文件的后台进程意外中止，没有导入任何数据。请重新上传该文件。")
+            job = _final_move(ImportJob.objects.get(pk=pk), "fail", apply=partial(_failed, message=message))
+        if job.state == State.FAILED:
+            reaped.append(pk)
+            logger.warning("import job %s: no heartbeat since %s, failed", pk, job.heartbeat_at)
+    return reaped
 
 
 def _failed(job: ImportJob, *, message: str) -> list[str]:

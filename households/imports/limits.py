@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ KEPT_ERRORS = 500  # errors kept on the job for the page; the error file has all
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+UNPACK_CHUNK = 1024 * 1024  # bytes unpacked at a time while an archive is measured
 
 
 class ImportRefused(Exception):
@@ -122,8 +124,32 @@ def _zip_check(data: bytes) -> None:
             _("该工作簿解压后达 %(size)s MB，超过上限 %(max)s MB（疑似“压缩炸弹”），已拒绝。")
             % {"size": total // 1048576, "max": max_uncompressed() // 1048576}
         )
+    _unpacked_size_check(archive, infos)
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names:
         raise ImportRefused(_("无法打开该工作簿，文件可能已损坏。"))
     if b"macroEnabled" in archive.read("[Content_Types].xml"):
         raise ImportRefused(_("该工作簿是启用宏的格式，不予接受。请另存为普通的 .xlsx 文件后再上传。"))
+
+
+def _unpacked_size_check(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """The sizes measured by unpacking every member in chunks (memory stays at one chunk), not the
+    sizes the archive declares: a member that inflates past the limits, or whose content does not
+    match its declared size and checksum (forged headers), is refused."""
+    total = 0
+    for info in infos:
+        member = 0
+        try:
+            with archive.open(info) as f:
+                while chunk := f.read(UNPACK_CHUNK):
+                    member += len(chunk)
+                    total += len(chunk)
+                    if total > max_uncompressed():
+                        raise ImportRefused(
+                            _("该工作簿解压后超过上限 %(max)s MB（疑似“压缩炸弹”），已拒绝。")
+                            % {"max": max_uncompressed() // 1048576})
+                    if member > 1024 * 1024 and member / max(info.compress_size, 1) > max_ratio():
+                        raise ImportRefused(_("该工作簿的压缩比异常（疑似“压缩炸弹”），已拒绝。"))
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+            raise ImportRefused(_("无法打开该工作簿，文件可能已损坏。")) from None
+

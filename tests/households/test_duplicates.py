@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.test import TransactionTestCase
 
 from households import services
-from households.models import Person, TransferApplication
+from households.models import Household, Person, TransferApplication
 from households.reference import REQUIRED_DOCUMENTS
 from nongzhuancheng.models import PoliceStation
 from tests.base import CastTestCase, household_data, make_user, person_data
@@ -149,6 +149,24 @@ class ConcurrentClaimTest(TransactionTestCase):
         self.assertIn(str(winner.station), loser.member_errors[0]["id_number"][0])
         self.assertEqual(Person.objects.filter(id_number=winner.members.get().id_number).count(), 1)
         self.assertEqual(TransferApplication.objects.count(), 1)  # the loser left nothing behind
+
+    def test_a_double_submit_of_one_household_by_one_clerk_gets_the_duplicate_message(self):
+        member = person_data(area="530602", birth=datetime.date(1973, 9, 16))
+        household = household_data()  # the same 户号 at the same station, twice at one moment
+
+        def receive():
+            return services.application_create(
+                actor=self.alice, household=dict(household), members=[dict(member)], documents=REQUIRED_DOCUMENTS
+            )
+
+        results = self.race([receive, receive])
+        self.assertEqual(sorted(r[0] for r in results), ["error", "ok"], results)
+        winner = next(r[1] for r in results if r[0] == "ok")
+        loser = next(r[1] for r in results if r[0] == "error")
+        self.assertIsInstance(loser, ValidationError)
+        self.assertIn(winner.number, loser.member_errors[0]["id_number"][0])
+        self.assertEqual(Household.objects.filter(number=household["number"]).count(), 1)
+        self.assertEqual(TransferApplication.objects.count(), 1)
 
     def test_two_simultaneous_completions_of_one_application_record_one_completion(self):
         app = services.application_create(

@@ -49,7 +49,7 @@ class ImportJobMovesTest(CastTestCase):
 
     def test_the_table_leads_from_upload_to_done_through_check_and_confirm(self):
         job = jobs.import_job_start(job=self.new_job(), actor=self.dave, run=False)
-        self.assertEqual([m.name for m in ImportJob.WORKFLOW.moves_for(job, self.dave)], ["confirm"])
+        self.assertEqual([m.name for m in ImportJob.WORKFLOW.moves_for(job, self.dave)], ["confirm", "cancel"])
         job = jobs.import_job_start(job=job, actor=self.dave, run=True)
         self.assertEqual((job.state, job.rows_written), (State.DONE, 2))
         self.assertEqual(ImportJob.WORKFLOW.moves_from(State.DONE), [])
