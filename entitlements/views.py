@@ -19,6 +19,7 @@ from households.models import Person
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.figures import percent_of
 from nongzhuancheng.scoping import ENTITLEMENT_WORK, ScopedSelectorsMixin, allows
+from nongzhuancheng.security import safe_next
 
 from . import selectors, services
 from .forms import GuaranteeMoveForm, RetentionMoveForm, RetentionRecordForm
@@ -256,8 +257,5 @@ class RetentionRecordView(ScopedSelectorsMixin, View):
 
 
 def _back(request, person_id):
-    nxt = request.POST.get("next")
-    if nxt and nxt.startswith("/") and not nxt.startswith("//"):
-        return nxt
-    return reverse("entitlements:person", args=[person_id])
+    return safe_next(request, request.POST.get("next"), reverse("entitlements:person", args=[person_id]))
 

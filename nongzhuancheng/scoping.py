@@ -64,6 +64,7 @@ INSPECTION_EDIT = "inspection.edit"  # record inspections (督促检查), requir
 PUBLIC_CONTENT_EDIT = "public.content_edit"  # edit the public service guide (policy, categories, documents)
 GRIEVANCE_ANSWER = "grievance.answer"  # answer the public's questions and complaints (咨询投诉) of one's county
 NOTICE_PREFERENCE = "notice.preference"  # record at the window whether an applicant wants text-message notices
+SECOND_FACTOR = "signin.second_factor"  # must confirm every sign-in with a one-time code (TOTP)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ POLICY: dict[str, Grant] = {
                                refusal=_("只有市领导组办公室可以修改办事指南。")),
     GRIEVANCE_ANSWER: Grant(frozenset({COUNTY_OFFICER, ADMIN}), refusal=_("只有县区办公室可以答复咨询投诉。")),
     NOTICE_PREFERENCE: Grant(WRITERS),
+    SECOND_FACTOR: Grant(frozenset({ADMIN, CITY_READER})),
 }
 
 

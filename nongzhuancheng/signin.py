@@ -1,0 +1,132 @@
+"""The second step of signing in: a one-time code (TOTP, django-otp) after the password.
+
+Roles holding ``SECOND_FACTOR`` in the policy (administrators and the city office) must enrol a
+device and give a code at every sign-in; any other user may enrol one, and is then asked for a code
+too. Until the code is given, the session reaches only the pages below, sign-out and static files.
+"""
+
+import base64
+from collections.abc import Callable
+from typing import Any
+
+import segno
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .scoping import SECOND_FACTOR, allows
+from .security import safe_next
+
+# Paths an unverified session may still reach (besides the two views below).
+OPEN_PREFIXES = ("/accounts/logout/", "/accounts/login/", "/i18n/", "/static/")
+
+
+def second_factor_required(user: Any) -> bool:
+    """Whether the user must give a one-time code: by role, or because the user enrolled a device."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return allows(user, SECOND_FACTOR) or TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_device(user: Any) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+class SecondFactorMiddleware:
+    """Sends a password-only session of a user who needs a code to the code page (or to enrolment
+    when the user has no device yet); the API answers such a session 403."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(OPEN_PREFIXES)
+            and request.path not in (reverse("otp_verify"), reverse("otp_enrol"))
+            and second_factor_required(user)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": str(_("请先完成动态验证码验证。"))}, status=403)
+            target = "otp_verify" if has_device(user) else "otp_enrol"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class CodeForm(forms.Form):
+    token = forms.CharField(label=_("动态验证码"), min_length=6, max_length=6,
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                          "autofocus": True}))
+
+
+class _SecondFactorPage(LoginRequiredMixin, FormView):
+    form_class = CodeForm
+    shows_no_scoped_rows = True  # the URL walk: no scoped rows on these pages
+
+    def done(self) -> HttpResponse:
+        return redirect(safe_next(self.request, self.request.GET.get("next"), reverse("home")))
+
+
+class VerifyView(_SecondFactorPage):
+    """The code after the password, from the user's enrolled device."""
+
+    template_name = "registration/otp_verify.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not has_device(request.user):
+            return redirect(reverse("otp_enrol"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: CodeForm) -> HttpResponse:
+        for device in TOTPDevice.objects.filter(user=self.request.user, confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(self.request, device)
+                return self.done()
+        form.add_error("token", _("验证码不正确或已过期，请重新输入。"))
+        return self.form_invalid(form)
+
+
+class EnrolView(_SecondFactorPage):
+    """Enrolment: a new key shown as a QR code (and as text); the first right code confirms it.
+    A user who already has a device must give its code first (the middleware sees to it)."""
+
+    template_name = "registration/otp_enrol.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and has_device(request.user) and not request.user.is_verified():
+            return redirect(reverse("otp_verify"))  # a password alone never adds a device
+        return super().dispatch(request, *args, **kwargs)
+
+    def device(self) -> TOTPDevice:
+        device = TOTPDevice.objects.filter(user=self.request.user, confirmed=False).first()
+        return device or TOTPDevice.objects.create(user=self.request.user, name="TOTP", confirmed=False)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        device = self.device()
+        svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        context.update(
+            qr_src="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+            key=base64.b32encode(device.bin_key).decode(),
+            required=allows(self.request.user, SECOND_FACTOR),
+            enrolled=has_device(self.request.user),
+        )
+        return context
+
+    def form_valid(self, form: CodeForm) -> HttpResponse:
+        device = self.device()
+        if not device.verify_token(form.cleaned_data["token"]):
+            form.add_error("token", _("验证码不正确或已过期，请重新输入。"))
+            return self.form_invalid(form)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(self.request, device)
+        return self.done()
