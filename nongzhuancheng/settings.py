@@ -294,6 +294,7 @@ NZC_SMS_SIGNATURE = os.environ.get("NZC_SMS_SIGNATURE", "【昭通农转城】")
 
 # Content-Security-Policy (django-csp): scripts only from our static files, nothing inline.
 from csp.constants import NONCE  # noqa: E402
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

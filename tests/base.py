@@ -10,9 +10,9 @@ heidi   member unit user (市卫生局)         root   administrator (superuser)
 import itertools
 
 from django.core.management import call_command
+from django.test import TestCase
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.test import TestCase
 
 from demo.factories import PASSWORD, HouseholdDataFactory, PersonDataFactory, UserFactory
 from households import services
