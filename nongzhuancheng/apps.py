@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "nongzhuancheng"
     verbose_name = _("组织机构")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signin  # noqa: F401  (connects its sign-in receiver)

@@ -55,7 +55,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Sign-in (issue 11): a session ends after this many idle seconds (every request renews it).
 SESSION_COOKIE_AGE = envint("NZC_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# (nongzhuancheng.signin.SessionRenewalMiddleware renews a session in use, at most once a minute)
 # Repeated wrong passwords (django-axes): this many failures for one user name from one address lock it for
 # NZC_LOCKOUT_MINUTES; a successful sign-in clears the count.
 AXES_FAILURE_LIMIT = envint("NZC_LOCKOUT_FAILURES", 5)
@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "nongzhuancheng.signin.SecondFactorMiddleware",
+    "nongzhuancheng.signin.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

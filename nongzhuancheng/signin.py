@@ -6,12 +6,16 @@ too. Until the code is given, the session reaches only the pages below, sign-out
 """
 
 import base64
+import time
 from collections.abc import Callable
 from typing import Any
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,6 +29,12 @@ from .security import safe_next
 
 # Paths an unverified session may still reach (besides the two views below).
 OPEN_PREFIXES = ("/accounts/logout/", "/accounts/login/", "/i18n/", "/static/")
+# Session keys: whether this sign-in needs a code (decided once, at sign-in), and when the session
+# was last renewed (SessionRenewalMiddleware).
+NEEDS_CODE = "nzc_needs_code"
+RENEWED_AT = "nzc_renewed_at"
+# A session is written back at most this often just to push its idle expiry on.
+RENEW_EVERY_SECONDS = 60
 
 
 def second_factor_required(user: Any) -> bool:
@@ -38,6 +48,30 @@ def has_device(user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+@receiver(user_logged_in)
+def _decide_at_sign_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[NEEDS_CODE] = second_factor_required(user)
+        request.session[RENEWED_AT] = int(time.time())
+
+
+class SessionRenewalMiddleware:
+    """Idle expiry (SESSION_COOKIE_AGE seconds): a session in use is renewed, but written back at
+    most once a minute, so most requests cost no session write."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty() and session.session_key:
+            now = int(time.time())
+            if now - int(session.get(RENEWED_AT, 0)) >= RENEW_EVERY_SECONDS:
+                session[RENEWED_AT] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response
+
+
 class SecondFactorMiddleware:
     """Sends a password-only session of a user who needs a code to the code page (or to enrolment
     when the user has no device yet); the API answers such a session 403."""
@@ -46,19 +80,28 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)  # no session: not signed in (and no Vary: Cookie)
         user = request.user
         if (
             user.is_authenticated
             and not user.is_verified()  # type: ignore[union-attr]
             and not request.path.startswith(OPEN_PREFIXES)
             and request.path not in (reverse("otp_verify"), reverse("otp_enrol"))
-            and second_factor_required(user)
+            and self.needs_code(request)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": str(_("请先完成动态验证码验证。"))}, status=403)
             target = "otp_verify" if has_device(user) else "otp_enrol"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+    @staticmethod
+    def needs_code(request: HttpRequest) -> bool:
+        needs = request.session.get(NEEDS_CODE)
+        if needs is None:  # a session from before this rule: decide now, once
+            needs = request.session[NEEDS_CODE] = second_factor_required(request.user)
+        return bool(needs)
 
 
 class CodeForm(forms.Form):
