@@ -1,10 +1,11 @@
 """The API under /api/v1/: each app contributes its own router in ``<app>/api/urls.py``."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from .signin import TokenView
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("households.api.urls")),
     path("", include("quotas.api.urls")),
     path("", include("entitlements.api.urls")),

@@ -23,6 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework import serializers as drf_serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import AnonRateThrottle
 
 from .scoping import SECOND_FACTOR, allows
 from .security import safe_next
@@ -173,3 +177,27 @@ class EnrolView(_SecondFactorPage):
         device.save(update_fields=["confirmed"])
         otp_login(self.request, device)
         return self.done()
+
+
+class TokenSerializer(AuthTokenSerializer):
+    """Username and password, and the one-time code for a user who needs one."""
+
+    code = drf_serializers.CharField(label=_("动态验证码"), required=False, allow_blank=True, write_only=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        user = attrs["user"]
+        if second_factor_required(user):
+            code = attrs.get("code") or ""
+            devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+            if not code or not any(d.verify_token(code) for d in devices):  # no code is no attempt
+                raise drf_serializers.ValidationError({"code": [_("请提供正确的动态验证码。")]}, code="authorization")
+        return attrs
+
+
+class TokenView(ObtainAuthToken):
+    """The API token: the password and, for users who sign in with a code, the code too."""
+
+    serializer_class = TokenSerializer
+    throttle_classes = [AnonRateThrottle]
+    shows_no_scoped_rows = True
