@@ -89,7 +89,7 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # django-otp's middleware adds it
             and not request.path.startswith(OPEN_PREFIXES)
             and request.path not in (reverse("otp_verify"), reverse("otp_enrol"))
             and self.needs_code(request)
@@ -148,7 +148,7 @@ class EnrolView(_SecondFactorPage):
     template_name = "registration/otp_enrol.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and has_device(request.user) and not request.user.is_verified():
+        if request.user.is_authenticated and has_device(request.user) and not request.user.is_verified():  # type: ignore[attr-defined]
             return redirect(reverse("otp_verify"))  # a password alone never adds a device
         return super().dispatch(request, *args, **kwargs)
 
