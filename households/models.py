@@ -204,4 +204,5 @@ class ApplicationEvent(models.Model):
     def __str__(self):
         return f"{self.application} {self.from_status}→{self.to_status}"
 
+from .attachment_models import *  # noqa: E402,F401,F403  (scans of the documents checked at the window)
 from .import_models import *  # noqa: E402,F401,F403  (spreadsheet import jobs)

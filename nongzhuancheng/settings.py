@@ -173,6 +173,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Scans of applicants' documents: outside MEDIA_ROOT, served only by a scoped view; the largest scan.
+NZC_PRIVATE_ROOT = Path(os.environ.get("NZC_PRIVATE_ROOT") or BASE_DIR / "private")
+NZC_ATTACHMENT_MAX_BYTES = envint("NZC_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
