@@ -225,6 +225,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # every operation documents its error answers (400, 401, 403, 404, 429): nongzhuancheng/apischema.py
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "nongzhuancheng.apischema.add_error_responses"],
     "ENUM_NAME_OVERRIDES": {
         "HouseholdKindEnum": "households.reference.HouseholdKind",
         "ApplicationStatusEnum": "households.models.TransferApplication.Status",
