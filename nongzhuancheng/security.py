@@ -32,10 +32,10 @@ def safe_next(request: HttpRequest, candidate: str | None, fallback: str) -> str
     return fallback
 
 
-def client_address(request: HttpRequest, *args: object) -> str:
+def client_address(request: HttpRequest, *args: object) -> str | None:
     """The client's address for sign-in lockouts (django-axes): the proxy's header when one is
-    configured (settings.NZC_CLIENT_ADDRESS_HEADER), else REMOTE_ADDR."""
+    configured (settings.NZC_CLIENT_ADDRESS_HEADER), else REMOTE_ADDR; None when neither is there."""
     header = settings.NZC_CLIENT_ADDRESS_HEADER
     value = request.META.get(header, "") if header else ""
     value = value.split(",")[0].strip() if value else ""
-    return value or request.META.get("REMOTE_ADDR", "") or "unknown"
+    return value or request.META.get("REMOTE_ADDR") or None
