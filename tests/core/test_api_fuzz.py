@@ -36,6 +36,12 @@ EXCLUDED = [positive_data_acceptance, content_type_conformance, negative_data_re
 
 @pytest.fixture
 def tokens(django_db_setup, db):
+    # like Django's test client: the end of a request must not close the test's database connection
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     from rest_framework.authtoken.models import Token
 
     from demo.factories import UserFactory
@@ -45,7 +51,9 @@ def tokens(django_db_setup, db):
     station = PoliceStation.objects.get(code="53060201")
     clerk = UserFactory(username="fuzz_clerk", post=roles.CLERK, post__station=station)
     city = UserFactory(username="fuzz_city", post=roles.CITY_READER)
-    return {who: Token.objects.create(user=user).key for who, user in (("clerk", clerk), ("city", city))}
+    yield {who: Token.objects.create(user=user).key for who, user in (("clerk", clerk), ("city", city))}
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
