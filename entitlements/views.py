@@ -26,6 +26,7 @@ from nongzhuancheng.scoping import (
     ScopedSelectorsMixin,
     allows,
 )
+from nongzhuancheng.security import safe_next
 
 from . import selectors, services
 from .forms import (
@@ -267,8 +268,5 @@ class RetentionRecordView(ScopedSelectorsMixin, View):
 
 
 def _back(request, person_id):
-    nxt = request.POST.get("next")
-    if nxt and nxt.startswith("/") and not nxt.startswith("//"):
-        return nxt
-    return reverse("entitlements:person", args=[person_id])
+    return safe_next(request, request.POST.get("next"), reverse("entitlements:person", args=[person_id]))
 

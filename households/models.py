@@ -249,6 +249,7 @@ class ApplicationEvent(NeedToKnowMixin, models.Model):
     def __str__(self):
         return f"{self.application} {self.from_status}→{self.to_status}"
 
+from .attachment_models import *  # noqa: E402,F401,F403  (scans of the documents checked at the window)
 from .export_models import *  # noqa: E402,F401,F403  (background exports)
 from .import_models import *  # noqa: E402,F401,F403  (spreadsheet import jobs)
 from .rollup_models import *  # noqa: E402,F401,F403  (summary tables of completed transfers)

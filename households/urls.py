@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, views
 
 app_name = "households"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("applications/<int:pk>/receipt/", views.ApplicationReceiptView.as_view(), name="application_receipt"),
     path("people/<int:pk>/reveal-id/", views.PersonIdRevealView.as_view(), name="person_id_reveal"),
     path("overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("applications/<int:pk>/attachments/", attachment_views.AttachmentAddView.as_view(), name="attachment_add"),
+    path("attachments/<int:pk>/", attachment_views.AttachmentFileView.as_view(), name="attachment_file"),
 ]

@@ -30,6 +30,7 @@ from nongzhuancheng.scoping import (
 )
 
 from . import ids, selectors, services
+from .attachment_models import Attachment
 from .forms import (
     ApplicationListParams,
     DocumentsForm,
@@ -315,6 +316,8 @@ class ApplicationDetailView(ScopedSelectorsMixin, TemplateView):
             events=_labelled(selectors.application_events(application=app)),
             history=_record_history(app, members),
             overdue_days=working_days_between(app.due_on, timezone.localdate()) if app.is_open else 0,
+            attachments=list(app.attachments.all()),
+            attachment_kinds=Attachment.Kind.choices,
         )
         return context
 

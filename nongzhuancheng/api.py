@@ -2,11 +2,11 @@
 
 from django.urls import include, path
 from rest_framework import permissions
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .scoping import actions_of, role_of
+from .signin import TokenView
 
 
 class MeView(APIView):
@@ -22,7 +22,7 @@ class MeView(APIView):
 
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("households.api.urls")),
     path("", include("quotas.api.urls")),

@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  the access log's auth signal receivers
+        from . import (
+            receivers,  # noqa: F401  the access log's auth signal receivers
+            signin,  # noqa: F401  (connects its sign-in receiver)
+        )

@@ -1,18 +1,22 @@
+from csp.decorators import csp_replace
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
-from . import views  # noqa: F401
+from . import signin, views  # noqa: F401
 from .audit_views import AccessLogView
 
 SIGNED_IN = [IsAuthenticated]
+_docs_csp = csp_replace({"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/code/", signin.VerifyView.as_view(), name="otp_verify"),
+    path("accounts/code/enrol/", signin.EnrolView.as_view(), name="otp_enrol"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("access-log/", AccessLogView.as_view(), name="access_log"),
@@ -25,11 +29,12 @@ urlpatterns = [
     path("public/", include("public.urls")),
     path("api/v1/", include("nongzhuancheng.api")),
     path("api/v1/", include("oversight.api.urls")),
-    # the schema and its browsers only behind sign-in (they describe every endpoint and field)
+    # the schema and its browsers only behind sign-in (they describe every endpoint and field); the
+    # documentation pages style themselves inline (their scripts are files)
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=SIGNED_IN), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=SIGNED_IN),
+    path("api/docs/", _docs_csp(SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=SIGNED_IN)),
          name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", permission_classes=SIGNED_IN),
+    path("api/redoc/", _docs_csp(SpectacularRedocView.as_view(url_name="schema", permission_classes=SIGNED_IN)),
          name="redoc"),
 ]
 

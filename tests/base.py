@@ -11,12 +11,16 @@ import itertools
 
 from django.core.management import call_command
 from django.test import TestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo.factories import PASSWORD, HouseholdDataFactory, PersonDataFactory, UserFactory
 from households import services
 from households.reference import REQUIRED_DOCUMENTS
 from nongzhuancheng import roles
 from nongzhuancheng.models import County, MemberUnit, PoliceStation
+from nongzhuancheng.scoping import SECOND_FACTOR, allows
+from nongzhuancheng.signin import second_factor_required
 
 __all__ = ["PASSWORD", "CastTestCase", "household_data", "load_reference", "make_user", "person_data"]
 _seq = itertools.count(1)
@@ -71,7 +75,15 @@ class CastTestCase(TestCase):
         cls.root = UserFactory(username="root", first_name="", superuser=True)
 
     def login(self, user):
+        """Signs ``user`` in; a user who needs a second factor also gives a code (a confirmed TOTP
+        device verified in the session), as after the real two steps (tests/core/test_signin.py)."""
         self.client.force_login(user)
+        if second_factor_required(user) or allows(user, SECOND_FACTOR):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="test", confirmed=True)
+            session = self.client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
 
     @staticmethod
     def receive(actor, members=None, documents=REQUIRED_DOCUMENTS, received_on=None, **household):

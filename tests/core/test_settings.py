@@ -99,12 +99,12 @@ class ProductionSettingsTest(SimpleTestCase):
     def test_every_variable_settings_reads_is_documented_in_env_example(self):
         self.assertEqual(settings_env_vars() - set(env_example_sections()["app"]), set())
 
-    def test_the_production_settings_pass_the_deploy_check_without_errors(self):
+    def test_the_production_settings_pass_the_deploy_check_without_a_warning(self):
         env = {k: v for k, v in env_example_sections()["app"].items() if v}
         env.update(SECRET_KEY="k-" + "x1y2z3" * 10, DATABASE_URL="sqlite:///:memory:", REDIS_URL="")
         clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DJANGO_SETTINGS_MODULE": "nongzhuancheng.settings"}
         result = subprocess.run(
-            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
             cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120,
         )
         self.assertEqual(result.returncode, 0, result.stderr[-3000:])

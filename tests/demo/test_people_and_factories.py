@@ -3,6 +3,8 @@
 import datetime
 import random
 
+from django.http import HttpRequest  # django-axes: authenticate() needs the request
+
 from demo.factories import PersonDataFactory, PersonFactory, TransferApplicationFactory, UserFactory
 from demo.people import FEMALE_CHARS, MALE_CHARS, People
 from households import ids
@@ -70,7 +72,7 @@ class FactoriesTest(CastTestCase):
     def test_a_user_gets_the_post_asked_for(self):
         user = UserFactory(post=roles.CLERK, post__station=self.ld_station)
         self.assertEqual((user.assignment.role, user.assignment.county), (roles.CLERK, self.ludian))
-        self.assertTrue(self.client.login(username=user.username, password="pw-for-tests-1"))
+        self.assertTrue(self.client.login(request=HttpRequest(), username=user.username, password="pw-for-tests-1"))
 
     def test_member_dicts_keep_a_birth_date_given(self):
         data = PersonDataFactory(birth=D(2001, 2, 3), male=False, serial=7)

@@ -1,5 +1,6 @@
 import datetime
 
+from django.http import HttpRequest  # django-axes: authenticate() needs the request
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -265,7 +266,7 @@ class ApplicationListApiTest(ApiCase):
 
     def test_session_authentication_works_for_signed_in_pages(self):
         self.receive(self.alice)
-        self.client.login(username="alice", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="alice", password=PASSWORD)
         self.assertEqual(self.client.get("/api/v1/applications/").json()["count"], 1)
 
 

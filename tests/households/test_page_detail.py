@@ -153,8 +153,9 @@ class ApplicationDetailPageTest(CastTestCase):
         for _ in range(3):
             services.person_update(person=self.app.members.first(), actor=self.alice, occupation="务工")
         self.login(self.alice)
-        # session, user, assignment, header county, application, members, events, household and person history
-        with self.assertNumQueries(8):
+        # session, user, assignment, header county, application, members, events, household and person
+        # history, the scans
+        with self.assertNumQueries(9):
             self.client.get(detail(self.app))
 
 

@@ -99,6 +99,7 @@ class ApplicationListPageTest(CastTestCase):
         with self.assertNumQueries(6):
             self.client.get(URL)
         self.login(self.frank)
-        # session, user, assignment, count, page, members, + counties and stations of the filter form
-        with self.assertNumQueries(8):
+        # session, user, the second factor's device (the city office signs in with a code), assignment,
+        # count, page, members, + counties and stations of the filter form
+        with self.assertNumQueries(9):
             self.client.get(URL, {"q": "张"})

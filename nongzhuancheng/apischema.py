@@ -1,0 +1,37 @@
+"""The API schema documents the error answers every operation can give (drf-spectacular hook).
+
+DRF answers 400 (a parameter or body it refuses), 401 (no or bad credentials), 403 (a role without the
+action), 404 (an object out of scope, or a page past the end) and 429 (throttled) on any operation;
+without this hook the schema lists only the success codes, so clients and schema checks (schemathesis,
+tests/core/test_api_fuzz.py) meet answers the schema never mentions.
+"""
+
+from typing import Any
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+ANSWERS = {
+    "400": "A parameter or the body was refused (messages by field name).",
+    "401": "No credentials, or invalid ones.",
+    "403": "The user's role may not take this action.",
+    "404": "No such object in the user's scope, or a page past the end.",
+    "429": "Too many requests: try again later.",
+}
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Error", {
+        "type": "object",
+        "description": "detail: the reason; a refused input lists its messages by field name",
+        "properties": {"detail": {"type": "string"}},
+        "additionalProperties": True,
+    })
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in ANSWERS.items():
+                responses.setdefault(code, {"description": description,
+                                            "content": {"application/json": {"schema": ERROR}}})
+    return result
