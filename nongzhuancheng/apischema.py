@@ -23,7 +23,8 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
     components.setdefault("Error", {
         "type": "object",
         "description": "detail: the reason; a refused input lists its messages by field name",
-        "properties": {"detail": {"type": "string"}},
+        # one reason, or (a service's refusal without a field) its messages
+        "properties": {"detail": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}},
         "additionalProperties": True,
     })
     for operations in result.get("paths", {}).values():

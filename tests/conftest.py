@@ -29,3 +29,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _english_free_locale(settings):
     """Tests read the default (Simplified Chinese) UI unless they switch."""
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: throttle, rate-limit and lockout counters and cached
+    public pages of one test must not answer for the next."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
