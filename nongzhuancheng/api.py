@@ -1,7 +1,8 @@
 """The API under /api/v1/: each app contributes its own router in ``<app>/api/urls.py``."""
 
 from django.urls import include, path
-from rest_framework import permissions
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +16,10 @@ class MeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     shows_no_scoped_rows = True
 
+    @extend_schema(summary="当前用户", responses=inline_serializer("Me", {
+        "username": serializers.CharField(), "role": serializers.CharField(allow_null=True),
+        "actions": serializers.ListField(child=serializers.CharField()),
+    }))
     def get(self, request):
         user = request.user
         return Response({"username": user.get_username(), "role": role_of(user),

@@ -74,14 +74,16 @@ class CastTestCase(TestCase):
         cls.heidi = make_user("heidi", roles.MEMBER_UNIT, member_unit=cls.health)
         cls.root = UserFactory(username="root", first_name="", superuser=True)
 
-    def login(self, user):
-        """Signs ``user`` in; a user who needs a second factor also gives a code (a confirmed TOTP
-        device verified in the session), as after the real two steps (tests/core/test_signin.py)."""
-        self.client.force_login(user)
+    def login(self, user, client=None):
+        """Signs ``user`` in (on ``client``, the test's own by default); a user who needs a second
+        factor also gives a code (a confirmed TOTP device verified in the session), as after the real
+        two steps (tests/core/test_signin.py)."""
+        client = client or self.client
+        client.force_login(user)
         if second_factor_required(user) or allows(user, SECOND_FACTOR):
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
                 user=user, name="test", confirmed=True)
-            session = self.client.session
+            session = client.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()
 

@@ -79,7 +79,7 @@ class RoleUrlProbeTest(ProbeCase):
         offenders, checked = [], 0
         for role in self.ROLES:
             user = self.user(role)
-            self.client.force_login(user)
+            self.login(user)
             for _, pattern, name in our_urls(with_names=True):
                 model, param = object_model(name, pattern.callback)
                 if model is None or param not in _group_names(pattern.pattern):
@@ -118,7 +118,7 @@ class MaskedSurfaceProbe(ProbeCase):
 
     def _render(self, user):
         client = APIClient()
-        client.force_login(user)
+        self.login(user, client)
         urls = [url for url, pattern, name in our_urls(with_names=True)
                 if not _group_names(pattern.pattern) and "<" not in url and "admin" not in url]
         urls += [reverse("imports:export_applications") + "?format=csv",
@@ -181,7 +181,7 @@ class ExportsInScopeProbeTest(ProbeCase):
         offenders = []
         for role in self.ROLES:
             user = self.user(role)
-            self.client.force_login(user)
+            self.login(user)
             visible = set(Person.objects.for_user(user).values_list("name", flat=True))
             body = self.client.get(reverse("imports:export_people") + "?format=csv").content.decode("utf-8-sig")
             for person in self.people:

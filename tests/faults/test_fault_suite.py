@@ -52,6 +52,10 @@ def redis_up():
 @pytest.mark.celery_worker
 @override_settings(MEDIA_ROOT=MEDIA, NZC_JOB_STALE_SECONDS=3)
 class FaultSuiteTest(TransactionTestCase):
+    def tearDown(self):
+        connection.close()  # a backend terminated by a test is never reused by the flush after it
+        super().tearDown()
+
     def setUp(self):
         if connection.vendor != "postgresql":
             pytest.skip("the worker subprocess shares the database: PostgreSQL only")
