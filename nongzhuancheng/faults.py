@@ -44,6 +44,13 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Before the session or the user is read (middleware below this one touch the database before
+        # any view): a persistent connection the database dropped is noticed and replaced now, as
+        # CONN_HEALTH_CHECKS does at a request's first query.
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None and not conn.in_atomic_block:
+                conn.health_check_done = False  # type: ignore[attr-defined]
+                conn.close_if_health_check_failed()
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -141,7 +141,7 @@ class FaultSuiteTest(TransactionTestCase):
         self.client.force_login(self.dave)
         self.assertContains(self.client.get(reverse("imports:job", args=[job.pk])), "后台进程意外中止")
 
-    def test_terminated_database_connections_are_retried_for_a_read_and_answered_503_for_a_write(self):
+    def test_a_terminated_database_connection_is_replaced_before_the_next_request_reads_or_writes(self):
         self.client.force_login(self.dave)
         url = reverse("imports:start")
         self.assertEqual(self.client.get(url).status_code, 200)
@@ -157,15 +157,15 @@ class FaultSuiteTest(TransactionTestCase):
             finally:
                 killer.close()
 
+        # The connection the database dropped is noticed before the session is read and replaced, so
+        # reads and writes alike get their own answer, never a 500. (A database that stays down is
+        # answered 503 with Retry-After: tests/core/test_database_faults.py.)
         terminate_ours()
-        self.assertEqual(self.client.get(url).status_code, 200)  # a read: tried again on a new connection
+        self.assertEqual(self.client.get(url).status_code, 200)
         terminate_ours()
         response = self.client.post(url, {"mode": "all_or_nothing"})
-        self.assertEqual(response.status_code, 503)
-        self.assertEqual(response["Retry-After"], "5")
-        self.assertContains(response, "请稍候几秒钟再试一次", status_code=503)
+        self.assertEqual(response.status_code, 400)  # the form's own answer: no file was sent
         terminate_ours()
         api = self.client.post("/api/v1/applications/", {}, HTTP_ACCEPT="application/json")
-        self.assertEqual(api.status_code, 503)
-        self.assertEqual(api.json()["code"], "database_unavailable")
-        self.assertEqual(self.client.get(url).status_code, 200)  # and the site is back
+        self.assertEqual(api.status_code, 400)  # the API's validation, on a fresh connection
+        self.assertEqual(self.client.get(url).status_code, 200)
