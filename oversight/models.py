@@ -505,10 +505,9 @@ class Problem(HeldRecord):
         return self.answered_on <= self.due_on
 
 
-class ProblemEvent(models.Model):
-    """Each move of a problem: who, when, from, to, note."""
+class MoveEvent(models.Model):
+    """One move of a workflow of this app: which move, from, to, who, when, note."""
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events", verbose_name=_("问题反馈"))
     move = models.CharField(_("操作"), max_length=20)
     from_state = models.CharField(_("原状态"), max_length=10, blank=True)
     to_state = models.CharField(_("新状态"), max_length=10)
@@ -518,6 +517,15 @@ class ProblemEvent(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ProblemEvent(MoveEvent):
+    """Each move of a problem: who, when, from, to, note."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events", verbose_name=_("问题反馈"))
 
     class Meta:
         ordering = ["problem", "at", "id"]
@@ -603,19 +611,10 @@ class Finding(HeldRecord):
         return f"{self.holder}：{self.finding[:30]}"
 
 
-class FindingEvent(models.Model):
+class FindingEvent(MoveEvent):
     """Each move of a rectification: who, when, from, to, note."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events", verbose_name=_("检查发现的问题"))
-    move = models.CharField(_("操作"), max_length=20)
-    from_state = models.CharField(_("原状态"), max_length=10, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=10)
-    note = models.TextField(_("说明"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("操作人"))
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["finding", "at", "id"]
