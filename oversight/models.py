@@ -265,14 +265,17 @@ class AssessmentRevision(models.Model):
             return queryset
         return queryset.filter(q, state=cls.State.PUBLISHED)
 
-    def save(self, *args, **kwargs):
+    def _refuse_if_published(self):
+        """A published revision never changes, through any path (services, admin, a direct save)."""
         if self.pk and type(self).objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists():
             raise PublishedRevisionError(_("已公布的考核结果不能修改，请另建更正版本。"), code="published")
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_published()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if type(self).objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists():
-            raise PublishedRevisionError(_("已公布的考核结果不能修改，请另建更正版本。"), code="published")
+        self._refuse_if_published()
         return super().delete(*args, **kwargs)
 
 
