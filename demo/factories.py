@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -27,7 +28,7 @@ from factory.django import DjangoModelFactory, Password
 from households.ids import make
 from households.models import Household, Person, TransferApplication
 from households.numbers import application_number
-from households.reference import REQUIRED_DOCUMENTS
+from households.reference import REQUIRED_DOCUMENTS, Employment, IncomeSource
 from households.workdays import add_working_days
 from nongzhuancheng.models import County, PoliceStation, StaffAssignment
 
@@ -37,6 +38,7 @@ PASSWORD = "pw-for-tests-1"
 DEFAULT_BIRTH = datetime.date(1985, 3, 14)
 # ID numbers of rows made by PersonFactory: unique for the whole process.
 _ID_NUMBERS = IdNumbers()
+INCOMES = ("3600", "8000", "12500", "30000", "64000", "5000", "")
 
 
 def _people(n: int) -> People:
@@ -107,6 +109,9 @@ class HouseholdFactory(DjangoModelFactory):
     township = "北闸镇"
     village = "塘房村"
     address = factory.LazyAttribute(lambda o: f"{o.township}{o.village}{o.number[-3:]}号")
+    # every band and source in turn (a seventh of the households without an income)
+    annual_income = factory.Sequence(lambda n: None if n % 7 == 6 else Decimal(INCOMES[n % 7]))
+    income_source = factory.Sequence(lambda n: IncomeSource.values[n % len(IncomeSource.values)])
 
 
 class TransferApplicationFactory(DjangoModelFactory):
@@ -164,6 +169,7 @@ class PersonFactory(DjangoModelFactory):
     sex = factory.LazyAttribute(lambda o: "M" if o.male else "F")
     relation = "head"
     category = "urban_village"
+    employment = factory.Sequence(lambda n: Employment.values[n % len(Employment.values)])
     destination_address = "昭阳区凤凰街道龙泉路1号"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from households.ids import make
@@ -30,6 +31,11 @@ FEMALE_CHARS = "秀英兰芳丽梅琴霞红燕玲萍娟敏艳桂芬珍凤莲菊�
 # so that each appears in a few hundred households.
 ETHNICITIES = [("01", 84), ("03", 6), ("06", 5), ("07", 5)]
 OCCUPATIONS_ADULT = ["务农", "务工", "个体经营", "建筑工人", "餐饮服务", "运输", "家政服务", "商贩"]
+# Employment by age (households.reference.Employment codes and weights)
+EMPLOYMENT_WORKING = (("farming", "employed", "self_employed", "flexible", "unemployed"), (35, 30, 10, 15, 10))
+EMPLOYMENT_OLD = (("farming", "retired", "unable", "flexible"), (45, 10, 40, 5))
+INCOME_SOURCES = (("crops", "livestock", "migrant_work", "local_work", "business", "property", "transfers", "other"),
+                  (22, 10, 30, 15, 10, 3, 7, 3))
 
 
 class IdNumbers:
@@ -62,6 +68,9 @@ class People:
         self.rng = rng
         self.today = today or datetime.date.today()
         self.ids = id_numbers if id_numbers is not None else IdNumbers()
+        # employment and income draw from their own generator, seeded from (not drawing from) ``rng``,
+        # so that the names, ages and numbers of a seed stay what they were before these fields
+        self.extra = random.Random(hash(rng.getstate()[1][:16]))
 
     # ---------------------------------------------------------------- one person
 
@@ -126,6 +135,24 @@ class People:
             return "无"
         return self.rng.choice(OCCUPATIONS_ADULT)
 
+    def employment(self, age: int) -> str:
+        """A plausible employment status for the age (blank for small children)."""
+        if age < 6:
+            return ""
+        if age < 18 or (age < 23 and self.extra.random() < 0.4):
+            return "student"
+        codes, weights = EMPLOYMENT_WORKING if age < 60 else EMPLOYMENT_OLD
+        return self.extra.choices(codes, weights)[0]
+
+    def household_income(self, size: int) -> tuple[Decimal | None, str]:
+        """(annual income in yuan, main source) of a household of ``size``; about 1 in 12 left blank."""
+        rng = self.extra
+        if rng.random() < 0.08:
+            return None, ""
+        per_head = rng.lognormvariate(8.6, 0.7)  # median about 5,400 yuan a head (2012)
+        amount = Decimal(int(per_head * (1 + 0.7 * (size - 1))) // 100 * 100)
+        return amount, rng.choices(*INCOME_SOURCES)[0]
+
     def phone(self, age: int) -> str:
         return f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}" if 18 <= age < 70 else ""
 
@@ -144,6 +171,7 @@ class People:
             "marital_status": self.marital_status(relation, age),
             "relation": relation,
             "occupation": self.occupation(age),
+            "employment": self.employment(age),
             "phone": self.phone(age),
         }
 

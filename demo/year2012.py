@@ -166,10 +166,12 @@ def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=N
                 township = rng.choice(TOWNSHIPS)
                 village = rng.choice(VILLAGES)
                 members = people.family(county, size=size)
+                income, source = people.household_income(size)
                 hh = Household(
                     county=county, station=station, number=f"D{day.year % 100:02d}{seq[0]:08d}",
                     kind="agricultural", head_name=members[0]["name"],
                     township=township, village=village, address=f"{township}{village}{rng.randint(1, 300)}号",
+                    annual_income=income, income_source=source,
                     created_at=received_at, updated_at=stamp,
                 )
                 app = TransferApplication(
@@ -186,7 +188,7 @@ def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=N
                         application=app, household=hh, name=m["name"], id_number=m["id_number"], sex=m["sex"],
                         birth_date=m["birth_date"], ethnicity=m["ethnicity"], education=m["education"],
                         marital_status=m["marital_status"], relation=m["relation"], occupation=m["occupation"],
-                        phone=m["phone"], category=category,
+                        employment=m["employment"], phone=m["phone"], category=category,
                         destination_address=f"{county.name}{street}{rng.randint(1, 400)}号",
                         holds_claim=True, county=county, station=station, completed_on=day,
                     ))

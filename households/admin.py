@@ -34,10 +34,11 @@ class ServiceFormMixin:
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdminMixin, ServiceFormMixin, SimpleHistoryAdmin):
     list_display = ["number", "head_name", "kind", "county", "station", "township", "village", "updated_at"]
-    list_filter = ["kind", "county"]
+    list_filter = ["kind", "income_source", "county"]
     search_fields = ["number", "head_name", "address"]
     list_select_related = ["county", "station__county"]
-    fields = ["number", "kind", "head_name", "township", "village", "address", "county", "station", "created_at"]
+    fields = ["number", "kind", "head_name", "township", "village", "address", "annual_income", "income_source",
+              "county", "station", "created_at"]
     readonly_fields = ["county", "station", "created_at"]
     service_fields = services.HOUSEHOLD_FIELDS
 
@@ -76,7 +77,7 @@ class PersonAdminForm(forms.ModelForm):
 class PersonAdmin(ScopedAdminMixin, ServiceFormMixin, SimpleHistoryAdmin):
     form = PersonAdminForm
     list_display = ["name", "masked_id", "sex", "birth_date", "category", "county", "station", "completed_on", "holds_claim"]
-    list_filter = ["category", "county", "holds_claim", "ethnicity"]
+    list_filter = ["category", "county", "holds_claim", "ethnicity", "employment"]
     search_fields = ["name"]  # never an ID number in a URL (the list page's POST search finds one)
     list_select_related = ["county", "station__county"]
     readonly_fields = ["application", "household", "county", "station", "holds_claim", "completed_on"]

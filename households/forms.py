@@ -47,6 +47,8 @@ class HouseholdForm(forms.Form):
     township = _model_field(Household, "township")
     village = _model_field(Household, "village")
     address = _model_field(Household, "address")
+    annual_income = _model_field(Household, "annual_income", min_value=0)
+    income_source = _model_field(Household, "income_source")
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -56,6 +58,7 @@ class HouseholdForm(forms.Form):
         else:
             self.fields["station"].queryset = PoliceStation.objects.for_user(user).select_related("county")
         self.fields["number"].widget.attrs.update(autofocus=True, autocomplete="off")
+        self.fields["annual_income"].widget.attrs.update(inputmode="decimal", autocomplete="off")
 
     def household_data(self):
         return {name: self.cleaned_data[name] for name in HOUSEHOLD_FIELDS}
@@ -80,6 +83,7 @@ class MemberForm(forms.Form):
     relation = _model_field(Person, "relation")
     phone = _model_field(Person, "phone")
     occupation = _model_field(Person, "occupation")
+    employment = _model_field(Person, "employment")
     category = _model_field(Person, "category")
     destination_address = _model_field(Person, "destination_address")
 

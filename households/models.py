@@ -1,6 +1,7 @@
 """Households, the people in them who transfer, transfer applications and their events."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,17 @@ from nongzhuancheng.models import County, PoliceStation
 from nongzhuancheng.scoping import APPLICATION_MOVE, ScopedQuerySet
 from nongzhuancheng.workflow import Move, Workflow
 
-from .reference import Category, Education, Ethnicity, HouseholdKind, MaritalStatus, Relation, Sex
+from .reference import (
+    Category,
+    Education,
+    Employment,
+    Ethnicity,
+    HouseholdKind,
+    IncomeSource,
+    MaritalStatus,
+    Relation,
+    Sex,
+)
 
 
 def member_unit_people(assignment, column="pk"):
@@ -64,6 +75,10 @@ class Household(NeedToKnowMixin, models.Model):
     township = models.CharField(_("乡镇"), max_length=40)
     village = models.CharField(_("村（社区）"), max_length=40)
     address = models.CharField(_("住址"), max_length=120)
+    # the band is derived, never stored: households.income.income_band(_expression)
+    annual_income = models.DecimalField(_("家庭年收入（元）"), max_digits=12, decimal_places=2, null=True, blank=True,
+                                        validators=[MinValueValidator(0)])
+    income_source = models.CharField(_("主要收入来源"), max_length=16, choices=IncomeSource.choices, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -184,6 +199,7 @@ class Person(NeedToKnowMixin, models.Model):
     relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices, default=Relation.HEAD)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     occupation = models.CharField(_("职业"), max_length=40, blank=True)
+    employment = models.CharField(_("就业状况"), max_length=16, choices=Employment.choices, blank=True)
     category = models.CharField(_("转户类别"), max_length=24, choices=Category.choices)
     destination_address = models.CharField(_("迁入城镇地址"), max_length=120)
     # Written only by households.services: True while the application is received, returned or

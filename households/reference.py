@@ -1,4 +1,4 @@
-"""Reference code lists: transfer categories, GB/T 3304 ethnicity, GB/T 4658 education,
+"""Reference code lists: transfer categories, income sources and bands, employment, GB/T 3304 ethnicity, GB/T 4658 education,
 GB/T 2261.2 marital status, relation to the head of household, required documents."""
 
 from django.db import models
@@ -134,6 +134,43 @@ class Relation(models.TextChoices):
     SIBLING = "sibling", _("兄弟姐妹")
     CHILD_IN_LAW = "child_in_law", _("儿媳/女婿")
     OTHER = "other", _("其他")
+
+
+class IncomeSource(models.TextChoices):
+    """The household's main source of income (家庭主要收入来源)."""
+
+    CROPS = "crops", _("种植业")
+    LIVESTOCK = "livestock", _("养殖业")
+    MIGRANT_WORK = "migrant_work", _("外出务工")
+    LOCAL_WORK = "local_work", _("本地务工")
+    BUSINESS = "business", _("个体经营")
+    PROPERTY = "property", _("财产性收入")
+    TRANSFERS = "transfers", _("转移性收入")
+    OTHER = "other", _("其他")
+
+
+class Employment(models.TextChoices):
+    """A person's employment status (就业状况)."""
+
+    FARMING = "farming", _("务农")
+    EMPLOYED = "employed", _("受雇务工")
+    SELF_EMPLOYED = "self_employed", _("个体经营")
+    FLEXIBLE = "flexible", _("灵活就业")
+    STUDENT = "student", _("在校学生")
+    UNEMPLOYED = "unemployed", _("未就业")
+    RETIRED = "retired", _("离退休")
+    UNABLE = "unable", _("无劳动能力")
+
+
+class IncomeBand(models.TextChoices):
+    """Bands of a household's annual income (yuan); ``households.income.income_band`` places an amount."""
+
+    UNDER_5K = "0-5k", _("5千元以下")
+    FROM_5K = "5k-10k", _("5千至1万元")
+    FROM_10K = "10k-20k", _("1万至2万元")
+    FROM_20K = "20k-50k", _("2万至5万元")
+    FROM_50K = "50k+", _("5万元及以上")
+    UNKNOWN = "none", _("未填")
 
 
 class HouseholdKind(models.TextChoices):

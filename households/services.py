@@ -32,10 +32,10 @@ from .workdays import add_working_days
 
 Status = TransferApplication.Status
 
-HOUSEHOLD_FIELDS = ["number", "kind", "head_name", "township", "village", "address"]
+HOUSEHOLD_FIELDS = ["number", "kind", "head_name", "township", "village", "address", "annual_income", "income_source"]
 PERSON_FIELDS = [
     "name", "id_number", "sex", "birth_date", "ethnicity", "education", "marital_status",
-    "relation", "phone", "occupation", "category", "destination_address",
+    "relation", "phone", "occupation", "employment", "category", "destination_address",
 ]
 
 

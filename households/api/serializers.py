@@ -8,14 +8,18 @@ from rest_framework import serializers
 
 from nongzhuancheng.scoping import ID_VIEW_WHOLE, allows
 
+from ..income import income_band
 from ..models import ApplicationEvent, Household, Person, TransferApplication
 from ..reference import (
     REQUIRED_DOCUMENTS,
     Category,
     Document,
     Education,
+    Employment,
     Ethnicity,
     HouseholdKind,
+    IncomeBand,
+    IncomeSource,
     MaritalStatus,
     Relation,
     Sex,
@@ -88,14 +92,20 @@ class HouseholdSerializer(serializers.ModelSerializer):
     county_name = serializers.CharField(source="county.name", read_only=True)
     station_name = serializers.CharField(source="station.name", read_only=True)
     kind_display = LabelField(HouseholdKind.choices, source="kind")
+    income_source_display = LabelField(IncomeSource.choices, source="income_source")
+    income_band = serializers.SerializerMethodField()
 
     class Meta:
         model = Household
         fields = [
             "id", "number", "kind", "kind_display", "head_name", "township", "village", "address",
-            "county", "county_name", "station", "station_name", "created_at", "updated_at",
+            "annual_income", "income_band", "income_source", "income_source_display", "county", "county_name", "station", "station_name", "created_at", "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=IncomeBand.choices))
+    def get_income_band(self, obj):
+        return income_band(obj.annual_income)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -106,13 +116,15 @@ class PersonSerializer(serializers.ModelSerializer):
     category_display = LabelField(Category.choices, source="category")
     relation_display = LabelField(Relation.choices, source="relation")
     ethnicity_display = LabelField(Ethnicity.choices, source="ethnicity")
+    employment_display = LabelField(Employment.choices, source="employment")
 
     class Meta:
         model = Person
         fields = [
             "id", "application", "household", "name", "id_number", "sex", "sex_display", "birth_date",
             "birth_year", "ethnicity", "ethnicity_display", "education", "marital_status", "relation", "relation_display",
-            "phone", "occupation", "category", "category_display", "destination_address", "county", "station",
+            "phone", "occupation", "employment", "employment_display", "category", "category_display",
+            "destination_address", "county", "station",
             "holds_claim", "completed_on",
         ]
         read_only_fields = fields
@@ -186,6 +198,10 @@ class HouseholdInputSerializer(serializers.Serializer):
     township = serializers.CharField(max_length=40, label=_("乡镇"))
     village = serializers.CharField(max_length=40, label=_("村（社区）"))
     address = serializers.CharField(max_length=120, label=_("住址"))
+    annual_income = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
+                                             allow_null=True, label=_("家庭年收入（元）"))
+    income_source = serializers.ChoiceField(choices=IncomeSource.choices, required=False, allow_blank=True,
+                                            label=_("主要收入来源"))
 
 
 class HouseholdUpdateSerializer(HouseholdInputSerializer):
@@ -211,6 +227,8 @@ class PersonInputSerializer(serializers.Serializer):
     relation = serializers.ChoiceField(choices=Relation.choices, default=Relation.HEAD, label=_("与户主关系"))
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, label=_("联系电话"))
     occupation = serializers.CharField(max_length=40, required=False, allow_blank=True, label=_("职业"))
+    employment = serializers.ChoiceField(choices=Employment.choices, required=False, allow_blank=True,
+                                         label=_("就业状况"))
     category = serializers.ChoiceField(choices=Category.choices, label=_("转户类别"))
     destination_address = serializers.CharField(max_length=120, label=_("迁入城镇地址"))
 

@@ -6,13 +6,23 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from ..models import Household, Person
-from ..reference import Category, Education, Ethnicity, HouseholdKind, MaritalStatus, Relation
+from ..reference import (
+    Category,
+    Education,
+    Employment,
+    Ethnicity,
+    HouseholdKind,
+    IncomeSource,
+    MaritalStatus,
+    Relation,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,9 @@ def columns() -> list[Col]:
         Col("township", _("乡镇"), True, _("原户籍所在乡镇")),
         Col("village", _("村（社区）"), True, _("原户籍所在村（社区）")),
         Col("address", _("住址"), True, _("户口簿首页的住址")),
+        Col("annual_income", _("家庭年收入（元）"), False, _("上一年全户收入，元，可不填；如 18000 或 18000.50")),
+        Col("income_source", _("主要收入来源"), False,
+            _("种植业、养殖业、外出务工、本地务工、个体经营、财产性收入、转移性收入或其他；可不填")),
         Col("name", _("姓名"), True, _("转户人员姓名")),
         Col("id_number", _("公民身份号码"), True, _("18位（或旧版15位）号码；请把该列设为文本格式，以免被改成科学计数法")),
         Col("sex", _("性别"), False, _("男或女；可不填，由身份号码得出；填写时须与号码一致")),
@@ -44,6 +57,8 @@ def columns() -> list[Col]:
         Col("relation", _("与户主关系"), True, _("户主、配偶、子女、父母等")),
         Col("phone", _("联系电话"), False, _("手机或固定电话")),
         Col("occupation", _("职业"), False, _("如 务工、经商")),
+        Col("employment", _("就业状况"), False,
+            _("务农、受雇务工、个体经营、灵活就业、在校学生、未就业、离退休或无劳动能力；可不填")),
         Col("category", _("转户类别"), True, _("十一类之一，见“转户类别”列表")),
         Col("destination_address", _("迁入城镇地址"), True, _("迁入的城镇详细地址")),
         Col("status", _("办理状态"), True, _("受理 或 办结")),
@@ -72,6 +87,8 @@ CHOICE_CLASSES: dict[str, type[models.TextChoices]] = {
     "marital_status": MaritalStatus,
     "relation": Relation,
     "category": Category,
+    "income_source": IncomeSource,
+    "employment": Employment,
 }
 SEXES = {"男": "M", "女": "F", "M": "M", "F": "F", "m": "M", "f": "F"}
 
@@ -136,6 +153,30 @@ def date(value: Any) -> datetime.date | None:
         except ValueError:
             continue
     raise ValueError(stripped)
+
+
+INCOME_MAX = Decimal("9999999999.99")  # max_digits 12, decimal_places 2
+
+
+def amount(value: Any) -> Decimal | None:
+    """A sum of yuan from a cell (a number, or text with thousands separators or 元); None when
+    blank; ValueError if unreadable, negative, too large or finer than a fen."""
+    if value is None or value == "" or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        number = Decimal(str(value))
+    else:
+        typed = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace(" ", "")
+        typed = typed.removesuffix("元")
+        try:
+            number = Decimal(typed)
+        except InvalidOperation:
+            raise ValueError(value) from None
+    if not number.is_finite() or number < 0 or number > INCOME_MAX or number != number.quantize(Decimal("0.01")):
+        raise ValueError(value)
+    return number.quantize(Decimal("0.01"))
 
 
 def number_lost_digits(value: Any) -> bool:

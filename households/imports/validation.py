@@ -38,9 +38,9 @@ _HOUSEHOLD_TABLE = Household._meta.db_table
 _TEXT_KEYS = ("county", "station", "household_number", "head_name", "township", "village", "address",
               "name", "phone", "occupation", "destination_address", "status", "sex")
 _GROUP_KEYS = ("county", "station", "household_number", "household_kind", "head_name", "township",
-               "village", "address", "status", "received_on", "completed_on")
+               "village", "address", "annual_income", "income_source", "status", "received_on", "completed_on")
 _PERSON_KEYS = ("name", "ethnicity", "education", "marital_status", "relation", "phone", "occupation",
-                "category", "destination_address")
+                "employment", "category", "destination_address")
 
 
 @dataclass
@@ -142,6 +142,7 @@ class Validator:
         values, errors = self.map_row(raw)
         out = self.texts(values, errors)
         self.codes(values, out, errors)
+        self.income(values, out, errors)
         county, station = self.place(out, errors)
         self.scope(county, station, errors)
         status = self.status(out, errors)
@@ -180,6 +181,15 @@ class Validator:
                 out[key] = ""
             else:
                 out[key] = value
+
+    def income(self, values: dict[str, Any], out: dict[str, Any], errors: Errors) -> None:
+        """The household's annual income: blank, or yuan from 0 with at most two decimals."""
+        try:
+            out["annual_income"] = cells.amount(values["annual_income"])
+        except ValueError:
+            errors.setdefault("annual_income", _("家庭年收入“%(v)s”不是有效金额（元，不小于0，最多两位小数）。") % {
+                "v": cells.text(values["annual_income"])})
+            out["annual_income"] = None
 
     def place(self, out: dict[str, Any], errors: Errors) -> tuple[County | None, PoliceStation | None]:
         """The county and the station named, and that the station is in the county."""
@@ -274,7 +284,8 @@ class Validator:
         key = (station.pk, out["household_number"])
         group = self.groups.get(key)
         if group is None:
-            household = {k: out[k] for k in ("head_name", "township", "village", "address")}
+            household = {k: out[k] for k in ("head_name", "township", "village", "address", "annual_income",
+                                              "income_source")}
             household["kind"] = out["household_kind"] or HouseholdKind.AGRICULTURAL
             group = Group(key, number, station, out["household_number"], household, status, received_on, completed_on)
             self.groups[key] = group

@@ -34,11 +34,11 @@ from .validation import Group, Progress
 Status = TransferApplication.Status
 
 _HOUSEHOLD_FIELDS = ["id", "county_id", "station_id", "number", "kind", "head_name", "township", "village",
-                     "address", "created_at", "updated_at"]
+                     "address", "annual_income", "income_source", "created_at", "updated_at"]
 _APP_FIELDS = ["id", "number", "household_id", "county_id", "station_id", "status", "received_on", "due_on",
                "completed_on", "documents", "note", "created_by_id", "created_at", "updated_at"]
 _PERSON_FIELDS = ["application_id", "household_id", "name", "id_number", "sex", "birth_date", "ethnicity",
-                  "education", "marital_status", "relation", "phone", "occupation", "category",
+                  "education", "marital_status", "relation", "phone", "occupation", "employment", "category",
                   "destination_address", "holds_claim", "county_id", "station_id", "completed_on"]
 PROGRESS_EVERY = 20000  # people written between two progress reports
 
@@ -88,7 +88,7 @@ def _write_households(groups: list[Group], *, now: datetime.datetime) -> list[in
     bulk.insert_rows(Household, _HOUSEHOLD_FIELDS, (
         (g.household["id"], g.station.county_id, g.station.pk, g.number, g.household["kind"],
          g.household["head_name"], g.household["township"], g.household["village"], g.household["address"],
-         now, now)
+         g.household["annual_income"], g.household["income_source"], now, now)
         for g in new
     ))
     return ids
@@ -132,7 +132,7 @@ def _write_people(groups: list[Group], app_ids: Sequence[int], *, progress: Prog
                              rollup.age_band(p["birth_date"], completed_on))] += 1
                 yield (app_id, hh, p["name"], p["id_number"], p["sex"], p["birth_date"], p["ethnicity"],
                        p["education"], p["marital_status"], p["relation"], p["phone"], p["occupation"],
-                       p["category"], p["destination_address"], True, county_id, station_id, completed_on)
+                       p["employment"], p["category"], p["destination_address"], True, county_id, station_id, completed_on)
                 written += 1
                 if progress and written % PROGRESS_EVERY == 0:
                     progress(rows_written=written)
