@@ -67,6 +67,7 @@ NOTICE_PREFERENCE = "notice.preference"  # record at the window whether an appli
 ID_CLAIM_SEE = "id.claim_see"  # be told where and when a whole, valid ID number typed is already claimed
 ID_EXPORT_WHOLE = "id.export_whole"  # export whole ID numbers (with a reason, logged)
 ACCESS_LOG_VIEW = "access_log.view"  # read and export the access log (the city office)
+VIEW_STATISTICS = "statistics.view"  # the statistics of the transferred (cross-tables) of one's place
 SECOND_FACTOR = "signin.second_factor"  # must confirm every sign-in with a one-time code (TOTP)
 
 
@@ -119,6 +120,8 @@ POLICY: dict[str, Grant] = {
     ID_CLAIM_SEE: Grant(frozenset({CLERK})),
     ID_EXPORT_WHOLE: Grant(frozenset({COUNTY_OFFICER, ADMIN}), refusal=_("当前角色不能导出完整身份号码。")),
     ACCESS_LOG_VIEW: Grant(frozenset({CITY_READER, ADMIN}), refusal=_("只有市领导组办公室可以查看访问记录。")),
+    VIEW_STATISTICS: Grant(frozenset({CLERK, COUNTY_OFFICER, CITY_READER, ADMIN}),
+                           refusal=_("成员单位不能查看转户人员统计。")),
     SECOND_FACTOR: Grant(frozenset({ADMIN, CITY_READER})),
 }
 

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "reports",
     "demo",
     "oversight",
+    "insights",
     "public",
 ]
 
