@@ -51,7 +51,7 @@ class Dimension:
     label: Any
     choices: tuple[tuple[str, Any], ...]
     group: str
-    condition: Callable[[str], Q]
+    condition: Callable[[str], Any]  # a Q or an Exists
     annotate: Callable[[], dict[str, Any]] | None = None
     rollup: str | None = None
     blank_is_none: bool = False  # the field's blank value counts as NONE
@@ -91,7 +91,7 @@ def _case_dimension(kind: str, label: Any, model: Any, relation: str, prefix: st
         return {alias: FilteredRelation(relation, condition=Q(**{f"{relation}__kind": kind})),
                 key: Coalesce(F(f"{alias}__state"), Value(NONE))}
 
-    def condition(code: str) -> Q:
+    def condition(code: str) -> Any:
         cases = model.objects.filter(person_id=OuterRef("pk"), kind=kind)
         if code == NONE:
             return ~Exists(cases)
@@ -123,8 +123,8 @@ def _dimensions() -> dict[str, Dimension]:
     for kind in GuaranteeKind:
         dims.append(_case_dimension(kind.value, _("保障：%(k)s") % {"k": kind.label}, GuaranteeCase, "guarantees",
                                     "guarantee"))
-    for kind in RetentionKind:
-        dims.append(_case_dimension(kind.value, _("保留：%(k)s") % {"k": kind.label}, Retention, "retentions",
+    for retention in RetentionKind:
+        dims.append(_case_dimension(retention.value, _("保留：%(k)s") % {"k": retention.label}, Retention, "retentions",
                                     "retention"))
     return {d.key: d for d in dims}
 
@@ -259,9 +259,9 @@ def _rollup_fits(rows: Dimension, cols: Dimension, filters: dict[str, Any]) -> b
 
 
 def _grouped(user: Any, rows: Dimension, cols: Dimension, filters: dict[str, Any]) -> tuple[list[tuple[Any, Any, int]], str]:
-    if _rollup_fits(rows, cols, filters):
-        qs = _place_and_period(CompletionRollup.objects.for_user(user, VIEW_STATISTICS), filters)
-        got = qs.values_list(rows.rollup, cols.rollup).annotate(n=Sum("persons")).order_by()
+    if rows.rollup and cols.rollup and _rollup_fits(rows, cols, filters):
+        summary = _place_and_period(CompletionRollup.objects.for_user(user, VIEW_STATISTICS), filters)
+        got = summary.values_list(rows.rollup, cols.rollup).annotate(n=Sum("persons")).order_by()
         return [(r, c, int(n)) for r, c, n in got], "rollup"
     qs: QuerySet[Any] = people_counted(user=user, filters=filters)
     for dim in (rows, cols):

@@ -25,6 +25,7 @@ from households.forms import (
     HouseholdLookupParams,
 )
 from households.forms import PageParams as HouseholdPageParams
+from insights.forms import StatisticsParams, StatisticsPeopleParams
 from oversight.forms import PeriodParams, ProblemListParams, YearParams
 from public.forms import GrievanceListParams, LookupParams, PrefillFindParams, StationsParams
 from quotas.views import ProgressParams
@@ -58,6 +59,8 @@ DECLARED = {
     "public:prefill_find": PrefillFindParams,
     "application-list": ApplicationFilter,
     "person-list": PersonFilter,
+    "insights:table": StatisticsParams,
+    "insights:people": StatisticsPeopleParams,
 }
 
 # URL names the fuzz does not request, with the reason.
