@@ -75,6 +75,7 @@ def main():
         ("city, age band × pension state", city, "age_band", "guarantee_pension", year),
         ("city, sex × category (rollup)", city, "sex", "category", year),
         ("city, region (counties) × age band (rollup)", city, "region", "age_band", year),
+        ("city, region (counties) × category (daily rollup)", city, "region", "category", year),
         ("city, income band × employment", city, "income_band", "employment", year),
         ("city, education × housing state", city, "education", "guarantee_housing", year),
         ("镇雄县 officer, age band × pension state", county_user, "age_band", "guarantee_pension", year),

@@ -29,7 +29,7 @@ from households.income import income_band_expression, income_band_filter
 from households.models import Person
 from households.reference import Category, Education, Employment, Ethnicity, IncomeBand, IncomeSource, Sex
 from households.rollup import age_band_expression
-from households.rollup_models import AgeBand, CompletionRollup
+from households.rollup_models import AgeBand, CompletionDaily, CompletionRollup
 from nongzhuancheng.models import County, PoliceStation
 from nongzhuancheng.scoping import VIEW_STATISTICS
 
@@ -136,10 +136,14 @@ DIMENSIONS = _dimensions()
 COUNTY, STATION, TOWNSHIP = "county", "station", "township"
 
 
+def _stations_in_scope(user: Any) -> int:
+    return PoliceStation.objects.for_user(user, VIEW_STATISTICS).count()
+
+
 def region_level(user: Any, filters: dict[str, Any]) -> str:
     """Counties for a city-wide view, the stations of one county, the townships of one station: a
     station or county chosen, or the only one in the user's scope (a clerk's, a county officer's)."""
-    if filters.get("station") or PoliceStation.objects.for_user(user, VIEW_STATISTICS).count() == 1:
+    if filters.get("station") or _stations_in_scope(user) == 1:
         return TOWNSHIP
     if filters.get("county") or County.objects.for_user(user, VIEW_STATISTICS).count() == 1:
         return STATION
@@ -231,7 +235,7 @@ class Table:
     row_values: list[tuple[str, str]]  # (code, label)
     col_values: list[tuple[str, str]]
     counts: dict[tuple[str, str], int]
-    source: str  # "rollup" or "people"
+    source: str  # "rollup", "daily rollup" or "people"
     row_totals: dict[str, int] = field(default_factory=dict)
     col_totals: dict[str, int] = field(default_factory=dict)
     total: int = 0
@@ -252,15 +256,23 @@ def _annotated(qs: QuerySet[Any], dim: Dimension) -> QuerySet[Any]:
     return qs
 
 
+DAILY_COLUMNS = {"county_id", "category"}
+
+
 def _rollup_fits(rows: Dimension, cols: Dimension, filters: dict[str, Any]) -> bool:
     return bool(rows.rollup and cols.rollup and not filters.get("township"))
 
 
 def _grouped(user: Any, rows: Dimension, cols: Dimension, filters: dict[str, Any]) -> tuple[list[tuple[Any, Any, int]], str]:
     if rows.rollup and cols.rollup and _rollup_fits(rows, cols, filters):
-        summary = _place_and_period(CompletionRollup.objects.for_user(user, VIEW_STATISTICS), filters)
+        # county and category only, no station chosen or in scope (the daily table has no station
+        # column): the daily table, about 25 times fewer rows
+        daily = ({rows.rollup, cols.rollup} <= DAILY_COLUMNS and not filters.get("station")
+                 and _stations_in_scope(user) != 1)
+        model = CompletionDaily if daily else CompletionRollup
+        summary = _place_and_period(model.objects.for_user(user, VIEW_STATISTICS), filters)
         got = summary.values_list(rows.rollup, cols.rollup).annotate(n=Sum("persons")).order_by()
-        return [(r, c, int(n)) for r, c, n in got], "rollup"
+        return [(r, c, int(n)) for r, c, n in got], "daily rollup" if daily else "rollup"
     qs: QuerySet[Any] = people_counted(user=user, filters=filters)
     for dim in (rows, cols):
         qs = _annotated(qs, dim)

@@ -364,9 +364,12 @@ class ImportPagesTest(ImportCase):
         self.assertEqual(response.status_code, 200)
         wb = load_workbook(io.BytesIO(response.content))
         self.assertEqual(wb.sheetnames, ["导入数据", "填写说明"])
-        self.assertEqual([c.value for c in wb["导入数据"][1]], HEADERS)
+        headers = [c.value for c in wb["导入数据"][1]]
+        self.assertEqual([h for h in headers if h in HEADERS], HEADERS)  # the older columns, in order
+        self.assertEqual([h for h in headers if h not in HEADERS], ["家庭年收入（元）", "主要收入来源", "就业状况"])
         text = "\n".join(str(c.value) for r in wb["填写说明"].iter_rows() for c in r if c.value)
-        for expected in ("水库和电站移民", "其它", "彝族", "初级中学", "丧偶", "子女", "集体户", "53060201"):
+        for expected in ("水库和电站移民", "其它", "彝族", "初级中学", "丧偶", "子女", "集体户", "53060201",
+                         "外出务工", "无劳动能力"):
             self.assertIn(expected, text)
         self.assertNotIn("53062101", text)  # 鲁甸 stations are not dave's
 

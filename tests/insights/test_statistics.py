@@ -59,7 +59,7 @@ class StatisticsTest(CastTestCase):
         for rows, cols in itertools.permutations(KEYS, 2):
             table = self.assert_table(self.frank, rows, cols, {"year": 2012}, people, "county")
             sources[table.source] += 1
-        self.assertTrue(sources["rollup"] and sources["people"], sources)
+        self.assertTrue(sources["rollup"] and sources["daily rollup"] and sources["people"], sources)
 
     def test_a_county_officer_counts_their_county_by_station(self):
         self.cases = population.all_cases()
@@ -73,6 +73,9 @@ class StatisticsTest(CastTestCase):
                           "township")
         # a clerk: their own station, by township
         self.assert_table(self.alice, "region", "guarantee_housing", {"year": 2012}, people, "township")
+        # and their own station's categories (not the county's, which the daily rollup would give)
+        table = self.assert_table(self.alice, "category", "sex", {"year": 2012}, people, "township")
+        self.assertEqual(table.source, "rollup")
 
     def test_period_from_and_to_dates(self):
         self.cases = population.all_cases()
