@@ -97,7 +97,7 @@ def county_columns():
         Column(_("本旬完成"), "period_done"), Column(_("本月完成"), "month_done"), Column(_("累计完成"), "cumulative"),
         Column(_("完成率"), lambda r: percent_of(r.rate)), Column(_("序时进度"), lambda r: percent_of(r.pace)),
         Column(_("进度"), lambda r: _("超序时") if r.ahead_of_pace else _("滞后")),
-        Column(_("较上旬增减"), "rank_change"), Column(_("尚需完成"), "remaining"),
+        Column(_("排名变化"), "rank_change"), Column(_("尚需完成"), "remaining"),
         Column(_("剩余旬数"), "periods_left"), Column(_("每旬需完成"), "needed_per_period"),
         Column(_("预计完成日期"), "projected_date"),
     ]
