@@ -489,6 +489,11 @@ def target_list(*, user: User, year: int | None = None) -> QuerySet[Target]:
     return qs
 
 
+def target_years() -> list[int]:
+    """The years with any target (city, county or member unit), oldest first (one query)."""
+    return list(Target.objects.values_list("year", flat=True).distinct().order_by("year"))
+
+
 def latest_target_year() -> int | None:
     """The latest year with a city target (the dashboard offers it when the current year has none)."""
     return Target.objects.filter(level=Level.CITY).order_by("-year").values_list("year", flat=True).first()

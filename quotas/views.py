@@ -1,7 +1,7 @@
 """Progress pages: the city dashboard, a county's drill-down and the multi-year path.
 
 Built only from the scoped selectors given the user (ScopedSelectorsMixin): a county outside the
-user's scope answers 404. Every figure links to the application list behind it (the list is scoped again).
+user's scope answers 404. Every figure of people links to the list of those people (scoped again).
 """
 
 import datetime
@@ -47,15 +47,17 @@ def parse_params(data):
     return year, as_of
 
 
-def applications_url(*, start, end, county_id=None, station_id=None, category=None):
-    params = {"status": "completed", "completed_from": start.isoformat(), "completed_to": end.isoformat()}
+def people_url(*, start, end, county_id=None, station_id=None, category=None):
+    """The list of the people a figure counts (completed in the window, by county, station, category):
+    a figure of people opens a list of the same number of people."""
+    params = {"completed_from": start.isoformat(), "completed_to": end.isoformat()}
     if county_id:
         params["county"] = county_id
     if station_id:
         params["station"] = station_id
     if category:
         params["category"] = category
-    return reverse("households:application_list") + "?" + urlencode(params)
+    return reverse("households:person_list") + "?" + urlencode(params)
 
 
 class ProgressMixin(ScopedSelectorsMixin):
@@ -80,7 +82,7 @@ class ProgressMixin(ScopedSelectorsMixin):
         }
 
     def links(self, windows, **scope):
-        return {name: applications_url(start=a, end=b, **scope) for name, (a, b) in windows.items()}
+        return {name: people_url(start=a, end=b, **scope) for name, (a, b) in windows.items()}
 
     def render_to_response(self, context, **kwargs):
         fmt = params.read(ProgressParams, self.request.GET).get("format")
@@ -138,7 +140,7 @@ class DashboardView(ProgressMixin, TemplateView):
 
     def category_rows(self, year, as_of, windows, county_id):
         return [
-            {"c": c, "link": applications_url(start=windows["cumulative"][0], end=as_of, county_id=county_id,
+            {"c": c, "link": people_url(start=windows["cumulative"][0], end=as_of, county_id=county_id,
                                               category=c.category),
              "pool_rate": percent_of(c.pool_rate), "share": percent_of(c.share)}
             for c in selectors.category_progress(year=year, as_of=as_of, county=county_id)
