@@ -75,9 +75,11 @@ class StationRow:
 
 @dataclass
 class PivotTable:
-    """Counties down, kinds (the five guarantees or retentions) across; cells are short texts."""
+    """Counties down, kinds (the five guarantees or retentions) across; cells are short texts. The
+    delivery table has a second text per cell, its rate, shown in a column of its own (so that no
+    row wraps on the A4 page)."""
     kinds: list[str] = field(default_factory=list)
-    rows: list[dict] = field(default_factory=list)   # {"name": 县区, "cells": [str, ...]}
+    rows: list[dict] = field(default_factory=list)   # {"name": 县区, "cells": [str, ...], "rates": [str, ...]}
 
 
 @dataclass
@@ -206,7 +208,8 @@ def _station_rows(*, county: County, year: int, as_of: datetime.date) -> list[St
 
 
 def _pivot(rows: Iterable[Any], cell: Callable[[Any], str],
-           total_cell: Callable[[str, list[Any]], str] | None = None) -> PivotTable:
+           total_cell: Callable[[str, list[Any]], str] | None = None,
+           rate: Callable[[list[Any]], str] | None = None) -> PivotTable:
     table = PivotTable()
     by_county: dict[str, list[Any]] = {}
     for r in rows:
@@ -214,35 +217,48 @@ def _pivot(rows: Iterable[Any], cell: Callable[[Any], str],
             table.kinds.append(r.kind_label)
         by_county.setdefault(r.county_name, []).append(r)
     for name, county_rows in by_county.items():
-        table.rows.append({"name": name, "cells": [cell(r) for r in county_rows]})
+        row: dict[str, Any] = {"name": name, "cells": [cell(r) for r in county_rows]}
+        if rate is not None:
+            row["rates"] = [rate([r]) for r in county_rows]
+        table.rows.append(row)
     if total_cell is not None and len(by_county) > 1:
-        table.rows.append({"name": _("全市合计"), "cells": [total_cell(table.kinds[i], [
-            rs[i] for rs in by_county.values() if i < len(rs)]) for i in range(len(table.kinds))]})
+        columns = [[rs[i] for rs in by_county.values() if i < len(rs)] for i in range(len(table.kinds))]
+        row = {"name": _("全市合计"), "cells": [total_cell(table.kinds[i], c) for i, c in enumerate(columns)]}
+        if rate is not None:
+            row["rates"] = [rate(c) for c in columns]
+        table.rows.append(row)
     return table
 
 
+def _demand(r: Any) -> int:
+    return r.requested + r.in_progress + r.delivered + r.refused
+
+
 def _delivery_cell(r: Any) -> str:
-    demand = r.requested + r.in_progress + r.delivered + r.refused
-    return f"{r.delivered}/{demand}（{figures.percent_of(r.delivery_rate)}）"
+    return f"{r.delivered:,}/{_demand(r):,}"
 
 
 def _delivery_total(_kind: str, rows: list[Any]) -> str:
-    delivered = sum(r.delivered for r in rows)
-    demand = sum(r.requested + r.in_progress + r.delivered + r.refused for r in rows)
-    return f"{delivered}/{demand}（{figures.percent(delivered, demand)}）"
+    return f"{sum(r.delivered for r in rows):,}/{sum(_demand(r) for r in rows):,}"
+
+
+def _delivery_rate(rows: list[Any]) -> str:
+    """落实率 of one cell (one row) or of a column's total (cut)."""
+    return figures.percent(sum(r.delivered for r in rows), sum(_demand(r) for r in rows))
 
 
 def _retention_cell(r: Any) -> str:
-    return f"{r.kept}/{r.circulated}/{r.given_up}"
+    return f"{r.kept:,}/{r.circulated:,}/{r.given_up:,}"
 
 
 def _retention_total(_kind: str, rows: list[Any]) -> str:
-    return "/".join(str(sum(getattr(r, f) for r in rows)) for f in ("kept", "circulated", "given_up"))
+    return "/".join(f"{sum(getattr(r, f) for r in rows):,}" for f in ("kept", "circulated", "given_up"))
 
 
 def _entitlement_tables(*, as_of: datetime.date, county: County | None) -> tuple[PivotTable, PivotTable]:
     """Delivery of the five guarantees and state of the five retentions by county."""
-    delivery = _pivot(entitlement_selectors.delivery_summary(as_of=as_of, county=county), _delivery_cell, _delivery_total)
+    delivery = _pivot(entitlement_selectors.delivery_summary(as_of=as_of, county=county), _delivery_cell, _delivery_total,
+                      _delivery_rate)
     retention = _pivot(entitlement_selectors.retention_summary(as_of=as_of, county=county), _retention_cell,
                        _retention_total)
     return delivery, retention
