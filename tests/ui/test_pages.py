@@ -187,3 +187,22 @@ class ConfirmationTest(CastTestCase):
         # the city office reads every application but makes no move: 403, and no confirmation page
         self.assertEqual(self.client.post(reverse("households:application_move", args=[app.pk, "complete"])).status_code,
                          403)
+
+
+class RankApiTest(CastTestCase):
+    def test_the_api_says_which_counties_share_their_rank(self):
+        from households import services as hs
+        from tests.base import person_data
+
+        target_set(actor=self.root, year=2012, level=Level.CITY, amount=100, effective_on=D(2012, 1, 1))
+        for county in (self.zhaoyang, self.ludian):
+            target_set(actor=self.root, year=2012, level=Level.COUNTY, county=county, amount=4,
+                       effective_on=D(2012, 1, 1))
+        for clerk, area in ((self.alice, "530602"), (self.bob, "530621")):
+            app = self.receive(clerk, members=[person_data(area=area), person_data(area=area)], received_on=D(2012, 5, 2))
+            hs.application_complete(application=app, actor=clerk, on=D(2012, 5, 2))
+        self.login(self.frank)
+        body = self.client.get("/api/v1/progress/?year=2012&as_of=2012-10-20").json()
+        rows = {r["county_code"]: r for r in body["counties"]}
+        self.assertEqual((rows["530602"]["rank"], rows["530621"]["rank"]), (1, 1))
+        self.assertTrue(rows["530602"]["rank_tied"] and rows["530621"]["rank_tied"])
