@@ -15,9 +15,12 @@ def user_moves(workflow):
 
 
 class GuaranteeMoveForm(forms.Form):
-    move = forms.ChoiceField(label=_("办理"), choices=user_moves(GuaranteeCase.WORKFLOW))
+    # no move is chosen before the user chooses one (a preselected 无需办理 would close the case)
+    move = forms.ChoiceField(label=_("办理"), choices=[("", _("请选择"))] + user_moves(GuaranteeCase.WORKFLOW),
+                             error_messages={"required": _("请选择办理事项。")})
     on = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    reference = forms.CharField(label=_("落实内容"), max_length=120, required=False)
+    # what was delivered: required to 落实 (services.guarantee_move)
+    reference = forms.CharField(label=_("落实内容（落实时必填）"), max_length=120, required=False)
     # the table's note of a guarantee move (its note_label): the refusal's reason
     reason = forms.CharField(label=_("不予落实理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

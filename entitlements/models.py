@@ -221,7 +221,8 @@ class GuaranteeCase(EntitlementScopeMixin, models.Model):
              action=ENTITLEMENT_WORK, final=True),
         Move("refuse", frozenset({State.REQUESTED, State.IN_PROGRESS}), State.REFUSED, _("不予落实"),
              action=ENTITLEMENT_WORK, note_label=_("不予落实理由"), note_required=_("不予落实时必须写明理由。")),
-        Move("not_needed", frozenset({State.REQUESTED}), State.NOT_NEEDED, _("无需办理"), action=ENTITLEMENT_WORK),
+        Move("not_needed", frozenset({State.REQUESTED}), State.NOT_NEEDED, _("无需办理"), action=ENTITLEMENT_WORK,
+             final=True),
         # the system's moves (no action: no user makes them): a correction re-decides an untouched case
         Move("redecide_needed", frozenset({State.NOT_NEEDED}), State.REQUESTED, _("重新判断：需要办理")),
         Move("redecide_not_needed", frozenset({State.REQUESTED}), State.NOT_NEEDED, _("重新判断：无需办理")),

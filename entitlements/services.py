@@ -365,7 +365,11 @@ def guarantee_move(*, case: GuaranteeCase, actor: Any, move: str | Move | None =
             raise ValidationError({"on": _("日期不能早于申请日期。")})
         when.append(day)
         fields: list[str] = []
+        if m.target == GState.DELIVERED and not (reference or c.reference or "").strip():
+            raise ValidationError({"reference": _("落实时必须写明落实内容（如房源、参保险种、学校）。")})
         if m.target == GState.REQUESTED:
+            # asked again after a refusal: the first request's date stays, so the waiting time is true
+            day = c.requested_on or day
             c.requested_on, c.started_on, c.delivered_on, c.refused_on = day, None, None, None
             c.days_to_deliver, c.refusal_reason = None, ""
             fields += ["requested_on", "started_on", "delivered_on", "refused_on", "days_to_deliver",

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from households.models import Person
 from nongzhuancheng import params
 from nongzhuancheng.audit import person_viewers
+from nongzhuancheng.confirm import confirmation_page
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.figures import percent_of
 from nongzhuancheng.scoping import (
@@ -208,6 +209,13 @@ class CaseMoveView(ScopedSelectorsMixin, View):
             messages.error(request, _("输入有误：%(e)s") % {"e": form.errors.as_text()})
         else:
             d = form.cleaned_data
+            page = confirmation_page(
+                request, move=GuaranteeCase.WORKFLOW.get(d["move"]), back=_back(request, case.person_id),
+                note_field="reason", subject=_("%(name)s的%(kind)s") % {
+                    "name": case.person.name, "kind": case.get_kind_display()},
+            )
+            if page is not None:
+                return page
             try:
                 services.guarantee_move(
                     case=case, move=d["move"], actor=request.user, note=d["note"], reason=d["reason"],
@@ -234,6 +242,12 @@ class RetentionMoveView(ScopedSelectorsMixin, View):
             messages.error(request, _("输入有误：%(e)s") % {"e": form.errors.as_text()})
             return redirect(_back(request, retention.person_id))
         d = dict(form.cleaned_data)
+        page = confirmation_page(
+            request, move=Retention.WORKFLOW.get(d["move"]), back=_back(request, retention.person_id),
+            subject=_("%(name)s的%(kind)s") % {"name": retention.person.name, "kind": retention.get_kind_display()},
+        )
+        if page is not None:
+            return page
         try:
             services.retention_move(retention=retention, actor=request.user, **d)
             messages.success(request, _("已保存。"))

@@ -227,6 +227,18 @@ class HouseholdLookupParams(params.ParamsForm):
     station = forms.IntegerField(label=_("派出所"), required=False, min_value=1, max_value=2**31 - 1)
 
 
+class PersonListParams(params.ParamsForm):
+    """The query parameters of the people list: the figures' windows (completion dates), their county,
+    station and category, as the progress pages link to it."""
+
+    county = forms.IntegerField(label=_("县区"), required=False, min_value=1, max_value=2**31 - 1)
+    station = forms.IntegerField(label=_("派出所"), required=False, min_value=1, max_value=2**31 - 1)
+    category = forms.ChoiceField(label=_("转户类别"), required=False, choices=[("", _("全部"))] + list(Category.choices))
+    completed_from = params.DateParam(label=_("办结日期自"))
+    completed_to = params.DateParam(label=_("至"))
+    page = params.PageParam()
+
+
 class PageParams(params.ParamsForm):
     """?page= of a list without filters."""
 

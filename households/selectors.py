@@ -48,6 +48,25 @@ def application_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     return qs.order_by("-id")
 
 
+def person_completed_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Person]:
+    """The transferred people the user may see, completed in the window of ``filters``
+    (completed_from / completed_to, county, station, category): the people a progress figure counts
+    (the completion summary tables count the same rows: Person.completed_on, county, station,
+    category). Latest completion first; served by the (completed_on, county, category) and
+    (station, completed_on) indexes."""
+    qs = Person.objects.for_user(user).filter(completed_on__isnull=False)
+    if filters.get("completed_from"):
+        qs = qs.filter(completed_on__gte=filters["completed_from"])
+    if filters.get("completed_to"):
+        qs = qs.filter(completed_on__lte=filters["completed_to"])
+    for name in ("county", "station"):
+        if filters.get(name):
+            qs = qs.filter(**{f"{name}_id": filters[name]})
+    if filters.get("category"):
+        qs = qs.filter(category=filters["category"])
+    return qs.order_by("-completed_on", "-id")
+
+
 def whole_id_number(text: str) -> str | None:
     """The 18-digit form of ``text`` when it is a whole resident ID number (15 or 18 characters),
     else None: such a query goes straight to the ID number index."""

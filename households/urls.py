@@ -9,6 +9,7 @@ urlpatterns = [
     path("id-check/", views.IdCheckView.as_view(), name="id_check"),
     path("household-lookup/", views.HouseholdLookupView.as_view(), name="household_lookup"),
     path("applications/", views.ApplicationListView.as_view(), name="application_list"),
+    path("people/", views.PersonListView.as_view(), name="person_list"),
     path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
     path("applications/<int:pk>/move/<str:action>/", views.ApplicationMoveView.as_view(), name="application_move"),
     path(

@@ -2,6 +2,8 @@
 
 Views are thin: forms check what was typed, services write, selectors read (and scope)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,7 +20,9 @@ from django.views.generic import TemplateView
 
 from nongzhuancheng import params
 from nongzhuancheng.audit import AccessEvent, record
+from nongzhuancheng.confirm import confirmation_page
 from nongzhuancheng.masking import ID_REVEAL_SESSION_KEY, mask
+from nongzhuancheng.models import County, PoliceStation
 from nongzhuancheng.pagination import bounded_count
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
@@ -41,10 +45,11 @@ from .forms import (
     MemberFormSet,
     MoveForm,
     PageParams,
+    PersonListParams,
 )
 from .id_check import id_check_claim, id_check_limited
 from .models import Household, Person, TransferApplication
-from .reference import Document
+from .reference import Category, Document
 from .workdays import working_days_between
 
 
@@ -290,6 +295,36 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
         return context
 
 
+class PersonListView(ScopedSelectorsMixin, TemplateView):
+    """转户人员: the people a progress figure counts (its window, county, station, category), so that a
+    figure of people opens a list of the same number of people. ID numbers masked."""
+
+    template_name = "households/person_list.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = {k: v for k, v in params.read(PersonListParams, self.request.GET).items() if v not in (None, "")}
+        page_number = filters.pop("page", None)
+        people = selectors.person_completed_list(user=self.request.user, filters=filters).select_related(
+            "county", "station", "application")
+        page = Paginator(people, self.paginate_by).get_page(page_number)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        names = {}
+        if filters.get("county"):
+            names["county"] = County.objects.filter(pk=filters["county"]).values_list("name", flat=True).first()
+        if filters.get("station"):
+            names["station"] = PoliceStation.objects.filter(pk=filters["station"]).values_list("name", flat=True).first()
+        if filters.get("category"):
+            names["category"] = Category(filters["category"]).label
+        plain = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in filters.items()}
+        context.update(page=page, people=page.object_list, query=query.urlencode(), filters=filters, names=names,
+                       applications_url=reverse("households:application_list") + "?" + urlencode(
+                           {"status": TransferApplication.Status.COMPLETED, **plain}))
+        return context
+
+
 class ApplicationDetailView(ScopedSelectorsMixin, TemplateView):
     """One application: household, members, documents, workflow actions, events and record history."""
 
@@ -380,6 +415,13 @@ class ApplicationMoveView(ScopedSelectorsMixin, View):
         if action not in TransferApplication.WORKFLOW.moves:
             raise Http404
         move = TransferApplication.WORKFLOW.get(action)
+        page = confirmation_page(
+            request, move=move, back=reverse("households:application_detail", args=[pk]),
+            subject=_("申请 %(n)s（户主 %(h)s，%(m)s人）") % {
+                "n": app.number, "h": app.household.head_name, "m": app.members.count()},
+        )
+        if page is not None:
+            return page
         form = MoveForm(request.POST)
         form.is_valid()
         note = form.cleaned_data.get("note", "")

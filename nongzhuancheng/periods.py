@@ -81,8 +81,23 @@ class Period:
     def label(self) -> str:
         return f"{self.year}年{self.month}月{PART_NAMES[self.part]}"
 
+    @property
+    def english_label(self) -> str:
+        """'1st–10th Oct 2012': the days themselves (上旬 is not "the first ten days" of a language
+        that has no such word; "previous period" is written as such where that is meant)."""
+        month = _MONTHS[self.month - 1]
+        return f"{_ordinal(self.start.day)}–{_ordinal(self.end.day)} {month} {self.year}"
+
     def __str__(self) -> str:
         return self.label
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def periods_of_year(year: int) -> list[Period]:

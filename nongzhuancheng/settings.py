@@ -173,6 +173,7 @@ LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["nongzhuancheng.formats"]  # thousands separators in Chinese as in English
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -242,7 +243,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "nongzhuancheng.apischema.PlainAutoSchema",
     "EXCEPTION_HANDLER": "nongzhuancheng.params.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -252,7 +253,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     # every operation documents its error answers (400, 401, 403, 404, 429): nongzhuancheng/apischema.py
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "nongzhuancheng.apischema.add_error_responses"],

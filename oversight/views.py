@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from nongzhuancheng import params
+from nongzhuancheng.confirm import confirmation_page
 from nongzhuancheng.scoping import (
     ASSESSMENT_EDIT,
     OVERSIGHT_RECORD,
@@ -22,6 +24,7 @@ from nongzhuancheng.scoping import (
     ScopedSelectorsMixin,
     actions_of,
     allows,
+    require,
     role_of,
 )
 
@@ -126,8 +129,22 @@ class RevisionDetailView(ScopedObjectsMixin, DetailView):
             others=revision.assessment.revisions.for_user(user).order_by("number"), **kwargs)
 
 
+def _confirm(request, model, pk, move, back):
+    """The confirmation page of a final move of ``model``'s table (the row in scope first: 404)."""
+    if move not in model.WORKFLOW.moves:
+        return None  # the service refuses an unknown move with its message
+    found = model.WORKFLOW.get(move)
+    if found.action is not None:
+        require(request.user, found.action)  # a role without the action: 403, as the service answers
+    row = _in_scope(lambda: model.objects.for_user(request.user).get(pk=pk))
+    return confirmation_page(request, move=found, subject=str(row), back=back)
+
+
 class RevisionMoveView(NoScopedRowsMixin, View):
     def post(self, request, pk, move):
+        page = _confirm(request, AssessmentRevision, pk, move, reverse("oversight:revision_detail", args=[pk]))
+        if page is not None:
+            return page
         form = NoteForm(request.POST)
         form.is_valid()
         try:
@@ -284,6 +301,9 @@ class ProblemDetailView(ScopedObjectsMixin, DetailView):
 
 class ProblemMoveView(NoScopedRowsMixin, View):
     def post(self, request, pk, move):
+        page = _confirm(request, Problem, pk, move, reverse("oversight:problem_detail", args=[pk]))
+        if page is not None:
+            return page
         form = ProblemMoveForm(request.POST)
         form.is_valid()
         data = getattr(form, "cleaned_data", {})
@@ -322,6 +342,9 @@ class FindingDetailView(ScopedObjectsMixin, DetailView):
 
 class FindingMoveView(NoScopedRowsMixin, View):
     def post(self, request, pk, move):
+        page = _confirm(request, Finding, pk, move, reverse("oversight:finding_detail", args=[pk]))
+        if page is not None:
+            return page
         try:
             _in_scope(lambda: inspections.finding_move(finding=pk, move=move, actor=request.user,
                                                        note=request.POST.get("note", "")))

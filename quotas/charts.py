@@ -37,6 +37,14 @@ def _text(x, y, text, anchor="start", size=12, fill="#222222", weight="normal"):
             f'font-weight="{weight}">{escape(str(text))}</text>')
 
 
+LABEL_GAP = 4  # px between the pace line and a figure beside it
+
+
+def label_width(text, size):
+    """The width a label takes (px): CJK characters a full em, others about 0.6 em (Noto Sans)."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.6 for ch in str(text))
+
+
 def rate_bars_svg(progress, *, width=720):
     """Completion rate of each county as a horizontal bar, with the pace (序时进度) as a red line."""
     rows = progress.counties
@@ -57,14 +65,18 @@ def rate_bars_svg(progress, *, width=720):
         body.append(f'<line x1="{x(tick):.1f}" y1="{top - 4}" x2="{x(tick):.1f}" y2="{height - 34}" stroke="{LINE}"/>')
         body.append(_text(x(tick), height - 20, f"{int(round(tick * 100))}%", "middle", 10, GREY))
         tick += 0.25
+    pace_x = x(progress.pace)
     for i, r in enumerate(rows):
         y = top + i * row_h
         rate = float(r.rate or 0)
         colour = GREEN if r.ahead_of_pace else RED
         body.append(_text(left - 8, y + 16, r.county_name, "end"))
         body.append(f'<rect x="{left}" y="{y + 5}" width="{max(x(rate) - left, 0):.1f}" height="14" fill="{colour}"/>')
-        body.append(_text(x(rate) + 4, y + 16, percent_of(r.rate), size=11))
-    pace_x = x(progress.pace)
+        label = percent_of(r.rate)
+        label_x = x(rate) + 4
+        if label_x - LABEL_GAP < pace_x < label_x + label_width(label, 11) + LABEL_GAP:
+            label_x = pace_x + LABEL_GAP  # the pace line would cross the figure: the figure moves past it
+        body.append(_text(label_x, y + 16, label, size=11))
     body.append(f'<line x1="{pace_x:.1f}" y1="{top - 6}" x2="{pace_x:.1f}" y2="{height - 34}" '
                 f'stroke="{RED}" stroke-width="2" stroke-dasharray="5,3"/>')
     body.append(_text(pace_x, top - 12, _("序时进度 %(p)s") % {"p": percent_of(progress.pace)}, "middle", 11, RED))

@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from households.models import CompletionDaily, CompletionRollup
 from households.reference import SURVEY_ELIGIBLE_2012, Category
-from nongzhuancheng.figures import ratio
+from nongzhuancheng.figures import cut, ratio
 from nongzhuancheng.models import County, MemberUnit, PoliceStation
 from nongzhuancheng.periods import Period, days_elapsed, days_in_year, periods_of_year, remaining_periods
 
@@ -61,6 +61,7 @@ class CountyProgress:
     needed_per_period: int | None    # ceil(remaining ÷ periods_left); 0 if met; None if no periods left and not met
     projected_date: datetime.date | None  # date the target is met at the current daily rate, None if not this year
     previous_period_done: int = 0    # completed in the previous ten-day period
+    rank_tied: bool = False          # another county shows the same rate and shares the rank (并列)
 
 
 @dataclass
@@ -189,12 +190,32 @@ def visible_counties(user: User | None) -> QuerySet[County]:
 
 def _rank(rows: Iterable[County], rate_of: Callable[[County], Decimal | None],
           cumulative_of: Callable[[County], int]) -> dict[int, int]:
-    """{county_id: rank}: by rate (no target last), ties by higher cumulative, then code."""
-    def key(c: County) -> tuple[Any, ...]:
+    """{county_id: rank} by completion rate as shown (cut to 0.1%), highest first; counties without a
+    target after the others. Counties showing the same rate share a rank (并列, standard competition
+    ranking: 1, 2, 2, 4); the listing order within a tie (higher cumulative, then code) decides no rank."""
+    def shown(c: County) -> tuple[bool, Decimal]:
         rate = rate_of(c)
-        return (rate is None, -(rate or 0), -cumulative_of(c), c.code)
+        return (rate is None, -(cut(rate * 100, 1) if rate is not None else Decimal(0)))
 
-    return {c.pk: i for i, c in enumerate(sorted(rows, key=key), start=1)}
+    ordered = sorted(rows, key=lambda c: (*shown(c), -cumulative_of(c), c.code))
+    ranks: dict[int, int] = {}
+    previous: tuple[bool, Decimal] | None = None
+    rank = 0
+    for position, c in enumerate(ordered, start=1):
+        key = shown(c)
+        if key != previous:
+            rank, previous = position, key
+        ranks[c.pk] = rank
+    return ranks
+
+
+def tied_ranks(ranks: Iterable[int]) -> set[int]:
+    """The ranks held by more than one county (shown as 并列)."""
+    seen: set[int] = set()
+    tied: set[int] = set()
+    for r in ranks:
+        (tied if r in seen else seen).add(r)
+    return tied
 
 
 def _pace(as_of: datetime.date) -> Decimal:
@@ -295,7 +316,10 @@ def county_progress(*, year: int, as_of: datetime.date, user: User | None = None
             projected_date=_projected_date(target=target, cumulative=cumulative, as_of=as_of),
             previous_period_done=count(c, "previous_period_done"),
         ))
-    rows.sort(key=lambda r: r.rank)
+    rows.sort(key=lambda r: (r.rank, -r.cumulative, r.county_code))
+    tied = tied_ranks(rank.values())
+    for r in rows:
+        r.rank_tied = r.rank in tied
 
     city_target = _in_force(history.get((Level.CITY, None)), as_of) or 0
     provincial = _in_force(history.get((Level.PROVINCE, None)), as_of)
@@ -463,6 +487,11 @@ def target_list(*, user: User, year: int | None = None) -> QuerySet[Target]:
     if year:
         qs = qs.filter(year=year)
     return qs
+
+
+def target_years() -> list[int]:
+    """The years with any target (city, county or member unit), oldest first (one query)."""
+    return list(Target.objects.values_list("year", flat=True).distinct().order_by("year"))
 
 
 def latest_target_year() -> int | None:

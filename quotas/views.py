@@ -1,7 +1,7 @@
 """Progress pages: the city dashboard, a county's drill-down and the multi-year path.
 
 Built only from the scoped selectors given the user (ScopedSelectorsMixin): a county outside the
-user's scope answers 404. Every figure links to the application list behind it (the list is scoped again).
+user's scope answers 404. Every figure of people links to the list of those people (scoped again).
 """
 
 import datetime
@@ -47,15 +47,17 @@ def parse_params(data):
     return year, as_of
 
 
-def applications_url(*, start, end, county_id=None, station_id=None, category=None):
-    params = {"status": "completed", "completed_from": start.isoformat(), "completed_to": end.isoformat()}
+def people_url(*, start, end, county_id=None, station_id=None, category=None):
+    """The list of the people a figure counts (completed in the window, by county, station, category):
+    a figure of people opens a list of the same number of people."""
+    params = {"completed_from": start.isoformat(), "completed_to": end.isoformat()}
     if county_id:
         params["county"] = county_id
     if station_id:
         params["station"] = station_id
     if category:
         params["category"] = category
-    return reverse("households:application_list") + "?" + urlencode(params)
+    return reverse("households:person_list") + "?" + urlencode(params)
 
 
 class ProgressMixin(ScopedSelectorsMixin):
@@ -80,7 +82,7 @@ class ProgressMixin(ScopedSelectorsMixin):
         }
 
     def links(self, windows, **scope):
-        return {name: applications_url(start=a, end=b, **scope) for name, (a, b) in windows.items()}
+        return {name: people_url(start=a, end=b, **scope) for name, (a, b) in windows.items()}
 
     def render_to_response(self, context, **kwargs):
         fmt = params.read(ProgressParams, self.request.GET).get("format")
@@ -97,7 +99,7 @@ def county_columns():
         Column(_("本旬完成"), "period_done"), Column(_("本月完成"), "month_done"), Column(_("累计完成"), "cumulative"),
         Column(_("完成率"), lambda r: percent_of(r.rate)), Column(_("序时进度"), lambda r: percent_of(r.pace)),
         Column(_("进度"), lambda r: _("超序时") if r.ahead_of_pace else _("滞后")),
-        Column(_("较上旬增减"), "rank_change"), Column(_("尚需完成"), "remaining"),
+        Column(_("排名变化"), "rank_change"), Column(_("尚需完成"), "remaining"),
         Column(_("剩余旬数"), "periods_left"), Column(_("每旬需完成"), "needed_per_period"),
         Column(_("预计完成日期"), "projected_date"),
     ]
@@ -138,7 +140,7 @@ class DashboardView(ProgressMixin, TemplateView):
 
     def category_rows(self, year, as_of, windows, county_id):
         return [
-            {"c": c, "link": applications_url(start=windows["cumulative"][0], end=as_of, county_id=county_id,
+            {"c": c, "link": people_url(start=windows["cumulative"][0], end=as_of, county_id=county_id,
                                               category=c.category),
              "pool_rate": percent_of(c.pool_rate), "share": percent_of(c.share)}
             for c in selectors.category_progress(year=year, as_of=as_of, county=county_id)

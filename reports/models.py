@@ -110,6 +110,14 @@ class Bulletin(models.Model):
         return gettext(" 第%(revision)s版") % {"revision": self.revision} if self.revision > 1 else ""
 
     @property
+    def issue_date(self):
+        """The date the bulletin bears (its period's issue date; a preview's day), None until made."""
+        import datetime
+
+        issued_on = (self.figures or {}).get("issued_on")
+        return datetime.date.fromisoformat(issued_on) if issued_on else None
+
+    @property
     def is_issued(self):
         return self.state == self.State.ISSUED
 

@@ -43,7 +43,7 @@ class CountyRow:
     target: int
     period_done: int
     previous_period_done: int
-    change: int                 # period_done − previous_period_done (较上旬增减)
+    change: int                 # period_done − previous_period_done (较上一旬增减)
     cumulative: int
     rate: str                   # 完成率, cut
     pace: str                   # 序时进度, cut
@@ -52,6 +52,7 @@ class CountyRow:
     rank: int
     rank_change: int | None     # positive = moved up since the previous period
     needed_per_period: int | None  # 倒排: still needed per remaining period
+    rank_tied: bool = False     # shares its rank with another county (并列)
 
 
 @dataclass
@@ -65,17 +66,20 @@ class CategoryRow:
 
 @dataclass
 class StationRow:
-    rank: int
+    rank: int                   # by cumulative; stations with the same cumulative share a rank
     name: str
     period_done: int
     cumulative: int
+    rank_tied: bool = False
 
 
 @dataclass
 class PivotTable:
-    """Counties down, kinds (the five guarantees or retentions) across; cells are short texts."""
+    """Counties down, kinds (the five guarantees or retentions) across; cells are short texts. The
+    delivery table has a second text per cell, its rate, shown in a column of its own (so that no
+    row wraps on the A4 page)."""
     kinds: list[str] = field(default_factory=list)
-    rows: list[dict] = field(default_factory=list)   # {"name": 县区, "cells": [str, ...]}
+    rows: list[dict] = field(default_factory=list)   # {"name": 县区, "cells": [str, ...], "rates": [str, ...]}
 
 
 @dataclass
@@ -146,9 +150,9 @@ def _county_rows(progress: CityProgress) -> list[CountyRow]:
             change=c.period_done - c.previous_period_done, cumulative=c.cumulative,
             rate=figures.percent_of(c.rate), pace=figures.percent_of(c.pace), pace_gap=_points(c.rate, c.pace),
             ahead_of_pace=bool(c.ahead_of_pace), rank=c.rank, rank_change=c.rank_change,
-            needed_per_period=c.needed_per_period,
+            needed_per_period=c.needed_per_period, rank_tied=c.rank_tied,
         ))
-    rows.sort(key=lambda r: r.rank)
+    rows.sort(key=lambda r: (r.rank, -r.cumulative, r.code))
     return rows
 
 
@@ -188,19 +192,24 @@ def _category_rows(*, year: int, as_of: datetime.date, county: County | None) ->
 
 
 def _station_rows(*, county: County, year: int, as_of: datetime.date) -> list[StationRow]:
-    rows = []
-    for i, r in enumerate(quota_selectors.station_progress(county=county, year=year, as_of=as_of), start=1):
+    """The county's stations by cumulative, most first; equal cumulatives share a rank (并列)."""
+    rows: list[StationRow] = []
+    for position, r in enumerate(quota_selectors.station_progress(county=county, year=year, as_of=as_of), start=1):
+        cumulative = _attr(r, "cumulative", "completed", default=0) or 0
+        rank = rows[-1].rank if rows and rows[-1].cumulative == cumulative else position
         rows.append(StationRow(
-            rank=_attr(r, "rank", default=i) or i,
-            name=str(_attr(r, "station_name", "name", default="")),
-            period_done=_attr(r, "period_done", default=0) or 0,
-            cumulative=_attr(r, "cumulative", "completed", default=0) or 0,
+            rank=rank, name=str(_attr(r, "station_name", "name", default="")),
+            period_done=_attr(r, "period_done", default=0) or 0, cumulative=cumulative,
         ))
+    tied = quota_selectors.tied_ranks(r.rank for r in rows)
+    for row in rows:
+        row.rank_tied = row.rank in tied
     return rows
 
 
 def _pivot(rows: Iterable[Any], cell: Callable[[Any], str],
-           total_cell: Callable[[str, list[Any]], str] | None = None) -> PivotTable:
+           total_cell: Callable[[str, list[Any]], str] | None = None,
+           rate: Callable[[list[Any]], str] | None = None) -> PivotTable:
     table = PivotTable()
     by_county: dict[str, list[Any]] = {}
     for r in rows:
@@ -208,35 +217,48 @@ def _pivot(rows: Iterable[Any], cell: Callable[[Any], str],
             table.kinds.append(r.kind_label)
         by_county.setdefault(r.county_name, []).append(r)
     for name, county_rows in by_county.items():
-        table.rows.append({"name": name, "cells": [cell(r) for r in county_rows]})
+        row: dict[str, Any] = {"name": name, "cells": [cell(r) for r in county_rows]}
+        if rate is not None:
+            row["rates"] = [rate([r]) for r in county_rows]
+        table.rows.append(row)
     if total_cell is not None and len(by_county) > 1:
-        table.rows.append({"name": _("全市合计"), "cells": [total_cell(table.kinds[i], [
-            rs[i] for rs in by_county.values() if i < len(rs)]) for i in range(len(table.kinds))]})
+        columns = [[rs[i] for rs in by_county.values() if i < len(rs)] for i in range(len(table.kinds))]
+        row = {"name": _("全市合计"), "cells": [total_cell(table.kinds[i], c) for i, c in enumerate(columns)]}
+        if rate is not None:
+            row["rates"] = [rate(c) for c in columns]
+        table.rows.append(row)
     return table
 
 
+def _demand(r: Any) -> int:
+    return r.requested + r.in_progress + r.delivered + r.refused
+
+
 def _delivery_cell(r: Any) -> str:
-    demand = r.requested + r.in_progress + r.delivered + r.refused
-    return f"{r.delivered}/{demand}（{figures.percent_of(r.delivery_rate)}）"
+    return f"{r.delivered:,}/{_demand(r):,}"
 
 
 def _delivery_total(_kind: str, rows: list[Any]) -> str:
-    delivered = sum(r.delivered for r in rows)
-    demand = sum(r.requested + r.in_progress + r.delivered + r.refused for r in rows)
-    return f"{delivered}/{demand}（{figures.percent(delivered, demand)}）"
+    return f"{sum(r.delivered for r in rows):,}/{sum(_demand(r) for r in rows):,}"
+
+
+def _delivery_rate(rows: list[Any]) -> str:
+    """落实率 of one cell (one row) or of a column's total (cut)."""
+    return figures.percent(sum(r.delivered for r in rows), sum(_demand(r) for r in rows))
 
 
 def _retention_cell(r: Any) -> str:
-    return f"{r.kept}/{r.circulated}/{r.given_up}"
+    return f"{r.kept:,}/{r.circulated:,}/{r.given_up:,}"
 
 
 def _retention_total(_kind: str, rows: list[Any]) -> str:
-    return "/".join(str(sum(getattr(r, f) for r in rows)) for f in ("kept", "circulated", "given_up"))
+    return "/".join(f"{sum(getattr(r, f) for r in rows):,}" for f in ("kept", "circulated", "given_up"))
 
 
 def _entitlement_tables(*, as_of: datetime.date, county: County | None) -> tuple[PivotTable, PivotTable]:
     """Delivery of the five guarantees and state of the five retentions by county."""
-    delivery = _pivot(entitlement_selectors.delivery_summary(as_of=as_of, county=county), _delivery_cell, _delivery_total)
+    delivery = _pivot(entitlement_selectors.delivery_summary(as_of=as_of, county=county), _delivery_cell, _delivery_total,
+                      _delivery_rate)
     retention = _pivot(entitlement_selectors.retention_summary(as_of=as_of, county=county), _retention_cell,
                        _retention_total)
     return delivery, retention
@@ -273,15 +295,27 @@ def _opening(*, scope_name: str, as_of: datetime.date, period: Period, cumulativ
         text += _("，落后序时进度%(points)s个百分点。") % values
     else:
         text += _("，超序时进度%(points)s个百分点。") % values
-    text += _("本旬（%(start)s至%(day)s）%(where)s转户%(period_done)s人，较上旬%(change)s。") % values
+    text += _("本旬（%(start)s至%(day)s）%(where)s转户%(period_done)s人，较上一旬%(change)s。") % values
     return text
 
 
 def _notice(*, rows: list[CountyRow], pace: str, as_of: datetime.date) -> tuple[str, list[str], list[str]]:
+    """The 通报 paragraph, and the counties it names (behind pace; last place).
+
+    The practice of the city's report (昭通市人民政府 2012-10-24): the ten-day bulletin reports every
+    county's completion of its target (旬报制，每10天通报一次), and criticism is for counties that
+    fall short (完不成任务的县区予以通报批评). So the notice names every county behind pace with its
+    rate; it names the last place only when that place is behind pace too, and all the counties that
+    share it together (并列) — never one of several tied counties picked by a tie-break. Without
+    targets there is no pace to compare with, and the notice says so."""
     with_target = [r for r in rows if r.target]
+    if not with_target:
+        return _("截至%(day)s，各县区年度目标任务尚未下达，不作序时进度比较。") % {"day": _day(as_of)}, [], []
     behind = [r for r in with_target if not r.ahead_of_pace]
-    last_rank = max((r.rank for r in with_target), default=0)
+    last_rank = max(r.rank for r in with_target)
     last = [r for r in with_target if r.rank == last_rank]
+    if len(last) == len(with_target) or not all(r in behind for r in last):
+        last = []  # every county shares one rank, or the last place is on pace: nobody to single out
     parts = []
     if behind:
         names = _("、").join(_("%(name)s（%(rate)s）") % {"name": r.name, "rate": r.rate} for r in behind)
@@ -289,12 +323,16 @@ def _notice(*, rows: list[CountyRow], pace: str, as_of: datetime.date) -> tuple[
             "day": _day(as_of), "names": names, "pace": pace})
     else:
         parts.append(_("截至%(day)s，各县区完成率均达到序时进度（%(pace)s）") % {"day": _day(as_of), "pace": pace})
-    if last:
-        names = _("、").join(r.name for r in last)
-        parts.append(_("%(names)s排名末位") % {"names": names})
+    if len(with_target) < len(rows):
+        missing = _("、").join(r.name for r in rows if not r.target)
+        parts.append(_("%(names)s年度目标任务尚未下达") % {"names": missing})
+    if len(last) == 1:
+        parts.append(_("%(names)s排名末位") % {"names": last[0].name})
+    elif last:
+        parts.append(_("%(names)s并列排名末位") % {"names": _("、").join(r.name for r in last)})
     text = _("，").join(parts) + _("，予以通报。")
-    if behind or last:
-        text += _("请上述县区查找原因，倒排工期、加大力度，于下旬首个工作日前向市领导组办公室书面说明。")
+    if behind:
+        text += _("请上述县区查找原因，倒排工期、加大力度，于下一旬首个工作日前向市领导组办公室书面说明。")
     return text, [r.name for r in behind], [r.name for r in last]
 
 
@@ -369,7 +407,7 @@ _HEADLINE = [
 ]
 _COUNTY = [
     ("target", _lazy("目标任务")), ("period_done", _lazy("本旬完成")), ("cumulative", _lazy("累计完成")),
-    ("rate", _lazy("完成率")), ("rank", _lazy("排名")), ("change", _lazy("较上旬增减")),
+    ("rate", _lazy("完成率")), ("rank", _lazy("排名")), ("change", _lazy("较上一旬增减（人）")),
     ("needed_per_period", _lazy("每旬还需完成")),
 ]
 

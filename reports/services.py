@@ -167,10 +167,11 @@ def bulletin_html(*, figures: dict[str, Any], for_pdf: bool = True) -> str:
 
 
 def _issue_date(bulletin: Bulletin) -> datetime.date:
-    """The date printed on the bulletin: the day after its period for a first issue (when beat makes
-    it), the actual day for a preview or a re-issue."""
+    """The date printed on the bulletin: its period's issue date, the day after the period (when beat
+    makes it), also for a re-issue or a bulletin made years later (the day it was made is kept apart,
+    ``made_on``); a preview is dated the day it is made."""
     today = timezone.localdate()
-    if bulletin.preview or bulletin.revision > 1:
+    if bulletin.preview:
         return today
     return min(today, bulletin.period.end + datetime.timedelta(days=1))
 
@@ -210,6 +211,7 @@ def _render(bulletin: Bulletin) -> Bulletin:
         frozen["revision"] = bulletin.revision
         frozen["preview"] = bulletin.preview
         frozen["issued_on"] = _issue_date(bulletin).isoformat()
+        frozen["made_on"] = timezone.localdate().isoformat()
         html = bulletin_html(figures=frozen)
         pdf = _pdf_bytes(html)
         digest = hashlib.sha256(pdf).hexdigest()

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, View
 from nongzhuancheng.audit import AccessEvent, record
 from nongzhuancheng.periods import Period, last_ended_period, periods_of_year
 from nongzhuancheng.scoping import BULLETIN_REQUEST, NoScopedRowsMixin, ScopedObjectsMixin
+from quotas import selectors as quota_selectors
 
 from . import selectors, services
 from .models import Bulletin
@@ -32,7 +33,10 @@ class BulletinListView(ScopedObjectsMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
         current = Period.containing(today)
-        years = sorted({today.year, *Bulletin.objects.for_user(self.request.user)
+        # every year with a target (a past year's bulletins can be asked for again), those with
+        # bulletins, and this year
+        years = sorted({today.year, *quota_selectors.target_years(),
+                        *Bulletin.objects.for_user(self.request.user)
                         .values_list("year", flat=True).distinct().order_by()}, reverse=True)
         ctx["request_scopes"] = selectors.bulletin_scopes_requestable(user=self.request.user)
         ctx["request_periods"] = [p for y in years for p in reversed(periods_of_year(y)) if p <= current]

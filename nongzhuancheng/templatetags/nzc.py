@@ -2,6 +2,7 @@ from django import template
 from django.middleware.csrf import get_token
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nongzhuancheng.masking import ID_REVEAL_SESSION_KEY, mask
@@ -20,6 +21,24 @@ def nav_link(context, url_name, label):
     request = context.get("request")
     active = " active" if request is not None and request.path.startswith(url) and url != "/" else ""
     return format_html('<a class="nav-link{}" href="{}">{}</a>', active, url, label)
+
+
+@register.filter
+def period_label(period):
+    """A ten-day period in the user's language: 2012年10月中旬, or 11th–20th Oct 2012."""
+    if period is None or not hasattr(period, "english_label"):
+        return period
+    return period.english_label if (get_language() or "").startswith("en") else period.label
+
+
+@register.filter
+def signed(value):
+    """+1,234 / −1,234 / 0: a change, with one minus sign (U+2212) everywhere."""
+    if value is None or value == "":
+        return "—"
+    n = int(value)
+    text = f"{abs(n):,}"
+    return f"+{text}" if n > 0 else f"\u2212{text}" if n < 0 else "0"
 
 
 @register.filter
@@ -60,3 +79,16 @@ def who(user):
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username() or "—"
+
+
+# Full-width punctuation between translated words: kept in Chinese, its ASCII form in English.
+_HALF_WIDTH = {"：": ": ", "（": " (", "）": ")", "，": ", ", "；": "; ", "、": ", ", "　": "  ", "。": ". "}
+
+
+@register.simple_tag
+def p(mark):
+    """``{% p "：" %}``: the mark as written in Chinese, ": " in English (no full-width punctuation
+    left between English words)."""
+    if (get_language() or "").startswith("en"):
+        return _HALF_WIDTH.get(mark, mark)
+    return mark

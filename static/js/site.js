@@ -9,7 +9,17 @@
       var option = form.elements.move.options[form.elements.move.selectedIndex];
       message = option && option.dataset.confirm;
     }
-    if (message && !window.confirm(message)) event.preventDefault();
+    if (!message) return;
+    if (!window.confirm(message)) { event.preventDefault(); return; }
+    // confirmed here: the server does not ask again (nongzhuancheng/confirm.py)
+    var confirmed = form.querySelector("input[name=confirmed]");
+    if (!confirmed) {
+      confirmed = document.createElement("input");
+      confirmed.type = "hidden";
+      confirmed.name = "confirmed";
+      form.appendChild(confirmed);
+    }
+    confirmed.value = "1";
   });
   // A select with data-autosubmit sends its form when it changes (the language switch).
   document.addEventListener("change", function (event) {

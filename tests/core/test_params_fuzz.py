@@ -23,6 +23,7 @@ from households.forms import (
     ApplicationExportParams,
     ApplicationListParams,
     HouseholdLookupParams,
+    PersonListParams,
 )
 from households.forms import PageParams as HouseholdPageParams
 from insights.forms import StatisticsParams, StatisticsPeopleParams
@@ -35,6 +36,7 @@ from tests.core.test_scoping_walk import make_import_job, our_urls
 # The form each view reads its query parameters through, by URL name (DRF viewsets: their filterset).
 DECLARED = {
     "households:application_list": ApplicationListParams,
+    "households:person_list": PersonListParams,
     "imports:export_applications": ApplicationExportParams,
     "imports:export_people": ApplicationExportParams,
     "households:household_lookup": HouseholdLookupParams,

@@ -27,9 +27,9 @@ class DeliveryFiguresTest(EntitlementsTestCase):
         medical = [GuaranteeCase.objects.get(application=a, kind="medical") for a in apps]
         move = services.guarantee_move
         move(case=medical[0], to=G.DELIVERED, actor=cls.heidi, on=D(2026, 9, 11), reference="城镇居民医保")
-        move(case=medical[1], to=G.DELIVERED, actor=cls.heidi, on=D(2026, 9, 21))
+        move(case=medical[1], to=G.DELIVERED, actor=cls.heidi, on=D(2026, 9, 21), reference="城镇居民医保")
         move(case=medical[2], to=G.IN_PROGRESS, actor=cls.heidi, on=D(2026, 9, 5))
-        move(case=medical[2], to=G.DELIVERED, actor=cls.heidi, on=D(2026, 10, 31))
+        move(case=medical[2], to=G.DELIVERED, actor=cls.heidi, on=D(2026, 10, 31), reference="城镇居民医保")
         move(case=medical[3], to=G.REFUSED, actor=cls.heidi, on=D(2026, 9, 15), reason="已参加城镇职工医保")
         cls.apps = apps
 

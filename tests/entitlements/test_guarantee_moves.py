@@ -33,7 +33,7 @@ class GuaranteeMoveTest(EntitlementsTestCase):
                 with self.subTest(before=before, to=to):
                     case = self.housing_case(before)
                     events = GuaranteeEvent.objects.filter(case=case).count()
-                    kwargs = {"reason": "不符合公租房条件"} if to == G.REFUSED else {}
+                    kwargs = {"reason": "不符合公租房条件"} if to == G.REFUSED else {"reference": "公租房"} if to == G.DELIVERED else {}
                     if to in GuaranteeCase.TRANSITIONS[before]:
                         moved = services.guarantee_move(case=case, to=to, actor=self.grace, **kwargs)
                         self.assertEqual(moved.state, to)
@@ -58,12 +58,28 @@ class GuaranteeMoveTest(EntitlementsTestCase):
         case.refresh_from_db()
         self.assertEqual(case.state, G.IN_PROGRESS)
 
-    def test_a_refusal_keeps_its_reason_and_a_new_request_clears_it(self):
-        case = services.guarantee_move(case=self.housing_case(G.REQUESTED), to=G.REFUSED, actor=self.grace,
+    def test_a_refusal_keeps_its_reason_and_a_new_request_clears_it_but_keeps_the_first_request_date(self):
+        case = self.housing_case(G.REQUESTED)
+        first = case.requested_on
+        case = services.guarantee_move(case=case, to=G.REFUSED, actor=self.grace,
                                        reason="城区公租房已分配完", on=datetime.date(2026, 9, 20))
         self.assertEqual((case.refusal_reason, case.refused_on), ("城区公租房已分配完", datetime.date(2026, 9, 20)))
         case = services.guarantee_move(case=case, to=G.REQUESTED, actor=self.grace, on=datetime.date(2026, 10, 8))
-        self.assertEqual((case.refusal_reason, case.requested_on, case.refused_on), ("", datetime.date(2026, 10, 8), None))
+        # asked again: the waiting time still counts from the first request
+        self.assertEqual((case.refusal_reason, case.requested_on, case.refused_on), ("", first, None))
+        self.assertIsNotNone(first)
+        self.assertEqual(GuaranteeEvent.objects.filter(case=case).last().on, datetime.date(2026, 10, 8))
+        case = services.guarantee_move(case=case, to=G.DELIVERED, actor=self.grace, on=datetime.date(2026, 10, 20),
+                                       reference="公租房")
+        self.assertEqual(case.days_to_deliver, (datetime.date(2026, 10, 20) - first).days)
+
+    def test_a_delivery_needs_what_was_delivered(self):
+        case = self.housing_case(G.REQUESTED)
+        with self.assertRaises(ValidationError) as raised:
+            services.guarantee_move(case=case, to=G.DELIVERED, actor=self.grace, reference="  ")
+        self.assertIn("reference", raised.exception.error_dict)
+        case.refresh_from_db()
+        self.assertEqual(case.state, G.REQUESTED)
 
     def test_a_delivery_records_its_date_reference_and_days_to_deliver(self):
         case = services.guarantee_move(case=self.housing_case(G.REQUESTED), to=G.IN_PROGRESS, actor=self.grace,
@@ -80,12 +96,12 @@ class GuaranteeMoveTest(EntitlementsTestCase):
         case = self.housing_case(G.REQUESTED)
         for on in (datetime.date(2026, 8, 30), datetime.date(2099, 1, 1)):
             with self.assertRaises(ValidationError):
-                services.guarantee_move(case=case, to=G.DELIVERED, actor=self.grace, on=on)
+                services.guarantee_move(case=case, to=G.DELIVERED, actor=self.grace, on=on, reference="公租房")
 
     def test_the_county_officer_and_the_admin_may_move_but_clerks_and_the_city_reader_may_not(self):
         case = self.housing_case(G.REQUESTED)
         services.guarantee_move(case=case, to=G.IN_PROGRESS, actor=self.dave)
-        services.guarantee_move(case=case, to=G.DELIVERED, actor=self.root)
+        services.guarantee_move(case=case, to=G.DELIVERED, actor=self.root, reference="公租房")
         medical = GuaranteeCase.objects.get(application=self.app, kind="medical")
         for user in (self.alice, self.frank):
             with self.subTest(user=user.username), self.assertRaises(PermissionDenied):

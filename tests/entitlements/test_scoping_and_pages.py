@@ -68,7 +68,7 @@ class ScopeTest(EntitlementsTestCase):
         medical = next(c for c in r.context["cases"] if c.kind == "medical")
         self.assertEqual([m.name for m in medical.moves], ["start", "deliver", "refuse", "not_needed"])
         self.assertContains(r, '<option value="start">开始办理</option>', html=False)
-        self.assertContains(r, "不予落实理由（不予落实，必填）")
+        self.assertContains(r, "不予落实理由（不予落实时必填）")
         self.assertNotContains(r, "redecide")
         self.login(self.dave)
         r = self.client.get(url)
@@ -106,7 +106,7 @@ class ScopeTest(EntitlementsTestCase):
     def test_the_unit_moves_a_case_from_the_person_page(self):
         self.login(self.heidi)
         r = self.client.post(reverse("entitlements:case_move", args=[self.medical.pk]),
-                             {"move": "deliver", "reference": "城镇居民基本医疗保险", "on": "2026-09-15"})
+                             {"move": "deliver", "reference": "城镇居民基本医疗保险", "on": "2026-09-15", "confirmed": "1"})
         self.assertRedirects(r, reverse("entitlements:person", args=[self.zy_head.pk]))
         self.medical.refresh_from_db()
         self.assertEqual((self.medical.state, self.medical.days_to_deliver), (G.DELIVERED, 14))
@@ -138,7 +138,7 @@ class QueueTest(EntitlementsTestCase):
         cls.new = cls().complete(cls.bob, on=D(2026, 10, 1), received_on=D(2026, 10, 1))
         cls.mid = cls().complete(cls.alice, on=D(2026, 8, 1), received_on=D(2026, 8, 1))
         done = GuaranteeCase.objects.get(application=cls.mid, kind="housing")
-        services.guarantee_move(case=done, to=G.DELIVERED, actor=cls.grace, on=D(2026, 9, 1))
+        services.guarantee_move(case=done, to=G.DELIVERED, actor=cls.grace, on=D(2026, 9, 1), reference="公租房")
 
     def test_the_queue_lists_open_cases_of_the_units_kind_oldest_first_with_days_waited(self):
         self.login(self.grace)
@@ -323,7 +323,7 @@ class HistoryDisplayTest(EntitlementsTestCase):
         app = self.complete_family()
         head = app.members.get(relation="head")
         case = GuaranteeCase.objects.get(person=head, kind="medical")
-        services.guarantee_move(case=case, to=G.DELIVERED, actor=self.heidi, on=D(2026, 9, 8))
+        services.guarantee_move(case=case, to=G.DELIVERED, actor=self.heidi, on=D(2026, 9, 8), reference="城镇居民医保")
         self.login(self.dave)
         url = reverse("entitlements:person", args=[head.pk])
         self.client.get(url)

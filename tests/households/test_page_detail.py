@@ -104,13 +104,13 @@ class ApplicationDetailPageTest(CastTestCase):
 
     def test_completing_needs_every_document_then_succeeds(self):
         self.login(self.alice)
-        response = self.client.post(move(self.app, "complete"), follow=True)
+        response = self.client.post(move(self.app, "complete"), {"confirmed": "1"}, follow=True)
         self.assertContains(response, "材料不全，不能办结")
         self.assertEqual(TransferApplication.objects.get(pk=self.app.pk).status, "received")
         docs = reverse("households:application_documents", args=[self.app.pk])
         all_docs = ["hukou_booklet", "id_card", "application_form", "category_proof", "urban_residence_proof"]
         self.client.post(docs, {"documents": all_docs})
-        response = self.client.post(move(self.app, "complete"), {"note": "材料齐全"}, follow=True)
+        response = self.client.post(move(self.app, "complete"), {"note": "材料齐全", "confirmed": "1"}, follow=True)
         self.assertContains(response, "当前状态：办结")
         app = TransferApplication.objects.get(pk=self.app.pk)
         self.assertEqual(app.status, "completed")
@@ -129,7 +129,7 @@ class ApplicationDetailPageTest(CastTestCase):
         self.client.post(move(self.app, "resubmit"))
         response = self.client.post(move(self.app, "reject"), {"note": ""}, follow=True)
         self.assertContains(response, "必须写明理由")
-        self.client.post(move(self.app, "reject"), {"note": "不符合转户条件"})
+        self.client.post(move(self.app, "reject"), {"note": "不符合转户条件", "confirmed": "1"})
         self.assertEqual(
             list(self.app.events.values_list("to_status", flat=True)), ["received", "returned", "received", "rejected"]
         )

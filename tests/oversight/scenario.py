@@ -55,7 +55,8 @@ class AssessmentScenario(CastTestCase):
         done(cls.alice, D(2012, 6, 1), "530602")
         done(cls.bob, D(2012, 5, 20), "530621")
         housing = GuaranteeCase.objects.get(application=cls.zy1, kind=GuaranteeKind.HOUSING)
-        guarantee_move(case=housing, to=GuaranteeCase.State.DELIVERED, actor=cls.root, on=D(2012, 7, 1))
+        guarantee_move(case=housing, to=GuaranteeCase.State.DELIVERED, actor=cls.root, on=D(2012, 7, 1),
+                       reference="公租房")
 
         project = services.funding_project_create(actor=cls.dave, year=2012, kind="housing", name="公租房",
                                                   planned_amount=1_000_000, output_unit="flats", planned_output=100)

@@ -20,18 +20,23 @@ class DashboardPageTest(ScenarioTestCase):
         rows = response.context["rows"]
         self.assertEqual([r["p"].county_code for r in rows[:3]], ["530623", "530621", "530602"])
 
-    def test_each_figure_links_to_the_applications_behind_it(self):
+    def test_each_figure_links_to_the_people_behind_it_and_the_list_shows_the_same_number(self):
         self.login(self.frank)
         response = self.client.get(reverse("quotas:dashboard") + Q)
         zy = next(r for r in response.context["rows"] if r["p"].county_code == "530602")
         link = zy["links"]["cumulative"]
         self.assertEqual(
             link,
-            reverse("households:application_list")
-            + f"?status=completed&completed_from=2012-01-01&completed_to=2012-10-15&county={self.zhaoyang.pk}",
+            reverse("households:person_list")
+            + f"?completed_from=2012-01-01&completed_to=2012-10-15&county={self.zhaoyang.pk}",
         )
         self.assertIn(link.replace("&", "&amp;"), response.content.decode())
         self.assertIn("completed_from=2012-10-11", zy["links"]["period"])
+        for name, figure in (("cumulative", zy["p"].cumulative), ("period", zy["p"].period_done)):
+            with self.subTest(name):
+                landing = self.client.get(zy["links"][name])
+                self.assertEqual(landing.context["page"].paginator.count, figure)
+                self.assertContains(landing, f"共 {figure} 人")
 
     def test_the_city_sees_member_units_against_their_linked_counties(self):
         from quotas.models import Level

@@ -85,7 +85,7 @@ class BulletinDataTest(BulletinScenarioTestCase):
         self.assertEqual(
             data.opening,
             "截至10月20日，全市累计转户7人，完成市下达任务的87.5%，是省下达任务的3.50倍，超序时进度7.1个百分点。"
-            "本旬（10月11日至10月20日）全市转户4人，较上旬增加1人。",
+            "本旬（10月11日至10月20日）全市转户4人，较上一旬增加1人。",
         )
 
     def test_it_ranks_the_counties_and_works_backwards(self):
@@ -134,6 +134,6 @@ class BulletinWithoutTargetsTest(CastTestCase):
         self.assertEqual(data.rate, "—")
         self.assertEqual(
             data.opening,
-            "截至10月20日，全市累计转户0人（年度目标任务尚未下达）。本旬（10月11日至10月20日）全市转户0人，较上旬持平。",
+            "截至10月20日，全市累计转户0人（年度目标任务尚未下达）。本旬（10月11日至10月20日）全市转户0人，较上一旬持平。",
         )
         self.assertEqual(data.behind_pace, [])

@@ -108,7 +108,7 @@ class WorkerBulletinTest(TransactionTestCase):
             text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(fh.read())).pages)
         self.assertIn("2012年第29期", text)
         self.assertIn("截至10月20日，全市累计转户7人，完成市下达任务的87.5%，是省下达任务的3.50倍", text)
-        self.assertIn("本旬（10月11日至10月20日）全市转户4人，较上旬增加1人", text)
+        self.assertIn("本旬（10月11日至10月20日）全市转户4人，较上一旬增加1人", text)
         for name in ("昭阳区", "鲁甸县", "巧家县", "水富县"):
             self.assertIn(name, text)
         self.assertIn("鲁甸县（50.0%）完成率低于序时进度（80.3%）", text)
