@@ -82,6 +82,14 @@ class CorrectionRequest(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_county = "application__county"
     scope_station = "application__station"
+    scope_people = ("application_id", "application_id")
+
+    @classmethod
+    def scope_for_user(cls, queryset, user, assignment):
+        """As its application: by place, and for a member unit only where it has a case (need to know)."""
+        from .models import NeedToKnowMixin
+
+        return NeedToKnowMixin.scope_for_user.__func__(cls, queryset, user, assignment)
 
     class Meta:
         verbose_name = _("更正申请")

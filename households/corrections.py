@@ -158,12 +158,13 @@ def _apply(app: TransferApplication, diff: Diff, actor: Any, *, action: str, why
     """Write a diff to the locked application's records (each through its service writer)."""
     if diff.get("household"):
         hh = Household.objects.select_for_update().get(pk=app.household_id)
-        services.household_change_apply(
-            hh, {f: _read(Household, f, after) for f, (_before, after) in diff["household"].items()}, actor)
+        changes = {f: _read(Household, f, after) for f, (_before, after) in diff["household"].items()}
+        services.household_change_apply(hh, services.household_changes_clean(hh, changes), actor)
     for pk, fields in (diff.get("people") or {}).items():
         person = Person.objects.for_user(actor, action).select_for_update().get(pk=int(pk), application=app)
-        services.person_change_apply(person, {f: _read(Person, f, after) for f, (_b, after) in fields.items()},
-                                     actor, why=why)
+        # checked again as it is written: the new ID number may have been claimed since the request
+        changes = services.person_changes_clean(person, {f: _read(Person, f, after) for f, (_b, after) in fields.items()})
+        services.person_change_apply(person, changes, actor, why=why)
     if diff.get("application", {}).get("completed_on"):
         new = _read(TransferApplication, "completed_on", diff["application"]["completed_on"][1])
         services.completion_date_apply(app, services.completion_date_check(app, new), actor)
