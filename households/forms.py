@@ -232,6 +232,13 @@ class PageParams(params.ParamsForm):
 
 # Corrections ---------------------------------------------------------------------------------------
 
+class NoEchoInput(forms.TextInput):
+    """A text box that never writes its value back into the page (a typed ID number stays out of it)."""
+
+    def format_value(self, value):
+        return None
+
+
 def _correction_fields(model, names):
     """Form fields of the editable fields (``services.HOUSEHOLD_FIELDS`` / ``PERSON_FIELDS``): a field
     added to those lists is offered by the correction form too."""
@@ -240,7 +247,7 @@ def _correction_fields(model, names):
         field.required = False  # an empty box keeps the value (the service refuses an empty required one)
     if "id_number" in fields:
         fields["id_number"] = forms.CharField(
-            label=_("新的公民身份号码"), required=False, max_length=30,
+            label=_("新的公民身份号码"), required=False, max_length=30, widget=NoEchoInput(attrs={"autocomplete": "off"}),
             help_text=_("仅在更正身份号码时填写完整的新号码；留空则不变。"),
         )
     return fields
