@@ -140,7 +140,7 @@ def correction_diff(app: TransferApplication, *, household: dict[str, Any] | Non
         diff["people"] = people_diff
     if completed_on not in (None, ""):
         try:
-            day = services.completion_date_check(app, completed_on)  # type: ignore[arg-type]
+            day = services.completion_date_check(app, completed_on)
         except ValidationError as exc:
             errors["application"] = _messages(exc)
         else:
@@ -221,7 +221,7 @@ def with_lines(rows: Any) -> list[CorrectionRequest]:
     rows = list(rows)
     people = {p.pk: p for p in Person.objects.filter(application_id__in={r.application_id for r in rows})}
     for row in rows:
-        row.lines = diff_lines(row.changes, people)  # type: ignore[attr-defined]
+        row.lines = diff_lines(row.changes, people)
     return rows
 
 

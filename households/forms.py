@@ -243,8 +243,8 @@ def _correction_fields(model, names):
     """Form fields of the editable fields (``services.HOUSEHOLD_FIELDS`` / ``PERSON_FIELDS``): a field
     added to those lists is offered by the correction form too."""
     fields = forms.fields_for_model(model, fields=names)
-    for name, field in fields.items():
-        field.required = False  # an empty box keeps the value (the service refuses an empty required one)
+    for field in fields.values():
+        field.required = False  # the model's own rules, which the service checks, refuse an empty required one
     if "id_number" in fields:
         fields["id_number"] = forms.CharField(
             label=_("新的公民身份号码"), required=False, max_length=30, widget=NoEchoInput(attrs={"autocomplete": "off"}),

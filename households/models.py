@@ -184,6 +184,8 @@ def needs_county_approval(app):
     cached = getattr(app, "_nzc_needs_approval", None)  # the move table asks twice per page
     if cached is not None:
         return cached
+    from .approval_models import CountyApprovalRule
+
     app._nzc_needs_approval = CountyApprovalRule.objects.filter(
         county_id=app.county_id, requires_approval=True,
         category__in=Person.objects.filter(application_id=app.pk).values("category"),

@@ -21,7 +21,13 @@ from nongzhuancheng.audit import AccessEvent, record
 from nongzhuancheng.history import set_history_user
 from nongzhuancheng.masking import mask
 from nongzhuancheng.models import PoliceStation
-from nongzhuancheng.scoping import APPLICATION_MOVE, APPLICATION_RECEIVE, APPROVAL_RULE_EDIT, HOUSEHOLD_CHANGE, require
+from nongzhuancheng.scoping import (
+    APPLICATION_MOVE,
+    APPLICATION_RECEIVE,
+    APPROVAL_RULE_EDIT,
+    HOUSEHOLD_CHANGE,
+    require,
+)
 from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 
 from . import rollup

@@ -22,7 +22,7 @@ def form_data(app, **overrides):
     household, members, meta = correction_forms(app)
     data = {}
     for form in (household, *members, meta):
-        for name, field in form.fields.items():
+        for name in form.fields:
             if name == "evidence":
                 continue
             value = form.initial.get(name)

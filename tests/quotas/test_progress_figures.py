@@ -7,7 +7,6 @@ Ten-day periods left after 10-15: the rest of 10月中旬, 10月下旬 and six i
 
 from decimal import Decimal
 
-from households import services
 from nongzhuancheng.figures import multiple, percent, percent_of
 from nongzhuancheng.periods import Period
 from quotas.models import Level
