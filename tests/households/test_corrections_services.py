@@ -15,6 +15,8 @@ from households.rollup_models import CompletionDaily
 from nongzhuancheng.audit import AccessEvent
 from nongzhuancheng.masking import mask
 from nongzhuancheng.scoping import allows
+from public.models import Notice
+from public.selectors import application_lookup
 from quotas.selectors import category_progress, county_progress
 from tests.base import CastTestCase, person_data
 
@@ -52,6 +54,10 @@ class DirectCorrectionTest(CastTestCase):
         self.assertEqual(ctx.exception.code, "unchanged")
         corrections.correction_submit(application=app, actor=self.alice, people={person.pk: {"name": "王小明"}})
         self.assertEqual(Person.objects.get(pk=person.pk).name, "王小明")
+        # the correction is recorded on the application but is no move: no second notice, and the
+        # public lookup still says what to bring
+        self.assertEqual(Notice.objects.filter(application=app).count(), 1)
+        self.assertEqual(application_lookup(number=app.number, id_tail=person.id_number[-6:]).return_note, "缺户口簿")
 
     def test_after_completion_the_direct_services_refuse_and_the_submit_becomes_a_request(self):
         app = self.complete(self.alice, members=[person_data(phone="13800000001")])
@@ -98,6 +104,7 @@ class RequestTest(CastTestCase):
         event = self.app.events.last()
         self.assertEqual((event.actor, event.from_status, event.to_status), (self.dave, "completed", "completed"))
         self.assertIn("转户类别：进城务工经商人员 → 农村集体供养对象", event.note)
+        self.assertEqual(Notice.objects.filter(application=self.app).count(), 1)  # no second "completed" notice
 
     def test_a_completion_date_corrected_across_a_period_boundary_moves_the_period_figure(self):
         as_of = D(2012, 10, 20)  # 2012年10月中旬: 10-11 … 10-20
