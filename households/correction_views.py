@@ -114,7 +114,7 @@ class CorrectionListView(ScopedSelectorsMixin, TemplateView):
         query = params.read(CorrectionListParams, self.request.GET)
         base = selectors.correction_list(user=self.request.user, state=query["state"] or None)
         page = CountedPaginator(base, self.paginate_by, count_from=base).get_page(query["page"])
-        context.update(page=page, rows=corrections.with_lines(page.object_list), state=query["state"],
+        context.update(page=page, rows=corrections.with_lines(page.object_list), chosen=query["state"],
                        states=CorrectionRequest.State.choices,
                        query=urlencode({"state": query["state"]}) if query["state"] else "")
         return context
