@@ -70,6 +70,23 @@ def attachment_add(*, application: TransferApplication, kind: str, upload: Uploa
     require(actor, APPLICATION_MOVE)
     if kind not in Attachment.Kind.values:
         raise ValidationError(_("请选择材料种类。"))
+    data, content_type, extension = scan_read(upload)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        attachment = Attachment(
+            application=application, kind=kind, content_type=content_type, size=len(data), sha256=digest,
+            original_name=(upload.name or "")[:200], uploaded_by=actor,
+        )
+        attachment.file.save(f"{application.pk}-{kind}-{digest[:16]}.{extension}", ContentFile(data), save=False)
+        attachment.save()
+    log_access("attachment.add", actor, attachment)
+    return attachment
+
+
+def scan_read(upload: UploadedFile) -> tuple[bytes, str, str]:
+    """(the bytes to keep, content type, extension) of an uploaded scan: a PDF, JPEG or PNG by its
+    first bytes, within NZC_ATTACHMENT_MAX_BYTES, images re-encoded without metadata. ValidationError
+    otherwise. Also the evidence of a correction request (households.corrections)."""
     limit = settings.NZC_ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise ValidationError(_("文件超过 %(mb)s MB 上限。") % {"mb": limit // (1024 * 1024)})
@@ -82,16 +99,7 @@ def attachment_add(*, application: TransferApplication, kind: str, upload: Uploa
     content_type, extension = found
     if content_type != "application/pdf":
         data = strip_image(data, content_type)
-    digest = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
-        attachment = Attachment(
-            application=application, kind=kind, content_type=content_type, size=len(data), sha256=digest,
-            original_name=(upload.name or "")[:200], uploaded_by=actor,
-        )
-        attachment.file.save(f"{application.pk}-{kind}-{digest[:16]}.{extension}", ContentFile(data), save=False)
-        attachment.save()
-    log_access("attachment.add", actor, attachment)
-    return attachment
+    return data, content_type, extension
 
 
 def log_access(event: str, actor: Any, attachment: Attachment) -> None:

@@ -8,6 +8,7 @@ from nongzhuancheng import params
 from nongzhuancheng.models import County, PoliceStation
 
 from . import selectors
+from .approval_models import CorrectionRequest
 from .models import Person, TransferApplication
 from .reference import Category
 
@@ -57,4 +58,14 @@ class PersonFilter(django_filters.FilterSet):
 
     class Meta:
         model = Person
+        fields = []
+
+
+class CorrectionFilter(django_filters.FilterSet):
+    """?state= of the correction requests (API)."""
+
+    state = django_filters.ChoiceFilter(choices=CorrectionRequest.State.choices, label=_("状态"))
+
+    class Meta:
+        model = CorrectionRequest
         fields = []

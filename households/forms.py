@@ -11,6 +11,7 @@ from nongzhuancheng import params
 from nongzhuancheng.models import County, PoliceStation
 
 from . import services
+from .approval_models import CorrectionRequest
 from .models import Household, Person, TransferApplication
 from .reference import Category, Document, Sex
 from .selectors import station_of
@@ -242,4 +243,77 @@ class PersonListParams(params.ParamsForm):
 class PageParams(params.ParamsForm):
     """?page= of a list without filters."""
 
+    page = params.PageParam()
+
+
+# Corrections ---------------------------------------------------------------------------------------
+
+class NoEchoInput(forms.TextInput):
+    """A text box that never writes its value back into the page (a typed ID number stays out of it)."""
+
+    def format_value(self, value):
+        return None
+
+
+def _correction_fields(model, names):
+    """Form fields of the editable fields (``services.HOUSEHOLD_FIELDS`` / ``PERSON_FIELDS``): a field
+    added to those lists is offered by the correction form too."""
+    fields = forms.fields_for_model(model, fields=names)
+    for field in fields.values():
+        field.required = False  # the model's own rules, which the service checks, refuse an empty required one
+    if "id_number" in fields:
+        fields["id_number"] = forms.CharField(
+            label=_("新的公民身份号码"), required=False, max_length=30, widget=NoEchoInput(attrs={"autocomplete": "off"}),
+            help_text=_("仅在更正身份号码时填写完整的新号码；留空则不变。"),
+        )
+    return fields
+
+
+class HouseholdCorrectionForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_correction_fields(Household, services.HOUSEHOLD_FIELDS))
+
+    def typed(self):
+        """What the form holds (a blank new ID number: unchanged); the service keeps what differs."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "id_number" or v}
+
+
+class PersonCorrectionForm(forms.Form):
+    def __init__(self, *args, person=None, **kwargs):
+        self.person = person
+        super().__init__(*args, **kwargs)
+        self.fields.update(_correction_fields(Person, services.PERSON_FIELDS))
+
+    def typed(self):
+        """What the form holds (a blank new ID number: unchanged); the service keeps what differs."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "id_number" or v}
+
+
+class CorrectionMetaForm(forms.Form):
+    completed_on = forms.DateField(label=_("办结日期"), required=False)
+    reason = forms.CharField(label=_("更正理由"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label=_("证明材料（PDF、JPEG 或 PNG）"), required=False)
+
+
+def correction_forms(app, data=None, files=None):
+    """(household form, [member forms], meta form) of the correction page, the records' values as
+    initial values (never the whole ID number)."""
+    hh = app.household
+    household = HouseholdCorrectionForm(data, prefix="household",
+                                        initial={f: getattr(hh, f) for f in services.HOUSEHOLD_FIELDS})
+    members = [
+        PersonCorrectionForm(data, prefix=f"p{p.pk}", person=p,
+                             initial={f: getattr(p, f) for f in services.PERSON_FIELDS if f != "id_number"})
+        for p in app.members.order_by("id")
+    ]
+    meta = CorrectionMetaForm(data, files, prefix="c", initial={"completed_on": app.completed_on})
+    return household, members, meta
+
+
+class CorrectionListParams(params.ParamsForm):
+    """Query parameters of the correction list."""
+
+    state = forms.ChoiceField(choices=[("", "")] + list(CorrectionRequest.State.choices), required=False,
+                              label=_("状态"))
     page = params.PageParam()

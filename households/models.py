@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from nongzhuancheng import case_kinds, roles
 from nongzhuancheng.masking import mask
 from nongzhuancheng.models import County, PoliceStation
-from nongzhuancheng.scoping import APPLICATION_MOVE, ScopedQuerySet
+from nongzhuancheng.scoping import APPLICATION_MOVE, COMPLETION_APPROVE, ScopedQuerySet
 from nongzhuancheng.workflow import Move, Workflow
 
 from .reference import (
@@ -109,12 +109,13 @@ class TransferApplication(NeedToKnowMixin, models.Model):
         COMPLETED = "completed", _("办结")
         REJECTED = "rejected", _("不予办理")
         WITHDRAWN = "withdrawn", _("撤回")
+        AWAITING_APPROVAL = "awaiting", _("待县级审批")
 
     # The move table: every move of an application, written once. households.services performs
     # them (through nongzhuancheng.workflow.transition); pages, the API and the admin offer them.
     WORKFLOW = Workflow(model_label="households.TransferApplication", state_field="status", states=Status, moves=[
         Move("complete", frozenset({Status.RECEIVED}), Status.COMPLETED, _("办结"),
-             action=APPLICATION_MOVE, final=True),
+             action=APPLICATION_MOVE, final=True, applies_to=lambda app: not needs_county_approval(app)),
         Move("return", frozenset({Status.RECEIVED}), Status.RETURNED, _("退回补正"),
              action=APPLICATION_MOVE, note_label=_("需补正的材料"),
              note_required=_("退回补正时请写明需补正的材料。")),
@@ -125,11 +126,21 @@ class TransferApplication(NeedToKnowMixin, models.Model):
              note_required=_("不予办理时必须写明理由。"), final=True),
         Move("withdraw", frozenset({Status.RECEIVED, Status.RETURNED}), Status.WITHDRAWN, _("撤回"),
              action=APPLICATION_MOVE, final=True),
+        # County approval (CountyApprovalRule): where the county asks for it, the station's 办结 waits
+        # for the county office, which approves (the transfer completes then) or sends it back.
+        Move("submit_approval", frozenset({Status.RECEIVED}), Status.AWAITING_APPROVAL, _("办结（报县级审批）"),
+             action=APPLICATION_MOVE, applies_to=lambda app: needs_county_approval(app)),
+        Move("approve", frozenset({Status.AWAITING_APPROVAL}), Status.COMPLETED, _("县级审批通过"),
+             action=COMPLETION_APPROVE, final=True),
+        Move("send_back", frozenset({Status.AWAITING_APPROVAL}), Status.RECEIVED, _("县级审批退回"),
+             action=COMPLETION_APPROVE, note_label=_("退回的理由"), note_required=_("审批退回时请写明理由。")),
     ])
     TRANSITIONS = WORKFLOW.transitions  # {status: {statuses it may move to}}, derived from the table
     # An application in one of these states holds its members' ID numbers (no second application).
-    CLAIMING = {Status.RECEIVED, Status.RETURNED, Status.COMPLETED}
+    CLAIMING = {Status.RECEIVED, Status.RETURNED, Status.AWAITING_APPROVAL, Status.COMPLETED}
     OPEN = {Status.RECEIVED, Status.RETURNED}
+    # Not yet completed nor ended: the time limit runs (the county's waiting time counts too).
+    PENDING = {Status.RECEIVED, Status.RETURNED, Status.AWAITING_APPROVAL}
 
     number = models.CharField(_("申请编号"), max_length=24, unique=True, null=True, blank=True)
     household = models.ForeignKey(
@@ -180,6 +191,21 @@ class TransferApplication(NeedToKnowMixin, models.Model):
     def allowed_moves(self):
         """The target statuses the move table allows from this application's status."""
         return sorted(self.TRANSITIONS[self.status])
+
+
+def needs_county_approval(app):
+    """Whether completing ``app`` needs the county office's approval: its county asks for it for the
+    category of one of its members (``CountyApprovalRule``)."""
+    cached = getattr(app, "_nzc_needs_approval", None)  # the move table asks twice per page
+    if cached is not None:
+        return cached
+    from .approval_models import CountyApprovalRule
+
+    app._nzc_needs_approval = CountyApprovalRule.objects.filter(
+        county_id=app.county_id, requires_approval=True,
+        category__in=Person.objects.filter(application_id=app.pk).values("category"),
+    ).exists()
+    return app._nzc_needs_approval
 
 
 class Person(NeedToKnowMixin, models.Model):
@@ -265,6 +291,7 @@ class ApplicationEvent(NeedToKnowMixin, models.Model):
     def __str__(self):
         return f"{self.application} {self.from_status}→{self.to_status}"
 
+from .approval_models import *  # noqa: E402,F401,F403  (county approval rules, correction requests)
 from .attachment_models import *  # noqa: E402,F401,F403  (scans of the documents checked at the window)
 from .export_models import *  # noqa: E402,F401,F403  (background exports)
 from .import_models import *  # noqa: E402,F401,F403  (spreadsheet import jobs)

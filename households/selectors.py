@@ -115,7 +115,7 @@ def application_overdue_list(*, user: Any, today: datetime.date | None = None) -
     today = today or timezone.localdate()
     return (
         TransferApplication.objects.for_user(user)
-        .filter(status__in=TransferApplication.OPEN, due_on__lt=today)
+        .filter(status__in=TransferApplication.PENDING, due_on__lt=today)
         .select_related("household", "station", "county")
         .order_by("due_on", "id")
     )
@@ -160,3 +160,37 @@ def station_of(user: Any) -> PoliceStation | None:
     if assignment is None or assignment.role != CLERK or getattr(user, "is_superuser", False):
         return None
     return assignment.station
+
+
+def approval_queue(*, user: Any) -> QuerySet[TransferApplication]:
+    """Applications waiting for the county office's approval that the user may decide, oldest first."""
+    from nongzhuancheng.scoping import COMPLETION_APPROVE
+
+    return (
+        TransferApplication.objects.for_user(user, COMPLETION_APPROVE)
+        .filter(status=TransferApplication.Status.AWAITING_APPROVAL)
+        .select_related("household", "station", "county")
+        .order_by("due_on", "id")
+    )
+
+
+def correction_list(*, user: Any, state: str | None = None) -> QuerySet[Any]:
+    """Correction requests the user may see (the requested ones first when no state is given)."""
+    from .approval_models import CorrectionRequest
+
+    qs = CorrectionRequest.objects.for_user(user).select_related(
+        "application", "application__household", "application__station", "requested_by", "decided_by")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-id")
+
+
+def approval_rules(*, user: Any) -> dict[int, set[str]]:
+    """{county id: categories needing approval} of the counties the user may see."""
+    from .approval_models import CountyApprovalRule
+
+    out: dict[int, set[str]] = {}
+    for county_id, category in CountyApprovalRule.objects.for_user(user).filter(requires_approval=True).values_list(
+            "county_id", "category"):
+        out.setdefault(county_id, set()).add(category)
+    return out

@@ -6,6 +6,7 @@ table, save, ApplicationEvent) and keeps the people's claim and completion date 
 HTML views, API actions, imports and the admin all call these functions.
 """
 
+import copy
 import datetime
 from collections.abc import Sequence
 from typing import Any
@@ -16,13 +17,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nongzhuancheng.audit import AccessEvent, record
 from nongzhuancheng.history import set_history_user
+from nongzhuancheng.masking import mask
 from nongzhuancheng.models import PoliceStation
-from nongzhuancheng.scoping import APPLICATION_MOVE, APPLICATION_RECEIVE, HOUSEHOLD_CHANGE, require
+from nongzhuancheng.scoping import (
+    APPLICATION_MOVE,
+    APPLICATION_RECEIVE,
+    APPROVAL_RULE_EDIT,
+    HOUSEHOLD_CHANGE,
+    require,
+)
 from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 
 from . import rollup
-from .models import ApplicationEvent, Household, Person, TransferApplication
+from .models import ApplicationEvent, Household, Person, TransferApplication, needs_county_approval
 from .numbers import application_number
 from .reference import REQUIRED_DOCUMENTS, Document
 from .selectors import claim_find, claims_find, station_of
@@ -217,13 +226,16 @@ def _apply_move(app: TransferApplication, move: Move, *, on: datetime.date | str
     if isinstance(on, str):
         on = datetime.date.fromisoformat(on)
     members = Person.objects.filter(application=app)
+    if move.target in (Status.COMPLETED, Status.AWAITING_APPROVAL) and app.missing_documents:
+        raise ValidationError(
+            _("材料不全，不能办结：缺少%(d)s。")
+            % {"d": "、".join(str(Document(d).label) for d in app.missing_documents)},
+            code="documents",
+        )
+    if move.target == Status.AWAITING_APPROVAL:  # the station's check is done; the county decides
+        return []
     if move.target == Status.COMPLETED:
-        if app.missing_documents:
-            raise ValidationError(
-                _("材料不全，不能办结：缺少%(d)s。")
-                % {"d": "、".join(str(Document(d).label) for d in app.missing_documents)},
-                code="documents",
-            )
+        # approved by the county: the transfer completes on the day of the approval (``on``)
         if on > today or on < app.received_on:
             raise ValidationError({"completed_on": _("办结日期必须在受理日期与今天之间。")})
         app.completed_on = on
@@ -234,6 +246,8 @@ def _apply_move(app: TransferApplication, move: Move, *, on: datetime.date | str
         before = rollup.application_keys(app.pk)  # none under today's table (a completion is final)
         members.update(holds_claim=False, completed_on=None)  # the ID numbers are free again
         rollup.rollup_change(before, rollup.application_keys(app.pk))
+        return []
+    if move.name == "send_back":  # the county sends it back to the station: the time limit runs on
         return []
     if move.target == Status.RECEIVED:  # resubmitted after a return: the time limit starts again
         if on > today or on < app.received_on:
@@ -257,8 +271,12 @@ def application_move(*, application: TransferApplication | int, move: str | Move
     ``on`` is the date the move takes effect (completion or renewed receipt; today by default);
     ``documents``, when given, are recorded too — before completing, after a resubmission."""
     move = WORKFLOW.get(move) if isinstance(move, str) else move
+    if move.name == "complete":  # where the county asks to approve, the station's 办结 waits for it
+        row = TransferApplication.objects.filter(pk=getattr(application, "pk", application)).first()
+        if row is not None and row.status == Status.RECEIVED and needs_county_approval(row):
+            move = WORKFLOW.get("submit_approval")
     if documents is not None:
-        if move.target == Status.COMPLETED:
+        if move.target in (Status.COMPLETED, Status.AWAITING_APPROVAL) and move.name != "approve":
             application = application_set_documents(application=application, actor=actor, documents=documents)
         else:
             _check_documents(documents)
@@ -269,7 +287,7 @@ def application_move(*, application: TransferApplication | int, move: str | Move
     )
     if move.target == Status.COMPLETED:
         application_completed.send(sender=TransferApplication, application=app, actor=actor)
-    if documents is not None and move.target == Status.RECEIVED:
+    if documents is not None and move.name == "resubmit":
         app = application_set_documents(application=app, actor=actor, documents=documents)
     return app
 
@@ -329,16 +347,36 @@ def moves_allowed(application: TransferApplication, user: Any = None) -> list[st
     return [m.name for m in WORKFLOW.moves_for(application, user)]
 
 
-@transaction.atomic
-def household_update(*, household: Household, actor: Any, **changes: Any) -> Household:
-    """Correct a household's register data (户号, 户别, 户主, address); keeps a history."""
-    require(actor, HOUSEHOLD_CHANGE)
+def direct_correction_check(app: TransferApplication) -> None:
+    """A household's or member's data is corrected directly only while the application is received or
+    returned; after completion a correction is a request the county office decides
+    (``households.corrections``)."""
+    if app.status == Status.COMPLETED:
+        raise TransitionNotAllowed(_("已办结的申请须提交更正申请，由县区办公室审核后更正。"), code="correction_request")
+    if app.status == Status.AWAITING_APPROVAL:
+        raise TransitionNotAllowed(_("待县级审批的申请不能直接更正，请县区办公室先退回。"), code="awaiting")
+    if app.status not in TransferApplication.OPEN:
+        raise TransitionNotAllowed(_("已结束的申请不能更正。"), code="ended")
+
+
+def household_changes_clean(hh: Household, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes of a household's register data, checked (stripped, the model's own rules); ``hh``
+    is not changed."""
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValidationError({field: _("该字段不能修改。") for field in sorted(unknown)})
-    hh = _locked_in_scope(Household, household, actor, HOUSEHOLD_CHANGE)
+    changes = {f: v.strip() if isinstance(v, str) else v for f, v in changes.items()}
+    probe = copy.copy(hh)
     for field, value in changes.items():
-        setattr(hh, field, value.strip() if isinstance(value, str) else value)
+        setattr(probe, field, value)
+    probe.full_clean()
+    return changes
+
+
+def household_change_apply(hh: Household, changes: dict[str, Any], actor: Any) -> Household:
+    """Write checked changes to a locked household (household_update, an approved correction)."""
+    for field, value in changes.items():
+        setattr(hh, field, value)
     hh.full_clean()
     set_history_user(hh, actor)
     hh.save()
@@ -346,15 +384,24 @@ def household_update(*, household: Household, actor: Any, **changes: Any) -> Hou
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor: Any, **changes: Any) -> Person:
-    """Correct a person's data (keeps a history). On a completed application the count moves with
-    the category; it is never duplicated. A new ID number is checked like a new one."""
+def household_update(*, household: Household, actor: Any, **changes: Any) -> Household:
+    """Correct a household's register data (户号, 户别, 户主, address) while none of its applications
+    is completed or waiting for the county; keeps a history."""
     require(actor, HOUSEHOLD_CHANGE)
+    hh = _locked_in_scope(Household, household, actor, HOUSEHOLD_CHANGE)
+    for app in TransferApplication.objects.filter(household=hh, status__in=[Status.COMPLETED, Status.AWAITING_APPROVAL]):
+        direct_correction_check(app)
+    return household_change_apply(hh, household_changes_clean(hh, changes), actor)
+
+
+def person_changes_clean(person: Person, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes of a member's data, checked as they would be written (ID number normalised, sex and
+    birth date derived from a new number, an ID number claimed elsewhere refused); ``person`` is not
+    changed."""
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({field: _("该字段不能修改。") for field in sorted(unknown)})
-    person = _locked_in_scope(Person, person, actor, HOUSEHOLD_CHANGE)
-    counted = rollup.keys_of([person])  # category, sex and birth date are dimensions of the rollup
+    changes = {f: v.strip() if isinstance(v, str) else v for f, v in changes.items()}
     if {"id_number", "sex", "birth_date"} & set(changes):
         number_changed = "id_number" in changes
         rid = person_check_identity(
@@ -368,19 +415,38 @@ def person_update(*, person: Person, actor: Any, **changes: Any) -> Person:
             existing = claim_find(rid.number)
             if existing is not None and existing.pk != person.pk:
                 raise DuplicateTransfer({"id_number": [duplicate_message(existing)]})
+    probe = copy.copy(person)
     for field, value in changes.items():
-        setattr(person, field, value.strip() if isinstance(value, str) else value)
+        setattr(probe, field, value)
+    probe.full_clean(exclude=["application", "household", "county", "station"], validate_constraints=False)
+    return changes
+
+
+def person_change_apply(person: Person, changes: dict[str, Any], actor: Any, *, why: str = "") -> Person:
+    """Write checked changes to a locked person (person_update, an approved correction). On a
+    completed application the count moves with the category, sex or birth date, never duplicated;
+    a changed ID number is written to the access log (``AccessEvent.Kind.ID_CHANGE``)."""
+    counted = rollup.keys_of([person])  # category, sex and birth date are dimensions of the rollup
+    old_number = person.id_number
+    for field, value in changes.items():
+        setattr(person, field, value)
     person.full_clean(exclude=["application", "household", "county", "station"], validate_constraints=False)
     set_history_user(person, actor)
     try:
         with transaction.atomic():
             person.save()
     except IntegrityError:
+        # claimed by another application between the check and the write: the partial unique index
+        # made us wait for that commit, so the claim is visible now
         existing = claim_find(person.id_number)
         if existing is not None:
             raise DuplicateTransfer({"id_number": [duplicate_message(existing)]}) from None
         raise
     rollup.rollup_change(counted, rollup.keys_of([person]))
+    if person.id_number != old_number:
+        record(AccessEvent.Kind.ID_CHANGE, user=actor, person_id=person.pk,
+               subject=f"{mask(old_number)} → {mask(person.id_number)}",
+               detail={"application": person.application_id, "why": why[:200]})
     if person.application.status == Status.COMPLETED:
         application_corrected.send(
             sender=TransferApplication, application=person.application, actor=actor, changed={"person_ids": [person.pk]}
@@ -389,19 +455,31 @@ def person_update(*, person: Person, actor: Any, **changes: Any) -> Person:
 
 
 @transaction.atomic
-def application_correct_completion(*, application: TransferApplication, actor: Any,
-                                   completed_on: datetime.date | str, note: str) -> TransferApplication:
-    """Correct the completion date of a completed application: its count moves to the new date."""
+def person_update(*, person: Person, actor: Any, **changes: Any) -> Person:
+    """Correct a member's data while the application is received or returned (keeps a history). A
+    new ID number is checked like a new one. After completion: ``households.corrections``."""
     require(actor, HOUSEHOLD_CHANGE)
-    if not (note or "").strip():
-        raise ValidationError({"note": _("更正办结日期时请写明原因。")})
+    person = _locked_in_scope(Person, person, actor, HOUSEHOLD_CHANGE)
+    direct_correction_check(person.application)
+    return person_change_apply(person, person_changes_clean(person, changes), actor)
+
+
+def completion_date_check(app: TransferApplication, completed_on: datetime.date | str) -> datetime.date:
     if isinstance(completed_on, str):
-        completed_on = datetime.date.fromisoformat(completed_on)
-    app = _locked_in_scope(TransferApplication, application, actor, HOUSEHOLD_CHANGE)
+        try:
+            completed_on = datetime.date.fromisoformat(completed_on)
+        except ValueError:
+            raise ValidationError({"completed_on": _("日期格式应为 YYYY-MM-DD。")}) from None
     if app.status != Status.COMPLETED:
         raise TransitionNotAllowed(_("只有已办结的申请可以更正办结日期。"))
     if completed_on > timezone.localdate() or completed_on < app.received_on:
         raise ValidationError({"completed_on": _("办结日期必须在受理日期与今天之间。")})
+    return completed_on
+
+
+def completion_date_apply(app: TransferApplication, completed_on: datetime.date, actor: Any) -> TransferApplication:
+    """Move a locked completed application to a corrected completion date (an approved correction):
+    the members and the rollup move with it, in this transaction."""
     before = app.completed_on
     app.completed_on = completed_on
     set_history_user(app, actor)
@@ -409,9 +487,42 @@ def application_correct_completion(*, application: TransferApplication, actor: A
     counted = rollup.application_keys(app.pk)
     Person.objects.filter(application=app).update(completed_on=completed_on)
     rollup.rollup_change(counted, rollup.application_keys(app.pk))
-    ApplicationEvent.objects.create(
-        application=app, actor=actor, from_status=app.status, to_status=app.status,
-        note=_("办结日期由 %(a)s 更正为 %(b)s：%(n)s") % {"a": before, "b": completed_on, "n": note},
-    )
     application_corrected.send(sender=TransferApplication, application=app, actor=actor, changed={"completed_on": before})
     return app
+
+
+@transaction.atomic
+def approval_rules_set(*, actor: Any, county: Any, categories: Any) -> list[str]:
+    """Set which categories of ``county`` (one of the actor's scope) make a completion need the county
+    office's approval: exactly ``categories``. Returns them, sorted. Applications already waiting
+    stay waiting until the county decides."""
+    from nongzhuancheng.models import County
+
+    from .approval_models import CountyApprovalRule
+    from .reference import Category
+
+    require(actor, APPROVAL_RULE_EDIT)
+    pk = county.pk if isinstance(county, County) else county
+    county = County.objects.for_user(actor, APPROVAL_RULE_EDIT).get(pk=pk)
+    wanted = set(categories or ())
+    unknown = wanted - set(Category.values)
+    if unknown:
+        raise ValidationError({"categories": _("未知的转户类别：%(c)s") % {"c": ", ".join(sorted(unknown))}})
+    for category in Category.values:
+        CountyApprovalRule.objects.update_or_create(
+            county=county, category=category,
+            defaults={"requires_approval": category in wanted, "updated_by": actor},
+        )
+    return sorted(wanted)
+
+
+def application_approve(*, application: TransferApplication, actor: Any, note: str = "",
+                        on: datetime.date | str | None = None) -> TransferApplication:
+    """县级审批通过: the county office approves a completion waiting for it; the transfer completes on
+    the day of the approval (``on``, default today) and is counted from then."""
+    return application_move(application=application, move="approve", actor=actor, note=note, on=on)
+
+
+def application_send_back(*, application: TransferApplication, actor: Any, note: str) -> TransferApplication:
+    """县级审批退回: back to the station (received again, its time limit unchanged), with the reason."""
+    return application_move(application=application, move="send_back", actor=actor, note=note)

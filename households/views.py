@@ -27,13 +27,14 @@ from nongzhuancheng.pagination import bounded_count
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
     APPLICATION_RECEIVE,
+    CORRECTION_REQUEST,
     ID_VIEW_WHOLE,
     NoScopedRowsMixin,
     ScopedSelectorsMixin,
     allows,
 )
 
-from . import ids, selectors, services
+from . import corrections, ids, selectors, services
 from .attachment_models import Attachment
 from .forms import (
     ApplicationListParams,
@@ -325,6 +326,9 @@ class PersonListView(ScopedSelectorsMixin, TemplateView):
         return context
 
 
+CORRECTABLE = {*TransferApplication.OPEN, TransferApplication.Status.COMPLETED}
+
+
 class ApplicationDetailView(ScopedSelectorsMixin, TemplateView):
     """One application: household, members, documents, workflow actions, events and record history."""
 
@@ -353,6 +357,8 @@ class ApplicationDetailView(ScopedSelectorsMixin, TemplateView):
             overdue_days=working_days_between(app.due_on, timezone.localdate()) if app.is_open else 0,
             attachments=list(app.attachments.all()),
             attachment_kinds=Attachment.Kind.choices,
+            correctable=allows(self.request.user, CORRECTION_REQUEST) and app.status in CORRECTABLE,
+            corrections=corrections.with_lines(selectors.correction_list(user=self.request.user).filter(application=app)),
         )
         return context
 

@@ -48,6 +48,10 @@ VIEW = "view"  # read what is in scope
 APPLICATION_RECEIVE = "application.receive"  # 受理: enter a household's application
 APPLICATION_MOVE = "application.move"  # 办结 / 退回补正 / 不予办理 / 撤回 / 重新受理
 HOUSEHOLD_CHANGE = "household.change"  # correct a household's or a member's register data
+CORRECTION_REQUEST = "correction.request"  # ask for a correction of a completed application (or withdraw it)
+CORRECTION_DECIDE = "correction.decide"  # approve or refuse a requested correction (the county office)
+COMPLETION_APPROVE = "completion.approve"  # approve a completion the county asks to approve, or send it back
+APPROVAL_RULE_EDIT = "approval_rule.edit"  # set which categories of a county need the county's approval
 IMPORT_RUN = "import.run"  # upload, check and import a spreadsheet
 ID_VIEW_WHOLE = "id.view_whole"  # see a whole resident ID number (detail pages, exports)
 ENTITLEMENT_WORK = "entitlement.work"  # move a guarantee case or a retention of one's own kind / county
@@ -89,6 +93,11 @@ POLICY: dict[str, Grant] = {
     APPLICATION_RECEIVE: Grant(WRITERS, refusal=_("当前角色只能查看，不能受理申请。")),
     APPLICATION_MOVE: Grant(WRITERS),
     HOUSEHOLD_CHANGE: Grant(WRITERS, refusal=_("当前角色只能查看。")),
+    CORRECTION_REQUEST: Grant(WRITERS, refusal=_("当前角色不能申请更正。")),
+    CORRECTION_DECIDE: Grant(frozenset({COUNTY_OFFICER, ADMIN}), refusal=_("只有县区办公室可以审核更正申请。")),
+    COMPLETION_APPROVE: Grant(frozenset({COUNTY_OFFICER, ADMIN}), refusal=_("只有县区办公室可以审批办结。")),
+    APPROVAL_RULE_EDIT: Grant(frozenset({COUNTY_OFFICER, ADMIN}), staff=frozenset({CITY_READER}),
+                              refusal=_("只有县区办公室和市领导组办公室可以设定县级审批。")),
     IMPORT_RUN: Grant(WRITERS, refusal=_("当前角色不能导入数据。")),
     ID_VIEW_WHOLE: Grant(WRITERS),
     ENTITLEMENT_WORK: Grant(

@@ -146,6 +146,7 @@ def application_lookup(*, number: str, id_tail: str) -> LookupAnswer | None:
     return_note = ""
     if app.status == Status.RETURNED:
         event = (ApplicationEvent.objects.filter(application=app, to_status=Status.RETURNED)
+                 .exclude(from_status=Status.RETURNED)  # the return itself, not a correction recorded since
                  .order_by("-at", "-id").first())
         return_note = event.note if event else ""
     missing = [str(Document(d).label) for d in app.missing_documents] if app.is_open else []

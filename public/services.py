@@ -109,7 +109,8 @@ def _station_text(application: TransferApplication) -> dict[str, str]:
 
 def notice_for_application_event(*, event: ApplicationEvent) -> Notice | None:
     """The notice of an application returned (what to bring) or completed; None for other moves."""
-    if event.to_status not in (Status.RETURNED, Status.COMPLETED):
+    if event.to_status not in (Status.RETURNED, Status.COMPLETED) or event.from_status == event.to_status:
+        # a correction recorded on the application is no move: the applicant was told already
         return None
     app = TransferApplication.objects.select_related("station__county").get(pk=event.application_id)
     with translation.override("zh-hans"):

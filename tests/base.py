@@ -102,3 +102,16 @@ class CastTestCase(TestCase):
     def complete(self, actor, on=None, **kwargs):
         app = self.receive(actor, **kwargs)
         return services.application_complete(application=app, actor=actor, on=on)
+
+    @staticmethod
+    def correct_completed(application, *, requester, approver, household=None, people=None, completed_on=None,
+                          reason="录入错误"):
+        """A correction of a completed application, requested and approved through the services
+        (``people``: {person or pk: {field: value}}). Returns the approved request."""
+        from households import corrections
+
+        request = corrections.correction_request(
+            application=application, actor=requester, household=household, completed_on=completed_on,
+            people={getattr(p, "pk", p): fields for p, fields in (people or {}).items()}, reason=reason,
+        )
+        return corrections.correction_move(correction=request, move="approve", actor=approver)

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from nongzhuancheng.scoping import ID_VIEW_WHOLE, allows
 
+from ..approval_models import CorrectionRequest
 from ..income import income_band
 from ..models import ApplicationEvent, Household, Person, TransferApplication
 from ..reference import (
@@ -330,3 +331,72 @@ class IdCheckSerializer(serializers.Serializer):
 
 class IdSearchSerializer(serializers.Serializer):
     id_number = serializers.CharField(max_length=40, label=_("完整的公民身份号码"))
+
+
+# ---------------------------------------------------------------- corrections
+
+
+class CorrectionMemberInputSerializer(serializers.Serializer):
+    """One member's corrected fields (only those given change), named by the member's ``id``."""
+
+    id = serializers.IntegerField(label=_("成员 id"))
+    fields = serializers.DictField(label=_("更正的字段"), help_text=_("字段名 → 新值（services.PERSON_FIELDS 中的字段）"))
+
+
+class CorrectionInputSerializer(serializers.Serializer):
+    """A correction of an application: received or returned, written at once; completed, a request
+    to the county office (a reason is required)."""
+
+    household = serializers.DictField(required=False, default=dict, label=_("户的更正字段"),
+                                      help_text=_("字段名 → 新值（services.HOUSEHOLD_FIELDS 中的字段）"))
+    members = CorrectionMemberInputSerializer(many=True, required=False, default=list)
+    completed_on = serializers.DateField(required=False, allow_null=True, label=_("更正后的办结日期"))
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+                                   label=_("更正理由"))
+
+
+class CorrectionLineSerializer(serializers.Serializer):
+    what = serializers.CharField()
+    name = serializers.CharField()
+    field = serializers.CharField()
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class CorrectionSerializer(serializers.Serializer):
+    """A correction request: its diff as lines (ID numbers masked), why, who, and the moves allowed."""
+
+    id = serializers.IntegerField()
+    application = serializers.IntegerField(source="application_id")
+    state = serializers.CharField()
+    state_display = serializers.CharField(source="get_state_display")
+    lines = CorrectionLineSerializer(many=True)
+    reason = serializers.CharField()
+    has_evidence = serializers.SerializerMethodField()
+    requested_by = serializers.CharField(source="requested_by.username", default=None)
+    requested_at = serializers.DateTimeField()
+    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField()
+    allowed_moves = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_has_evidence(self, obj):
+        return bool(obj.evidence)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_moves(self, obj):
+        user = self.context.get("request").user if self.context.get("request") else None
+        return [m.name for m in CorrectionRequest.WORKFLOW.moves_for(obj, user)]
+
+
+class CorrectionMoveSerializer(serializers.Serializer):
+    """One move of CorrectionRequest.WORKFLOW."""
+
+    move = serializers.ChoiceField(choices=[(m.name, m.label) for m in CorrectionRequest.WORKFLOW], label=_("操作"),
+                                   help_text=_move_table(CorrectionRequest.WORKFLOW))
+    note = serializers.CharField(required=False, allow_blank=True, default="", label=_("说明"))
+
+
+class EvidenceSerializer(serializers.Serializer):
+    evidence = serializers.FileField(label=_("证明材料（PDF、JPEG 或 PNG）"))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,6 +20,7 @@ from nongzhuancheng.pagination import KeysetPagination
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
     APPLICATION_RECEIVE,
+    CORRECTION_REQUEST,
     HOUSEHOLD_CHANGE,
     POLICY,
     VIEW,
@@ -26,8 +28,9 @@ from nongzhuancheng.scoping import (
     allows,
 )
 
-from .. import ids, selectors, services
-from ..filters import ApplicationFilter, PersonFilter
+from .. import corrections, ids, selectors, services
+from ..approval_models import CorrectionRequest
+from ..filters import ApplicationFilter, CorrectionFilter, PersonFilter
 from ..id_check import id_check_claim, id_check_limited
 from ..models import ApplicationEvent, Household, Person, TransferApplication
 from . import serializers as s
@@ -170,7 +173,7 @@ class ApplicationViewSet(
     filterset_class = ApplicationFilter
     pagination_class = KeysetPagination
     write_action = APPLICATION_MOVE
-    write_actions = {"create": APPLICATION_RECEIVE}
+    write_actions = {"create": APPLICATION_RECEIVE, "correct": CORRECTION_REQUEST}
 
     def get_queryset(self):
         qs = super().get_queryset().prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
@@ -261,12 +264,98 @@ class ApplicationViewSet(
         )
         return self._detail(app)
 
+    @extend_schema(
+        summary="更正：受理中或退回补正时立即更正；已办结时提交更正申请（县区办公室审核）",
+        description=("Corrects the household (`household`: field → value), members (`members`: "
+                     "[{id, fields}]) and, once completed, the completion date. While the application is "
+                     "received or returned the correction is written at once (200, the application); once "
+                     "it is completed it becomes a correction request with a required `reason` (201, the "
+                     "request; evidence: `POST /api/v1/corrections/{id}/evidence/`). A new ID number must "
+                     "be valid and unclaimed."),
+        request=s.CorrectionInputSerializer,
+        responses={200: s.ApplicationDetailSerializer, 201: s.CorrectionSerializer,
+                   400: OpenApiResponse(description="校验错误")},
+    )
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        app = self.get_object()
+        data = s.CorrectionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            result = corrections.correction_submit(
+                application=app, actor=request.user, household=dict(v["household"]),
+                people={m["id"]: dict(m["fields"]) for m in v["members"]},
+                completed_on=v.get("completed_on"), reason=v["reason"],
+            )
+        except corrections.CorrectionInvalid as exc:
+            errors = {k: v for k, v in exc.section_errors.items() if k != "people"}
+            if exc.section_errors.get("people"):
+                errors["members"] = {str(pk): e for pk, e in exc.section_errors["people"].items()}
+            raise exceptions.ValidationError({**errors, "detail": exc.messages}) from None
+        if isinstance(result, CorrectionRequest):
+            row = corrections.with_lines([result])[0]
+            return Response(s.CorrectionSerializer(row, context=self.get_serializer_context()).data,
+                            status=status.HTTP_201_CREATED)
+        return self._detail(result)
+
     @extend_schema(summary="办理记录", responses={200: s.EventSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def events(self, request, pk=None):
         app = self.get_object()
         events = selectors.application_events(application=app)
         return Response(s.EventSerializer(events, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="更正申请列表"),
+    retrieve=extend_schema(summary="更正申请详情（更正前后对照，身份号码遮蔽）"),
+)
+class CorrectionViewSet(ServiceErrorsMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):
+    queryset = CorrectionRequest.objects.select_related("application", "requested_by", "decided_by").order_by("-id")
+    serializer_class = s.CorrectionSerializer
+    filterset_class = CorrectionFilter
+    pagination_class = KeysetPagination
+    write_action = CORRECTION_REQUEST
+    write_actions = {"move": VIEW}  # the move's own action of the policy is checked by the service
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = corrections.with_lines(page if page is not None else self.filter_queryset(self.get_queryset()))
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        row = corrections.with_lines([self.get_object()])[0]
+        return Response(self.get_serializer(row).data)
+
+    @extend_schema(
+        summary="审核更正申请：批准（更正生效，统计随之调整）、不予更正（须写理由）或撤回",
+        description="Makes one move of `CorrectionRequest.WORKFLOW`:\n\n"
+                    + s._move_table(CorrectionRequest.WORKFLOW).replace("\n", "\n\n"),
+        request=s.CorrectionMoveSerializer,
+        responses={200: s.CorrectionSerializer, 400: OpenApiResponse(description="校验错误或不允许的操作")},
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        row = self.get_object()
+        data = s.CorrectionMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = corrections.correction_move(correction=row, move=data.validated_data["move"], actor=request.user,
+                                          note=data.validated_data["note"])
+        return Response(self.get_serializer(corrections.with_lines([self.get_queryset().get(pk=row.pk)])[0]).data)
+
+    @extend_schema(summary="上传更正申请的证明材料（PDF、JPEG 或 PNG）", request=s.EvidenceSerializer,
+                   responses={200: s.CorrectionSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def evidence(self, request, pk=None):
+        row = self.get_object()
+        data = s.EvidenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = corrections.correction_evidence_add(correction=row, actor=request.user,
+                                                  upload=data.validated_data["evidence"])
+        return Response(self.get_serializer(corrections.with_lines([row])[0]).data)
 
 
 class IdCheckView(ServiceErrorsMixin, APIView):

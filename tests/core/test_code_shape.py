@@ -18,6 +18,7 @@ STATEFUL = {
     "households.TransferApplication": "status",
     "households.ImportJob": "state",
     "households.ExportJob": "state",
+    "households.CorrectionRequest": "state",
     "entitlements.GuaranteeCase": "state",
     "entitlements.Retention": "state",
     "reports.Bulletin": "state",

@@ -55,6 +55,10 @@ class PagesRenderTest(CastTestCase):
         TransferApplication.objects.filter(pk=bulk.pk).update(created_by=None)
         cls.bulk = bulk
         make_import_job(cls.alice)
+        from households import corrections
+
+        corrections.correction_request(application=cls.completed, actor=cls.alice, reason="录入错误",
+                                       people={cls.completed.members.get().pk: {"category": "veteran"}})
 
     def setUp(self):
         logging.disable(logging.CRITICAL)  # the server errors are reported below, by URL

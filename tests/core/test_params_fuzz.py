@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from entitlements.forms import DeliveryParams, PageParams, QueueParams
-from households.filters import ApplicationFilter, PersonFilter
+from households.filters import ApplicationFilter, CorrectionFilter, PersonFilter
 from households.forms import (
     ApplicationExportParams,
     ApplicationListParams,
+    CorrectionListParams,
     HouseholdLookupParams,
     PersonListParams,
 )
@@ -41,6 +42,9 @@ DECLARED = {
     "imports:export_people": ApplicationExportParams,
     "households:household_lookup": HouseholdLookupParams,
     "households:overdue": HouseholdPageParams,
+    "households:approval_queue": HouseholdPageParams,
+    "households:correction_list": CorrectionListParams,
+    "correction-list": CorrectionFilter,
     "quotas:dashboard": ProgressParams,
     "quotas:county": ProgressParams,
     "quotas:multi_year": ProgressParams,

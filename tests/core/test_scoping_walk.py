@@ -258,6 +258,10 @@ OBJECT_URLS = {
     "imports:job_errors": ("households.ImportJob", "pk"),
     "households:attachment_add": ("households.TransferApplication", "pk"),
     "households:attachment_file": ("households.Attachment", "pk"),
+    "households:application_correct": ("households.TransferApplication", "pk"),
+    "households:correction_detail": ("households.CorrectionRequest", "pk"),
+    "households:correction_move": ("households.CorrectionRequest", "pk"),
+    "households:correction_evidence": ("households.CorrectionRequest", "pk"),
 }
 
 
@@ -295,6 +299,9 @@ class OutOfScopeLikeMissingTest(CastTestCase):
         apps.get_model("households", "Attachment").objects.create(
             application=app, kind="id_card", file="attachments/none.png", content_type="image/png", size=1,
             sha256="0" * 64, original_name="none.png", uploaded_by=cls.alice)
+        apps.get_model("households", "CorrectionRequest").objects.create(
+            application=app, changes={}, reason="录入错误", requested_by=cls.alice, evidence="corrections/none.pdf",
+            evidence_type="application/pdf")
 
     def out_of_scope_object(self, model):
         if model._meta.label == "nongzhuancheng.County":

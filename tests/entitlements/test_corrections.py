@@ -23,7 +23,9 @@ class CorrectionTest(EntitlementsTestCase):
 
     def correct_birth(self, person, birth):
         number = ids.make(person.id_number[:6], birth, int(person.id_number[14:17]))
-        return household_services.person_update(person=person, actor=self.alice, id_number=number)
+        self.correct_completed(person.application, requester=self.alice, approver=self.dave,
+                               people={person: {"id_number": number}})
+        return household_services.Person.objects.get(pk=person.pk)
 
     def test_a_corrected_birth_date_re_decides_the_untouched_cases_by_the_tables_system_moves(self):
         self.assertEqual(GuaranteeCase.objects.get(person=self.teen, kind="pension").state, G.REQUESTED)
@@ -35,7 +37,7 @@ class CorrectionTest(EntitlementsTestCase):
         self.assertEqual(education.requested_on, ON)
         event = GuaranteeEvent.objects.filter(case=education).last()
         self.assertEqual((event.actor, event.from_state, event.to_state, event.note),
-                         (self.alice, G.NOT_NEEDED, G.REQUESTED, "人员信息更正，重新判断是否需要办理"))
+                         (self.dave, G.NOT_NEEDED, G.REQUESTED, "人员信息更正，重新判断是否需要办理"))
         pension = GuaranteeCase.objects.get(person=self.teen, kind="pension")
         self.assertIsNone(pension.requested_on)
         moves = {m.name for m in GuaranteeCase.WORKFLOW if m.action is None}

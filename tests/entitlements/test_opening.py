@@ -116,9 +116,7 @@ class TransitionEndTest(EntitlementsTestCase):
 
     def test_a_corrected_completion_date_moves_the_transition_end_and_records_it(self):
         app = self.complete_family(on=datetime.date(2026, 9, 1))
-        services.application_correct_completion(
-            application=app, actor=self.dave, completed_on=datetime.date(2026, 9, 3), note="录入错误"
-        )
+        self.correct_completed(app, requester=self.alice, approver=self.dave, completed_on=datetime.date(2026, 9, 3))
         fp = self.retention(app, "family_planning")
         self.assertEqual(fp.transition_ends_on, datetime.date(2031, 9, 3))
         event = fp.events.last()
@@ -135,8 +133,8 @@ class TransitionEndTest(EntitlementsTestCase):
         self.assertEqual(child.guarantees.get(kind="education").state, G.NOT_NEEDED)
         from households.ids import make
 
-        services.person_update(person=child, actor=self.alice, id_number=make("530602", datetime.date(2015, 3, 3), 21),
-                               birth_date=datetime.date(2015, 3, 3))
+        self.correct_completed(app, requester=self.alice, approver=self.dave, people={child: {
+            "id_number": make("530602", datetime.date(2015, 3, 3), 21), "birth_date": datetime.date(2015, 3, 3)}})
         case = child.guarantees.get(kind="education")
         self.assertEqual((case.state, case.requested_on), (G.REQUESTED, on))
         self.assertEqual(child.guarantees.get(kind="employment").state, G.NOT_NEEDED)

@@ -156,7 +156,7 @@ class ApplicationWorkflowApiTest(ApiCase):
 
     def test_a_move_the_table_does_not_know_answers_400_naming_the_moves(self):
         app = self.receive(self.alice)
-        r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/move/", {"move": "approve"}, format="json")
+        r = self.as_user(self.alice).post(f"/api/v1/applications/{app.pk}/move/", {"move": "accept"}, format="json")
         self.assertEqual(r.status_code, 400)
         self.assertIn("move", r.json())
         app.refresh_from_db()

@@ -138,7 +138,7 @@ class ApplicationDetailPageTest(CastTestCase):
         self.login(self.alice)
         response = self.client.post(move(self.app, "resubmit"), follow=True)
         self.assertContains(response, "不能从“受理”变为“受理”")
-        self.assertEqual(self.client.post(move(self.app, "approve")).status_code, 404)
+        self.assertEqual(self.client.post(move(self.app, "accept")).status_code, 404)
         self.assertEqual(self.client.get(move(self.app, "withdraw")).status_code, 405)
 
     def test_the_record_history_shows_a_correction_with_masked_numbers(self):
@@ -154,8 +154,8 @@ class ApplicationDetailPageTest(CastTestCase):
             services.person_update(person=self.app.members.first(), actor=self.alice, occupation="务工")
         self.login(self.alice)
         # session, user, assignment, header county, application, members, events, household and person
-        # history, the scans
-        with self.assertNumQueries(9):
+        # history, the scans, the correction requests, the county approval rule
+        with self.assertNumQueries(11):
             self.client.get(detail(self.app))
 
 

@@ -81,12 +81,16 @@ class RollupPropertyTest(CastTestCase, HypothesisTestCase):  # each example in i
         elif kind == "correct_date":
             app = self.of("completed", args[0])
             if app is not None:
-                services.application_correct_completion(application=app, actor=root, note="更正",
-                                                        completed_on=max(args[1], app.received_on))
+                on = max(args[1], app.received_on)
+                if on != app.completed_on:
+                    self.correct_completed(app, requester=root, approver=root, completed_on=on)
         elif kind == "correct_category":
             people = list(Person.objects.filter(completed_on__isnull=False).order_by("pk"))
             if people:
-                services.person_update(person=people[args[0] % len(people)], actor=root, category=args[1])
+                person = people[args[0] % len(people)]
+                if person.category != args[1]:
+                    self.correct_completed(person.application, requester=root, approver=root,
+                                           people={person: {"category": args[1]}})
         elif kind in ("withdraw", "reject"):
             app = self.of("received", args[0])
             if app is not None:
@@ -117,11 +121,10 @@ class RollupRepairTest(CastTestCase):
         app = self.complete(self.alice, on=D(2012, 10, 19), received_on=D(2012, 10, 1),
                             members=[person_data(birth=D(1994, 10, 20), category=Category.GRADUATE)])
         person = app.members.get()
-        services.person_update(person=person, actor=self.alice, category=Category.VETERAN)
+        self.correct_completed(app, requester=self.alice, approver=self.dave, people={person: {"category": Category.VETERAN}})
         self.assertEqual(list(CompletionDaily.objects.values_list("category", "persons")), [(Category.VETERAN, 1)])
         self.assertEqual(CompletionRollup.objects.get().age_band, "0-17")  # 17 on 10-19
-        services.application_correct_completion(application=app, actor=self.alice, completed_on=D(2012, 10, 22),
-                                                note="录入错误")
+        self.correct_completed(app, requester=self.alice, approver=self.dave, completed_on=D(2012, 10, 22))
         self.assertEqual(list(CompletionRollup.objects.values_list("completed_on", "age_band", "persons")),
                          [(D(2012, 10, 22), "18-34", 1)])  # 18 on 10-20
 

@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from households import services
+from households import corrections, services
 from households.models import Person
 from households.signals import application_corrected
 from tests.base import CastTestCase, person_data
@@ -24,7 +24,8 @@ class CorrectionTest(CastTestCase):
         sent = []
         application_corrected.connect(lambda **kw: sent.append(kw), weak=False, dispatch_uid="test-corr")
         try:
-            services.person_update(person=app.members.first(), actor=self.alice, category="graduate")
+            self.correct_completed(app, requester=self.alice, approver=self.dave,
+                                   people={app.members.first(): {"category": "graduate"}})
         finally:
             application_corrected.disconnect(dispatch_uid="test-corr")
         self.assertEqual(counts_by("category"), {"migrant_worker": 1, "graduate": 1})
@@ -36,9 +37,8 @@ class CorrectionTest(CastTestCase):
         app = self.complete(self.alice, members=[person_data(), person_data()], received_on=received,
                             on=datetime.date(2012, 10, 12))
         self.assertEqual(counts_by("completed_on"), {datetime.date(2012, 10, 12): 2})
-        app = services.application_correct_completion(
-            application=app, actor=self.dave, completed_on=datetime.date(2012, 10, 9), note="录入时日期有误"
-        )
+        self.correct_completed(app, requester=self.alice, approver=self.dave, completed_on=datetime.date(2012, 10, 9),
+                               reason="录入时日期有误")
         self.assertEqual(counts_by("completed_on"), {datetime.date(2012, 10, 9): 2})
         event = app.events.last()
         self.assertEqual((event.from_status, event.to_status, event.actor), ("completed", "completed", self.dave))
@@ -48,15 +48,16 @@ class CorrectionTest(CastTestCase):
     def test_a_completion_date_correction_needs_a_reason_a_completed_application_and_a_sane_date(self):
         open_app = self.receive(self.alice, received_on=datetime.date(2012, 10, 8))
         with self.assertRaises(services.TransitionNotAllowed):
-            services.application_correct_completion(application=open_app, actor=self.alice,
-                                                    completed_on=datetime.date(2012, 10, 9), note="x")
+            corrections.correction_request(application=open_app, actor=self.alice,
+                                           completed_on=datetime.date(2012, 10, 9), reason="x")
         app = self.complete(self.alice, received_on=datetime.date(2012, 10, 8))
         with self.assertRaises(ValidationError):
-            services.application_correct_completion(application=app, actor=self.alice,
-                                                    completed_on=datetime.date(2012, 10, 9), note=" ")
+            corrections.correction_request(application=app, actor=self.alice,
+                                           completed_on=datetime.date(2012, 10, 9), reason=" ")
         with self.assertRaises(ValidationError):
-            services.application_correct_completion(application=app, actor=self.alice,
-                                                    completed_on=datetime.date(2012, 10, 7), note="早于受理")
+            corrections.correction_request(application=app, actor=self.alice,
+                                           completed_on=datetime.date(2012, 10, 7), reason="早于受理")
+        self.assertFalse(app.corrections.exists())
         self.assertEqual(app.events.count(), 2)
 
     def test_a_rejected_application_counts_nothing(self):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from households import selectors, services
 from households.models import ApplicationEvent, TransferApplication
 from households.reference import REQUIRED_DOCUMENTS
+from nongzhuancheng.scoping import COMPLETION_APPROVE
 from tests.base import CastTestCase, person_data
 
 Status = TransferApplication.Status
@@ -15,9 +16,19 @@ NOTE = "经核查"
 
 
 class WorkflowTableTest(CastTestCase):
-    def application_in(self, status):
-        """An application brought to ``status`` through the services."""
-        app = self.receive(self.alice, members=[person_data(), person_data(relation="child")])
+    def actor_for(self, move):
+        """A user whose role holds the move's action: the clerk, or the county office for its approval."""
+        return self.dave if move.action == COMPLETION_APPROVE else self.alice
+
+    def application_in(self, status, approval=False):
+        """An application brought to ``status`` through the services (``approval``: its county asks to
+        approve the completion of its category, as it must for AWAITING_APPROVAL)."""
+        app = self.receive(self.alice, members=[person_data(category="graduate"),
+                                                person_data(relation="child", category="graduate")])
+        services.approval_rules_set(actor=self.dave, county=self.zhaoyang,
+                                    categories=["graduate"] if approval or status == Status.AWAITING_APPROVAL else [])
+        if status == Status.AWAITING_APPROVAL:
+            app = services.application_complete(application=app, actor=self.alice)
         if status == Status.RETURNED:
             app = services.application_return(application=app, actor=self.alice, note="缺户口簿")
         elif status == Status.COMPLETED:
@@ -31,26 +42,28 @@ class WorkflowTableTest(CastTestCase):
 
     def test_the_table_names_every_status(self):
         self.assertEqual(set(TransferApplication.TRANSITIONS), set(Status))
-        self.assertEqual(TransferApplication.CLAIMING, {Status.RECEIVED, Status.RETURNED, Status.COMPLETED})
+        self.assertEqual(TransferApplication.CLAIMING,
+                         {Status.RECEIVED, Status.RETURNED, Status.AWAITING_APPROVAL, Status.COMPLETED})
 
     def test_every_move_in_the_table_is_allowed_from_its_sources_and_refused_elsewhere(self):
         for start in Status:
             for move in TransferApplication.WORKFLOW:
                 with self.subTest(start=start, move=move.name):
-                    app = self.application_in(start)
+                    app = self.application_in(start, approval=move.name == "submit_approval" and start == Status.RECEIVED)
+                    actor = self.actor_for(move)
                     events = app.events.count()
                     if start in move.sources:
-                        moved = services.application_move(application=app, move=move.name, actor=self.alice, note=NOTE)
+                        moved = services.application_move(application=app, move=move.name, actor=actor, note=NOTE)
                         self.assertEqual(moved.status, move.target)
                         last = app.events.last()
                         self.assertEqual(
                             (last.from_status, last.to_status, last.actor, last.note),
-                            (start, move.target, self.alice, NOTE),
+                            (start, move.target, actor, NOTE),
                         )
                         self.assertEqual(app.events.count(), events + 1)
                     else:
                         with self.assertRaises(services.TransitionNotAllowed) as ctx:
-                            services.application_move(application=app, move=move.name, actor=self.alice, note=NOTE)
+                            services.application_move(application=app, move=move.name, actor=actor, note=NOTE)
                         self.assertIn("不能从", ctx.exception.messages[0])
                         app.refresh_from_db()
                         self.assertEqual(app.status, start)
@@ -68,16 +81,18 @@ class WorkflowTableTest(CastTestCase):
         named = {
             "complete": services.application_complete, "return": services.application_return,
             "resubmit": services.application_resubmit, "reject": services.application_reject,
-            "withdraw": services.application_withdraw,
+            "withdraw": services.application_withdraw, "approve": services.application_approve,
+            "send_back": services.application_send_back,
         }
-        self.assertEqual(set(named), set(TransferApplication.WORKFLOW.moves))
+        # submit_approval is what application_complete makes where the county approves (test_county_approval)
+        self.assertEqual(set(named) | {"submit_approval"}, set(TransferApplication.WORKFLOW.moves))
         for start in Status:
             for name, service in named.items():
                 with self.subTest(start=start, move=name):
                     app = self.application_in(start)
                     expected = name in services.moves_allowed(app)
                     try:
-                        service(application=app, actor=self.alice, note=NOTE)
+                        service(application=app, actor=self.actor_for(TransferApplication.WORKFLOW.get(name)), note=NOTE)
                         moved = True
                     except services.TransitionNotAllowed:
                         moved = False
@@ -89,7 +104,7 @@ class WorkflowTableTest(CastTestCase):
     def test_an_unknown_move_is_refused_by_name(self):
         app = self.receive(self.alice)
         with self.assertRaises(services.TransitionNotAllowed):
-            services.application_move(application=app, move="approve", actor=self.alice)
+            services.application_move(application=app, move="accept", actor=self.alice)
 
     def test_completion_records_the_date_on_the_application_and_its_people(self):
         app = self.receive(self.alice, received_on=datetime.date(2012, 10, 8))

@@ -7,7 +7,6 @@ Ten-day periods left after 10-15: the rest of 10月中旬, 10月下旬 and six i
 
 from decimal import Decimal
 
-from households import services
 from nongzhuancheng.figures import multiple, percent, percent_of
 from nongzhuancheng.periods import Period
 from quotas.models import Level
@@ -136,14 +135,13 @@ class RevisionHistoryTest(ScenarioTestCase):
 
 class CorrectionTest(ScenarioTestCase):
     def test_a_corrected_completion_date_moves_its_count(self):
-        services.application_correct_completion(application=self.zy_oct5, actor=self.carol,
-                                                completed_on=D(2012, 10, 13), note="录入错误")
+        self.correct_completed(self.zy_oct5, requester=self.carol, approver=self.root, completed_on=D(2012, 10, 13))
         city = county_progress(year=2012, as_of=AS_OF)
         zy = {c.county_code: c for c in city.counties}["530602"]
         self.assertEqual((zy.cumulative, zy.period_done, zy.previous_period_done, zy.month_done), (6, 4, 0, 4))
         self.assertEqual(city.cumulative, 13)  # moved, not duplicated
-        services.application_correct_completion(application=self.zy_oct5, actor=self.carol,
-                                                completed_on=D(2012, 10, 16), note="再次更正")
+        self.correct_completed(self.zy_oct5, requester=self.carol, approver=self.root, completed_on=D(2012, 10, 16),
+                               reason="再次更正")
         zy = {c.county_code: c for c in county_progress(year=2012, as_of=AS_OF).counties}["530602"]
         self.assertEqual((zy.cumulative, zy.period_done), (3, 1))  # now after as_of
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from demo.people import IdNumbers, People
 from households import services
-from households.models import ApplicationEvent, Household, Person
+from households.models import ApplicationEvent, CountyApprovalRule, Household, Person
 from households.reference import REQUIRED_DOCUMENTS, SURVEY_ELIGIBLE_2012
 from households.workdays import add_working_days
 from nongzhuancheng import roles
@@ -54,8 +54,10 @@ WITHDRAW_NOTES = ["申请人担心失去承包地，主动撤回。", "申请人
                   "申请人对计划生育过渡政策有顾虑，主动撤回。"]
 
 # share of households by their story (the rest are completed)
-STORIES = [("completed", 55), ("received", 12), ("returned", 7), ("returned_completed", 6),
-           ("rejected", 7), ("withdrawn", 7), ("overdue", 6)]
+STORIES = [("completed", 52), ("received", 12), ("returned", 7), ("returned_completed", 6),
+           ("rejected", 7), ("withdrawn", 7), ("overdue", 6), ("awaiting", 3)]
+# the demo's county approval setting: collective-support people (集中供养) need the county's approval
+APPROVAL_CATEGORIES = ["collective_support"]
 
 
 class Command(BaseCommand):
@@ -82,6 +84,9 @@ class Command(BaseCommand):
         stations = self._stations()
         if self.admin is None and not self.clerks:
             raise CommandError("No user can receive applications: run seed_demo_users first.")
+        if self.admin is not None and not CountyApprovalRule.objects.exists():
+            for county in County.objects.all():
+                services.approval_rules_set(actor=self.admin, county=county, categories=APPROVAL_CATEGORIES)
         made = {}
         with transaction.atomic():
             for n in range(count):
@@ -148,6 +153,9 @@ class Command(BaseCommand):
         ethnicity = self.people.ethnicity()
         members = self._members(county, ethnicity)
         self._categories(members)
+        if story == "awaiting":  # a completion the county approves (APPROVAL_CATEGORIES)
+            for m in members:
+                m["category"] = APPROVAL_CATEGORIES[0]
         township = rng.choice(TOWNSHIPS.get(county.code, ["城关镇"]))
         village = rng.choice(VILLAGE_WORDS) + "村"
         seat = TOWNSHIPS.get(county.code, ["城关镇"])[0]
@@ -177,7 +185,7 @@ class Command(BaseCommand):
             received_on=received, note="",
         )
         times = [received]
-        if story == "completed":
+        if story in ("completed", "awaiting"):  # a collective-support family waits for the county
             on = min(self.today, add_working_days(received, rng.randint(0, 5)))
             services.application_complete(application=app, actor=actor, on=on)
             times.append(on)
