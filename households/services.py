@@ -26,7 +26,13 @@ from .models import ApplicationEvent, Household, Person, TransferApplication
 from .numbers import application_number
 from .reference import REQUIRED_DOCUMENTS, Document
 from .selectors import claim_find, claims_find, station_of
-from .signals import application_completed, application_corrected
+from .signals import (
+    application_completed,
+    application_corrected,
+    application_entered,
+    applications_changed,
+    completion_withdrawn,
+)
 from .validation import duplicate_message, member_check, person_check_identity
 from .workdays import add_working_days
 
@@ -154,13 +160,17 @@ def _household_from(actor: Any, household: Household | int | dict, station: Poli
 @transaction.atomic
 def application_create(*, actor: Any, household: Household | int | dict, members: list[dict], documents: Any = (),
                        station: PoliceStation | None = None, received_on: datetime.date | str | None = None,
-                       note: str = "") -> TransferApplication:
+                       note: str = "", override_reason: str = "", confirm_warnings: bool = False) -> TransferApplication:
     """Receive (受理) a household's application with its members.
 
     ``household`` is a Household in the actor's scope (or its id) or a dict of its fields (found by
     户号 at the station, else created); ``members`` a list of dicts of Person fields (raw ID numbers
     are fine). Raises ValidationError (with ``member_errors`` for per-member problems) or
-    PermissionDenied, and changes nothing on any error."""
+    PermissionDenied, and changes nothing on any error. The data-quality checks (the receivers of
+    ``signals.application_entered``) see the rows written: they refuse the entry (EntryRefused) for a
+    hard error; with ``confirm_warnings`` (the entry page, the API: a clerk is there to answer) also for
+    warnings unless ``override_reason`` lets them stand — otherwise warnings are recorded for the
+    data-quality queue. The notices they return (a probable duplicate) are on ``application.entry_notices``."""
     require(actor, APPLICATION_RECEIVE)
     today = timezone.localdate()
     received_on = received_on or today
@@ -203,6 +213,12 @@ def application_create(*, actor: Any, household: Household | int | dict, members
             raise _members_error(errors) from None
         raise
     ApplicationEvent.objects.create(application=app, actor=actor, from_status="", to_status=Status.RECEIVED, note=note or "")
+    notices: list[str] = []
+    for _receiver, answer in application_entered.send(
+            sender=TransferApplication, application=app, actor=actor, override_reason=(override_reason or "").strip(),
+            confirm_warnings=confirm_warnings):
+        notices += list(answer or ())
+    app.entry_notices = notices  # type: ignore[attr-defined]
     return app
 
 
@@ -231,9 +247,13 @@ def _apply_move(app: TransferApplication, move: Move, *, on: datetime.date | str
         rollup.rollup_apply(rollup.application_keys(app.pk))  # the members were not completed before
         return ["completed_on"]
     if move.target in (Status.REJECTED, Status.WITHDRAWN):
-        before = rollup.application_keys(app.pk)  # none under today's table (a completion is final)
+        # counted only when a completed application is withdrawn as a duplicate (withdraw_duplicate)
+        before = rollup.application_keys(app.pk)
         members.update(holds_claim=False, completed_on=None)  # the ID numbers are free again
         rollup.rollup_change(before, rollup.application_keys(app.pk))
+        if app.completed_on is not None:
+            app.completed_on = None
+            return ["completed_on"]
         return []
     if move.target == Status.RECEIVED:  # resubmitted after a return: the time limit starts again
         if on > today or on < app.received_on:
@@ -262,13 +282,17 @@ def application_move(*, application: TransferApplication | int, move: str | Move
             application = application_set_documents(application=application, actor=actor, documents=documents)
         else:
             _check_documents(documents)
+    was: list[str] = []
     app = transition(
         workflow=WORKFLOW, move=move, obj=application, queryset=TransferApplication.objects, actor=actor, note=note,
         apply=lambda row, m: _apply_move(row, m, on=on),
-        record=lambda row, before, m: _record_move(row, before, m, actor=actor, note=note),
+        record=lambda row, before, m: (was.append(before), _record_move(row, before, m, actor=actor, note=note)),
     )
     if move.target == Status.COMPLETED:
         application_completed.send(sender=TransferApplication, application=app, actor=actor)
+    if move.target == Status.WITHDRAWN and was == [Status.COMPLETED]:
+        completion_withdrawn.send(sender=TransferApplication, application=app, actor=actor)
+    applications_changed.send(sender=TransferApplication, application_ids=[app.pk], actor=actor)
     if documents is not None and move.target == Status.RECEIVED:
         app = application_set_documents(application=app, actor=actor, documents=documents)
     return app
@@ -292,6 +316,7 @@ def application_set_documents(*, application: TransferApplication | int, actor: 
     app.documents = documents
     set_history_user(app, actor)
     app.save(update_fields=["documents", "updated_at"])
+    applications_changed.send(sender=TransferApplication, application_ids=[app.pk], actor=actor)
     return app
 
 
@@ -342,7 +367,16 @@ def household_update(*, household: Household, actor: Any, **changes: Any) -> Hou
     hh.full_clean()
     set_history_user(hh, actor)
     hh.save()
+    applications_changed.send(sender=TransferApplication, actor=actor,
+                              application_ids=list(hh.applications.values_list("pk", flat=True)))
     return hh
+
+
+def application_withdraw_duplicate(*, application: TransferApplication | int, actor: Any,
+                                   note: str) -> TransferApplication:
+    """作为重复记录撤回 (the county office, deciding a probable duplicate): from received, returned or
+    completed. A completed one leaves the counts (rollup) and its entitlement records close."""
+    return application_move(application=application, move="withdraw_duplicate", actor=actor, note=note)
 
 
 @transaction.atomic
@@ -381,6 +415,7 @@ def person_update(*, person: Person, actor: Any, **changes: Any) -> Person:
             raise DuplicateTransfer({"id_number": [duplicate_message(existing)]}) from None
         raise
     rollup.rollup_change(counted, rollup.keys_of([person]))
+    applications_changed.send(sender=TransferApplication, application_ids=[person.application_id], actor=actor)
     if person.application.status == Status.COMPLETED:
         application_corrected.send(
             sender=TransferApplication, application=person.application, actor=actor, changed={"person_ids": [person.pk]}
@@ -414,4 +449,5 @@ def application_correct_completion(*, application: TransferApplication, actor: A
         note=_("办结日期由 %(a)s 更正为 %(b)s：%(n)s") % {"a": before, "b": completed_on, "n": note},
     )
     application_corrected.send(sender=TransferApplication, application=app, actor=actor, changed={"completed_on": before})
+    applications_changed.send(sender=TransferApplication, application_ids=[app.pk], actor=actor)
     return app

@@ -24,6 +24,7 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("progress/", include("quotas.urls")),
     path("entitlements/", include("entitlements.urls")),
+    path("quality/", include("quality.urls")),
     path("reports/", include("reports.urls")),
     path("oversight/", include("oversight.urls")),
     path("public/", include("public.urls")),

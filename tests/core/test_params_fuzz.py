@@ -27,6 +27,7 @@ from households.forms import (
 from households.forms import PageParams as HouseholdPageParams
 from oversight.forms import PeriodParams, ProblemListParams, YearParams
 from public.forms import GrievanceListParams, LookupParams, PrefillFindParams, StationsParams
+from quality.forms import DuplicateParams, QueueParams
 from quotas.views import ProgressParams
 from tests.base import CastTestCase
 from tests.core.test_scoping_walk import make_import_job, our_urls
@@ -58,6 +59,8 @@ DECLARED = {
     "public:prefill_find": PrefillFindParams,
     "application-list": ApplicationFilter,
     "person-list": PersonFilter,
+    "quality:queue": QueueParams,
+    "quality:duplicates": DuplicateParams,
 }
 
 # URL names the fuzz does not request, with the reason.
