@@ -283,10 +283,14 @@ def application_move(*, application: TransferApplication | int, move: str | Move
         else:
             _check_documents(documents)
     was: list[str] = []
+
+    def record(row: TransferApplication, before: str, m: Move) -> None:
+        was.append(before)
+        _record_move(row, before, m, actor=actor, note=note)
+
     app = transition(
         workflow=WORKFLOW, move=move, obj=application, queryset=TransferApplication.objects, actor=actor, note=note,
-        apply=lambda row, m: _apply_move(row, m, on=on),
-        record=lambda row, before, m: (was.append(before), _record_move(row, before, m, actor=actor, note=note)),
+        apply=lambda row, m: _apply_move(row, m, on=on), record=record,
     )
     if move.target == Status.COMPLETED:
         application_completed.send(sender=TransferApplication, application=app, actor=actor)

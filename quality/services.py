@@ -29,7 +29,7 @@ from nongzhuancheng.scoping import DUPLICATE_DECIDE, QUALITY_OVERRIDE, require
 from nongzhuancheng.workflow import TransitionNotAllowed, transition
 
 from .models import DuplicatePair, Finding, ScanCandidate
-from .rules import APPLICATION, ERROR, PERSON, RULES, Rule
+from .rules import ERROR, PERSON, RULES, Rule
 
 log = logging.getLogger(__name__)
 Basis = DuplicatePair.Basis
@@ -41,10 +41,10 @@ def _rows(rule: Rule, application_ids: Sequence[int] | None) -> QuerySet:
     """The rows a rule looks at: everyone (or every application) holding a claim, or only those of
     ``application_ids``."""
     if rule.level == PERSON:
-        rows = Person.objects.filter(holds_claim=True)
-        return rows if application_ids is None else rows.filter(application_id__in=application_ids)
-    rows = TransferApplication.objects.filter(status__in=TransferApplication.CLAIMING)
-    return rows if application_ids is None else rows.filter(pk__in=application_ids)
+        people = Person.objects.filter(holds_claim=True)
+        return people if application_ids is None else people.filter(application_id__in=application_ids)
+    apps = TransferApplication.objects.filter(status__in=TransferApplication.CLAIMING)
+    return apps if application_ids is None else apps.filter(pk__in=application_ids)
 
 
 def findings_sync(*, application_ids: Sequence[int] | None = None, rules: Iterable[Rule] = RULES) -> dict[str, int]:
@@ -164,7 +164,7 @@ def _hamming() -> str:
 
 def _joins() -> list[tuple[str, str, str]]:
     """(basis, join condition, extra WHERE) for each blocking key: n is one person, o the other."""
-    out = [
+    out: list[tuple[str, str, str]] = [
         (Basis.SAME_NAME_BIRTH, "n.county_id = o.county_id AND n.birth_date = o.birth_date AND n.name = o.name", ""),
         (Basis.OLD_NEW_NUMBER, "n.name = o.name AND substr(n.id_number, 7, 11) = substr(o.id_number, 7, 11)",
          "substr(n.id_number, 1, 6) <> substr(o.id_number, 1, 6)"),
@@ -375,7 +375,7 @@ def duplicate_decide(*, pair: DuplicatePair | int, actor: Any, same: bool, keep:
                      queryset=DuplicatePair.objects, actor=actor, note=note, apply=apply)
     if same:
         other = row.person_b if keep_id == row.person_a_id else row.person_a
-        kept = Person.objects.get(pk=keep_id)
+        kept = Person.objects.select_related("application").get(pk=row.kept_id)
         reason = _("与 %(name)s（%(number)s，申请 %(app)s）为同一人：%(note)s") % {
             "name": kept.name, "number": mask(kept.id_number), "app": kept.application.number, "note": row.note}
         try:

@@ -11,7 +11,13 @@ from django.views import View
 
 from households.models import TransferApplication
 from nongzhuancheng import params
-from nongzhuancheng.scoping import DUPLICATE_DECIDE, QUALITY_OVERRIDE, QUALITY_VIEW, ScopedSelectorsMixin, allows
+from nongzhuancheng.scoping import (
+    DUPLICATE_DECIDE,
+    QUALITY_OVERRIDE,
+    QUALITY_VIEW,
+    ScopedSelectorsMixin,
+    allows,
+)
 
 from . import selectors, services
 from .forms import DecideForm, DuplicateParams, OverrideForm, QueueParams, county_choices

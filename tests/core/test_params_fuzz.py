@@ -27,7 +27,8 @@ from households.forms import (
 from households.forms import PageParams as HouseholdPageParams
 from oversight.forms import PeriodParams, ProblemListParams, YearParams
 from public.forms import GrievanceListParams, LookupParams, PrefillFindParams, StationsParams
-from quality.forms import DuplicateParams, QueueParams
+from quality.forms import DuplicateParams
+from quality.forms import QueueParams as QualityQueueParams
 from quotas.views import ProgressParams
 from tests.base import CastTestCase
 from tests.core.test_scoping_walk import make_import_job, our_urls
@@ -59,7 +60,7 @@ DECLARED = {
     "public:prefill_find": PrefillFindParams,
     "application-list": ApplicationFilter,
     "person-list": PersonFilter,
-    "quality:queue": QueueParams,
+    "quality:queue": QualityQueueParams,
     "quality:duplicates": DuplicateParams,
 }
 

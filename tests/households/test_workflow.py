@@ -8,9 +8,11 @@ from django.utils import timezone
 from households import selectors, services
 from households.models import ApplicationEvent, TransferApplication
 from households.reference import REQUIRED_DOCUMENTS
+from nongzhuancheng.scoping import allows
 from tests.base import CastTestCase, person_data
 
 Status = TransferApplication.Status
+WORKFLOW = TransferApplication.WORKFLOW
 NOTE = "经核查"
 
 
@@ -29,6 +31,10 @@ class WorkflowTableTest(CastTestCase):
         self.assertEqual(app.status, status)
         return app
 
+    def actor_for(self, move):
+        """The clerk, or the county office for a move the clerk may not make (withdraw_duplicate)."""
+        return self.alice if allows(self.alice, move.action) else self.dave
+
     def test_the_table_names_every_status(self):
         self.assertEqual(set(TransferApplication.TRANSITIONS), set(Status))
         self.assertEqual(TransferApplication.CLAIMING, {Status.RECEIVED, Status.RETURNED, Status.COMPLETED})
@@ -39,18 +45,19 @@ class WorkflowTableTest(CastTestCase):
                 with self.subTest(start=start, move=move.name):
                     app = self.application_in(start)
                     events = app.events.count()
+                    actor = self.actor_for(move)
                     if start in move.sources:
-                        moved = services.application_move(application=app, move=move.name, actor=self.alice, note=NOTE)
+                        moved = services.application_move(application=app, move=move.name, actor=actor, note=NOTE)
                         self.assertEqual(moved.status, move.target)
                         last = app.events.last()
                         self.assertEqual(
                             (last.from_status, last.to_status, last.actor, last.note),
-                            (start, move.target, self.alice, NOTE),
+                            (start, move.target, actor, NOTE),
                         )
                         self.assertEqual(app.events.count(), events + 1)
                     else:
                         with self.assertRaises(services.TransitionNotAllowed) as ctx:
-                            services.application_move(application=app, move=move.name, actor=self.alice, note=NOTE)
+                            services.application_move(application=app, move=move.name, actor=actor, note=NOTE)
                         self.assertIn("不能从", ctx.exception.messages[0])
                         app.refresh_from_db()
                         self.assertEqual(app.status, start)
@@ -62,13 +69,17 @@ class WorkflowTableTest(CastTestCase):
             for source in move.sources:
                 expected[source].add(move.target)
         self.assertEqual(TransferApplication.TRANSITIONS, expected)
-        self.assertEqual(TransferApplication.TRANSITIONS[Status.COMPLETED], set())
+        # a completion is final but for the county office's decision that it duplicates another record
+        self.assertEqual(TransferApplication.TRANSITIONS[Status.COMPLETED], {Status.WITHDRAWN})
+        self.assertEqual([m.name for m in TransferApplication.WORKFLOW.moves_from(Status.COMPLETED)],
+                         ["withdraw_duplicate"])
 
     def test_the_named_services_follow_the_same_table(self):
         named = {
             "complete": services.application_complete, "return": services.application_return,
             "resubmit": services.application_resubmit, "reject": services.application_reject,
             "withdraw": services.application_withdraw,
+            "withdraw_duplicate": services.application_withdraw_duplicate,
         }
         self.assertEqual(set(named), set(TransferApplication.WORKFLOW.moves))
         for start in Status:
@@ -77,7 +88,7 @@ class WorkflowTableTest(CastTestCase):
                     app = self.application_in(start)
                     expected = name in services.moves_allowed(app)
                     try:
-                        service(application=app, actor=self.alice, note=NOTE)
+                        service(application=app, actor=self.actor_for(WORKFLOW.get(name)), note=NOTE)
                         moved = True
                     except services.TransitionNotAllowed:
                         moved = False
