@@ -32,6 +32,7 @@ def main():
     parser.add_argument("--plant", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="reuse an already loaded database")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    parser.add_argument("--scans", type=int, default=2, help="how many whole scans to time (0: only the re-check)")
     args = parser.parse_args()
 
     from progress_bench import fresh_database, load_people
@@ -67,7 +68,8 @@ def main():
     print(f"people holding a claim: {total + len(planted):,} ({len(planted):,} planted second records); "
           f"PostgreSQL {connection.pg_version}")
 
-    for label in ("first scan (pinyin keys of the bulk-loaded rows filled first)", "second scan"):
+    labels = ("first scan (pinyin keys of the bulk-loaded rows filled first)", "second scan", "third scan")
+    for label in labels[:args.scans]:
         started = time.perf_counter()
         result = services.quality_scan()
         seconds = time.perf_counter() - started
@@ -88,6 +90,20 @@ def main():
     print(f"planted pairs found: {hit:,} of {len(wanted):,} (recall {hit / max(len(wanted), 1):.3f}); "
           + ", ".join(f"{b} {h}/{n}" for b, (n, h) in sorted(by_basis.items())))
     print(f"other pairs found (not planted): {len(found) - hit:,} (the demo generator's names repeat)")
+
+    # what a save costs: the re-check of one application (its rules and its probable duplicates),
+    # as after every move or correction through the households services
+    import statistics
+
+    apps = list(Person.objects.filter(pk__in=chosen_ids[:20]).values_list("application_id", flat=True))
+    times = []
+    for app_id in apps:
+        started = time.perf_counter()
+        with transaction.atomic():
+            services.recheck(application_ids=[app_id])
+        times.append((time.perf_counter() - started) * 1000)
+    print(f"re-check of one application (rules + duplicates), median of {len(times)}: "
+          f"{statistics.median(times):.0f} ms (max {max(times):.0f} ms)")
     connection.close()
     if args.drop:
         import psycopg
