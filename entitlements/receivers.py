@@ -7,7 +7,12 @@ so that the import does not wait for them."""
 
 from django.dispatch import receiver
 
-from households.signals import application_completed, application_corrected, applications_imported
+from households.signals import (
+    application_completed,
+    application_corrected,
+    applications_imported,
+    completion_withdrawn,
+)
 from nongzhuancheng.queue import enqueue
 
 from . import services
@@ -33,3 +38,8 @@ def open_imported(sender, application_ids, actor=None, **kwargs):
     actor_id = actor.pk if actor is not None else None
     for i in range(0, len(ids), IMPORTED_PER_TASK):
         enqueue(OPEN_BULK_TASK, ids[i:i + IMPORTED_PER_TASK], actor_id)
+
+
+@receiver(completion_withdrawn, dispatch_uid="entitlements_close_withdrawn")
+def close_withdrawn(sender, application, actor=None, **kwargs):
+    services.entitlements_close_withdrawn(application=application, actor=actor)

@@ -251,6 +251,16 @@ def _insert_events(model: type[models.Model], key: str, events: Iterable[EventRo
 
 
 @transaction.atomic
+def entitlements_close_withdrawn(*, application: Any, actor: Any = None) -> int:
+    """A completed application withdrawn as a duplicate (the county office found its people
+    transferred under another record): the records its completion opened are removed with their
+    events, so that no member unit works them and no figure counts them. Returns the rows removed."""
+    removed = 0
+    for model in (GuaranteeCase, Retention):
+        removed += model.objects.filter(application=application).delete()[1].get(model._meta.label, 0)
+    return removed
+
+
 def entitlements_follow_correction(*, application: Any, actor: Any = None, changed: dict | None = None) -> None:
     """Keep the records in step with a corrected completed application.
 

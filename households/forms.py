@@ -137,6 +137,13 @@ class DocumentsForm(forms.Form):
     )
 
 
+class EntryOverrideForm(forms.Form):
+    """Why the data-quality warnings of an entry may stand (asked only when there are warnings)."""
+
+    reason = forms.CharField(label=_("确认理由"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class MoveForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from nongzhuancheng import case_kinds, roles
 from nongzhuancheng.masking import mask
 from nongzhuancheng.models import County, PoliceStation
-from nongzhuancheng.scoping import APPLICATION_MOVE, COMPLETION_APPROVE, ScopedQuerySet
+from nongzhuancheng.scoping import APPLICATION_MOVE, COMPLETION_APPROVE, DUPLICATE_DECIDE, ScopedQuerySet
 from nongzhuancheng.workflow import Move, Workflow
 
 from .reference import (
@@ -134,6 +134,11 @@ class TransferApplication(NeedToKnowMixin, models.Model):
              action=COMPLETION_APPROVE, final=True),
         Move("send_back", frozenset({Status.AWAITING_APPROVAL}), Status.RECEIVED, _("县级审批退回"),
              action=COMPLETION_APPROVE, note_label=_("退回的理由"), note_required=_("审批退回时请写明理由。")),
+        # the county office's adjudication of a probable duplicate (quality): the other record stands
+        Move("withdraw_duplicate", frozenset({Status.RECEIVED, Status.RETURNED, Status.AWAITING_APPROVAL,
+                                              Status.COMPLETED}), Status.WITHDRAWN,
+             _("作为重复记录撤回"), action=DUPLICATE_DECIDE, note_label=_("重复的依据"),
+             note_required=_("作为重复记录撤回时请写明依据。"), final=True),
     ])
     TRANSITIONS = WORKFLOW.transitions  # {status: {statuses it may move to}}, derived from the table
     # An application in one of these states holds its members' ID numbers (no second application).
@@ -236,6 +241,8 @@ class Person(NeedToKnowMixin, models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"))
     station = models.ForeignKey(PoliceStation, on_delete=models.PROTECT, related_name="+", verbose_name=_("受理派出所"))
     completed_on = models.DateField(_("办结日期"), null=True, blank=True, editable=False)
+    # How the name sounds (households.names.name_key), kept by save(); the duplicate scan's blocking key
+    name_key = models.CharField(_("姓名拼音"), max_length=80, blank=True, default="", db_default="", editable=False)
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
@@ -254,10 +261,23 @@ class Person(NeedToKnowMixin, models.Model):
             models.Index(fields=["county", "completed_on"], name="person_county_completed"),
             models.Index(fields=["station", "completed_on"], name="person_station_completed"),
             models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),
+            # the probable-duplicate scan's blocking keys (quality.duplicates)
+            models.Index(fields=["county", "birth_date", "name"], name="person_county_birth_name"),
+            models.Index(fields=["birth_date", "name_key"], name="person_birth_name_key"),
         ]
 
     def __str__(self):
         return f"{self.name}（{self.masked_id}）"
+
+    def save(self, *args, **kwargs):
+        from .names import name_key
+
+        key = name_key(self.name)
+        if key != self.name_key:
+            self.name_key = key
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def masked_id(self):

@@ -1,7 +1,8 @@
 """The one writer of the completion summary tables (``CompletionRollup`` and ``CompletionDaily``).
 
 Every service that changes a completion (completing an application, correcting its date, correcting
-a completed person's category, sex or birth date, importing completed rows, loading the demo year)
+a completed person's category, sex or birth date, withdrawing a completed application as a duplicate,
+importing completed rows, loading the demo year)
 calls ``rollup_apply`` — or ``rollup_rebuild`` for a range of days it wrote in bulk — inside its own
 transaction, so the counts move with the rows or not at all. ``rollup_drift`` compares the tables
 with the raw rows (the scheduled check repairs what it finds).

@@ -35,7 +35,13 @@ from .models import ApplicationEvent, Household, Person, TransferApplication, ne
 from .numbers import application_number
 from .reference import REQUIRED_DOCUMENTS, Document
 from .selectors import claim_find, claims_find, station_of
-from .signals import application_completed, application_corrected
+from .signals import (
+    application_completed,
+    application_corrected,
+    application_entered,
+    applications_changed,
+    completion_withdrawn,
+)
 from .validation import duplicate_message, member_check, person_check_identity
 from .workdays import add_working_days
 
@@ -163,13 +169,17 @@ def _household_from(actor: Any, household: Household | int | dict, station: Poli
 @transaction.atomic
 def application_create(*, actor: Any, household: Household | int | dict, members: list[dict], documents: Any = (),
                        station: PoliceStation | None = None, received_on: datetime.date | str | None = None,
-                       note: str = "") -> TransferApplication:
+                       note: str = "", override_reason: str = "", confirm_warnings: bool = False) -> TransferApplication:
     """Receive (受理) a household's application with its members.
 
     ``household`` is a Household in the actor's scope (or its id) or a dict of its fields (found by
     户号 at the station, else created); ``members`` a list of dicts of Person fields (raw ID numbers
     are fine). Raises ValidationError (with ``member_errors`` for per-member problems) or
-    PermissionDenied, and changes nothing on any error."""
+    PermissionDenied, and changes nothing on any error. The data-quality checks (the receivers of
+    ``signals.application_entered``) see the rows written: they refuse the entry (EntryRefused) for a
+    hard error; with ``confirm_warnings`` (the entry page, the API: a clerk is there to answer) also for
+    warnings unless ``override_reason`` lets them stand — otherwise warnings are recorded for the
+    data-quality queue. The notices they return (a probable duplicate) are on ``application.entry_notices``."""
     require(actor, APPLICATION_RECEIVE)
     today = timezone.localdate()
     received_on = received_on or today
@@ -212,6 +222,12 @@ def application_create(*, actor: Any, household: Household | int | dict, members
             raise _members_error(errors) from None
         raise
     ApplicationEvent.objects.create(application=app, actor=actor, from_status="", to_status=Status.RECEIVED, note=note or "")
+    notices: list[str] = []
+    for _receiver, answer in application_entered.send(
+            sender=TransferApplication, application=app, actor=actor, override_reason=(override_reason or "").strip(),
+            confirm_warnings=confirm_warnings):
+        notices += list(answer or ())
+    app.entry_notices = notices  # type: ignore[attr-defined]
     return app
 
 
@@ -243,9 +259,13 @@ def _apply_move(app: TransferApplication, move: Move, *, on: datetime.date | str
         rollup.rollup_apply(rollup.application_keys(app.pk))  # the members were not completed before
         return ["completed_on"]
     if move.target in (Status.REJECTED, Status.WITHDRAWN):
-        before = rollup.application_keys(app.pk)  # none under today's table (a completion is final)
+        # counted only when a completed application is withdrawn as a duplicate (withdraw_duplicate)
+        before = rollup.application_keys(app.pk)
         members.update(holds_claim=False, completed_on=None)  # the ID numbers are free again
         rollup.rollup_change(before, rollup.application_keys(app.pk))
+        if app.completed_on is not None:
+            app.completed_on = None
+            return ["completed_on"]
         return []
     if move.name == "send_back":  # the county sends it back to the station: the time limit runs on
         return []
@@ -280,13 +300,21 @@ def application_move(*, application: TransferApplication | int, move: str | Move
             application = application_set_documents(application=application, actor=actor, documents=documents)
         else:
             _check_documents(documents)
+    was: list[str] = []
+
+    def record(row: TransferApplication, before: str, m: Move) -> None:
+        was.append(before)
+        _record_move(row, before, m, actor=actor, note=note)
+
     app = transition(
         workflow=WORKFLOW, move=move, obj=application, queryset=TransferApplication.objects, actor=actor, note=note,
-        apply=lambda row, m: _apply_move(row, m, on=on),
-        record=lambda row, before, m: _record_move(row, before, m, actor=actor, note=note),
+        apply=lambda row, m: _apply_move(row, m, on=on), record=record,
     )
     if move.target == Status.COMPLETED:
         application_completed.send(sender=TransferApplication, application=app, actor=actor)
+    if move.target == Status.WITHDRAWN and was == [Status.COMPLETED]:
+        completion_withdrawn.send(sender=TransferApplication, application=app, actor=actor)
+    applications_changed.send(sender=TransferApplication, application_ids=[app.pk], actor=actor)
     if documents is not None and move.name == "resubmit":
         app = application_set_documents(application=app, actor=actor, documents=documents)
     return app
@@ -310,6 +338,7 @@ def application_set_documents(*, application: TransferApplication | int, actor: 
     app.documents = documents
     set_history_user(app, actor)
     app.save(update_fields=["documents", "updated_at"])
+    applications_changed.send(sender=TransferApplication, application_ids=[app.pk], actor=actor)
     return app
 
 
@@ -380,7 +409,16 @@ def household_change_apply(hh: Household, changes: dict[str, Any], actor: Any) -
     hh.full_clean()
     set_history_user(hh, actor)
     hh.save()
+    applications_changed.send(sender=TransferApplication, actor=actor,
+                              application_ids=list(hh.applications.values_list("pk", flat=True)))
     return hh
+
+
+def application_withdraw_duplicate(*, application: TransferApplication | int, actor: Any,
+                                   note: str) -> TransferApplication:
+    """作为重复记录撤回 (the county office, deciding a probable duplicate): from received, returned or
+    completed. A completed one leaves the counts (rollup) and its entitlement records close."""
+    return application_move(application=application, move="withdraw_duplicate", actor=actor, note=note)
 
 
 @transaction.atomic
@@ -447,6 +485,7 @@ def person_change_apply(person: Person, changes: dict[str, Any], actor: Any, *, 
         record(AccessEvent.Kind.ID_CHANGE, user=actor, person_id=person.pk,
                subject=f"{mask(old_number)} → {mask(person.id_number)}",
                detail={"application": person.application_id, "why": why[:200]})
+    applications_changed.send(sender=TransferApplication, application_ids=[person.application_id], actor=actor)
     if person.application.status == Status.COMPLETED:
         application_corrected.send(
             sender=TransferApplication, application=person.application, actor=actor, changed={"person_ids": [person.pk]}
@@ -488,6 +527,7 @@ def completion_date_apply(app: TransferApplication, completed_on: datetime.date,
     Person.objects.filter(application=app).update(completed_on=completed_on)
     rollup.rollup_change(counted, rollup.application_keys(app.pk))
     application_corrected.send(sender=TransferApplication, application=app, actor=actor, changed={"completed_on": before})
+    applications_changed.send(sender=TransferApplication, application_ids=[app.pk], actor=actor)
     return app
 
 

@@ -12,3 +12,14 @@ application_corrected = Signal()
 # sent with application_ids=[...], actor=<User> once a spreadsheet import has committed: the ids of
 # the COMPLETED applications it created (imports write in bulk and send no application_completed)
 applications_imported = Signal()
+# sent with application=<TransferApplication>, actor=..., override_reason=<str>, confirm_warnings=<bool>
+# inside application_create's
+# transaction once the rows are written (quality checks them): a receiver raises
+# households.validation.EntryRefused to undo the entry, or returns notices (strings) for the clerk
+application_entered = Signal()
+# sent with application_ids=[...], actor=... inside the transaction of a service that changed these
+# applications, their people or their household (quality re-checks their findings)
+applications_changed = Signal()
+# sent with application=..., actor=... when a completed application is withdrawn as a duplicate: the
+# records opened on its completion close (entitlements)
+completion_withdrawn = Signal()

@@ -26,6 +26,17 @@ from .reference import Category
 CATEGORIES = frozenset(Category.values)
 
 
+class EntryRefused(ValidationError):
+    """Data-quality problems found when an application is entered (raised by quality's receiver of
+    ``signals.application_entered``): ``hard`` messages refuse the entry, ``warnings`` refuse it
+    only until the clerk lets them stand with a reason (``application_create(override_reason=…)``)."""
+
+    def __init__(self, *, hard: list[str], warnings: list[str]) -> None:
+        super().__init__([*hard, *warnings], code="quality")
+        self.hard = list(hard)
+        self.warnings = list(warnings)
+
+
 def person_check_identity(*, id_number: Any, sex: str | None = None,
                           birth_date: datetime.date | str | None = None,
                           today: datetime.date | None = None) -> ids.ResidentId:

@@ -39,6 +39,7 @@ from .attachment_models import Attachment
 from .forms import (
     ApplicationListParams,
     DocumentsForm,
+    EntryOverrideForm,
     HouseholdForm,
     HouseholdLookupParams,
     IdCheckParams,
@@ -51,6 +52,7 @@ from .forms import (
 from .id_check import id_check_claim, id_check_limited
 from .models import Household, Person, TransferApplication
 from .reference import Category, Document
+from .validation import EntryRefused
 from .workdays import working_days_between
 
 
@@ -115,9 +117,10 @@ class ApplicationNewView(ScopedSelectorsMixin, View):
         household_form = HouseholdForm(request.POST, user=request.user, prefix="household")
         formset = MemberFormSet(request.POST, prefix="members")
         documents_form = DocumentsForm(request.POST, prefix="docs")
-        valid = all([household_form.is_valid(), formset.is_valid(), documents_form.is_valid()])
+        override_form = EntryOverrideForm(request.POST, prefix="quality")
+        valid = all([household_form.is_valid(), formset.is_valid(), documents_form.is_valid(), override_form.is_valid()])
         member_forms = formset.member_forms() if formset.is_bound else []
-        page_errors = []
+        page_errors, warnings = [], []
         if valid:
             try:
                 app = services.application_create(
@@ -126,15 +129,21 @@ class ApplicationNewView(ScopedSelectorsMixin, View):
                     members=[f.member_data() for f in member_forms],
                     documents=documents_form.cleaned_data["documents"],
                     station=household_form.cleaned_data.get("station"),
+                    override_reason=override_form.cleaned_data["reason"], confirm_warnings=True,
                 )
+            except EntryRefused as exc:  # data-quality rules: errors refuse, warnings need a reason
+                page_errors, warnings = exc.hard, exc.warnings
             except ValidationError as exc:
                 page_errors = self._map_errors(exc, household_form, member_forms, documents_form)
             else:
                 messages.success(
                     request, _("已受理申请 %(n)s，共 %(c)d 人。") % {"n": app.number, "c": len(member_forms)}
                 )
+                for notice in getattr(app, "entry_notices", ()):
+                    messages.warning(request, notice)
                 return redirect("households:application_receipt", pk=app.pk)
-        return self.render(household_form, formset, documents_form, page_errors=page_errors)
+        return self.render(household_form, formset, documents_form, page_errors=page_errors,
+                           warnings=warnings, override_form=override_form)
 
     @staticmethod
     def _map_errors(exc, household_form, member_forms, documents_form):
@@ -159,8 +168,11 @@ class ApplicationNewView(ScopedSelectorsMixin, View):
             rest = exc.messages
         return rest
 
-    def render(self, household_form, formset, documents_form, page_errors=(), status=200):
+    def render(self, household_form, formset, documents_form, page_errors=(), status=200, warnings=(),
+               override_form=None):
         context = {
+            "warnings": warnings,
+            "override_form": override_form or EntryOverrideForm(prefix="quality"),
             "household_form": household_form,
             "formset": formset,
             "documents_form": documents_form,

@@ -25,6 +25,10 @@ app.conf.beat_schedule = {
         "task": "households.tasks.export_jobs_expire_task",
         "schedule": crontab(minute=5),
     },
+    "quality-scan": {  # data-quality rules and probable duplicates over everyone (quality.services)
+        "task": "quality.tasks.quality_scan_task",
+        "schedule": crontab(minute=10, hour=3),
+    },
     # The transactional outbox: what could not be sent when it was written (the broker was down).
     "outbox-dispatch": {"task": "nongzhuancheng.tasks.outbox_dispatch_task", "schedule": 5.0},
     # Imports whose worker died (no heartbeat) are failed with a message the user sees.

@@ -73,6 +73,9 @@ ID_EXPORT_WHOLE = "id.export_whole"  # export whole ID numbers (with a reason, l
 ACCESS_LOG_VIEW = "access_log.view"  # read and export the access log (the city office)
 VIEW_STATISTICS = "statistics.view"  # the statistics of the transferred (cross-tables) of one's place
 SECOND_FACTOR = "signin.second_factor"  # must confirm every sign-in with a one-time code (TOTP)
+DUPLICATE_DECIDE = "quality.duplicate_decide"  # decide a probable duplicate (same person / different people)
+QUALITY_OVERRIDE = "quality.override"  # let a data-quality warning stand, with a reason
+QUALITY_VIEW = "quality.view"  # read the data-quality and duplicate queues of one's place
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,10 @@ POLICY: dict[str, Grant] = {
     VIEW_STATISTICS: Grant(frozenset({CLERK, COUNTY_OFFICER, CITY_READER, ADMIN}),
                            refusal=_("成员单位不能查看转户人员统计。")),
     SECOND_FACTOR: Grant(frozenset({ADMIN, CITY_READER})),
+    DUPLICATE_DECIDE: Grant(frozenset({COUNTY_OFFICER, ADMIN}), refusal=_("只有县区办公室可以认定重复记录。")),
+    QUALITY_OVERRIDE: Grant(WRITERS, refusal=_("当前角色不能确认数据质量提示。")),
+    QUALITY_VIEW: Grant(frozenset({CLERK, COUNTY_OFFICER, CITY_READER, ADMIN}),
+                        refusal=_("当前角色不能查看数据质量队列。")),
 }
 
 

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "households",
     "quotas",
     "entitlements",
+    "quality",
     "reports",
     "demo",
     "oversight",

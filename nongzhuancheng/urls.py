@@ -25,6 +25,7 @@ urlpatterns = [
     path("progress/", include("quotas.urls")),
     path("entitlements/", include("entitlements.urls")),
     path("statistics/", include("insights.urls")),
+    path("quality/", include("quality.urls")),
     path("reports/", include("reports.urls")),
     path("oversight/", include("oversight.urls")),
     path("public/", include("public.urls")),

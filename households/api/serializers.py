@@ -254,6 +254,9 @@ class ApplicationCreateSerializer(serializers.Serializer):
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", label=_("备注"))
     members = PersonInputSerializer(many=True, label=_("转户成员"))
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500, label=_("确认理由"),
+        help_text=_("数据质量提示核对无误仍要受理时写明理由（错误不能确认）"))
 
     def validate(self, attrs):
         if not attrs.get("household_id") and not attrs.get("household"):

@@ -226,6 +226,7 @@ class ApplicationViewSet(
             station=station,
             received_on=v.get("received_on"),
             note=v.get("note", ""),
+            override_reason=v.get("override_reason", ""), confirm_warnings=True,
         )
         return self._detail(app, status.HTTP_201_CREATED)
 

@@ -25,6 +25,7 @@ STATEFUL = {
     "public.Notice": "state",
     "public.Grievance": "state",
     "public.Prefill": "state",
+    "quality.DuplicatePair": "state",
 }
 
 

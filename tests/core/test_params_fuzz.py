@@ -30,6 +30,8 @@ from households.forms import PageParams as HouseholdPageParams
 from insights.forms import StatisticsParams, StatisticsPeopleParams
 from oversight.forms import PeriodParams, ProblemListParams, YearParams
 from public.forms import GrievanceListParams, LookupParams, PrefillFindParams, StationsParams
+from quality.forms import DuplicateParams
+from quality.forms import QueueParams as QualityQueueParams
 from quotas.views import ProgressParams
 from tests.base import CastTestCase
 from tests.core.test_scoping_walk import make_import_job, our_urls
@@ -67,6 +69,8 @@ DECLARED = {
     "person-list": PersonFilter,
     "insights:table": StatisticsParams,
     "insights:people": StatisticsPeopleParams,
+    "quality:queue": QualityQueueParams,
+    "quality:duplicates": DuplicateParams,
 }
 
 # URL names the fuzz does not request, with the reason.

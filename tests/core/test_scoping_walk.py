@@ -24,7 +24,8 @@ from django.urls.resolvers import RoutePattern
 from nongzhuancheng.scoping import ScopedAdminMixin, ScopedObjectsMixin, ScopedQuerySet, ScopedViewSetMixin
 from tests.base import CastTestCase
 
-OUR_APPS = ("nongzhuancheng", "households", "quotas", "entitlements", "oversight", "public", "insights", "reports")
+OUR_APPS = ("nongzhuancheng", "households", "quotas", "entitlements", "quality", "oversight", "public", "insights",
+            "reports")
 
 # Views of our own apps that are deliberately open to anonymous visitors . Add the view's
 # dotted name here with a comment saying why, e.g. a public page of green-channel phone numbers.

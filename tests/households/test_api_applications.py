@@ -39,7 +39,7 @@ class ApplicationCreateApiTest(ApiCase):
         self.assertEqual(body["station"], self.zy_station.pk)
         self.assertEqual(len(body["members"]), 2)
         self.assertEqual(body["events"][0]["to_status"], "received")
-        self.assertEqual(body["allowed_moves"], ["complete", "return", "reject", "withdraw"])
+        self.assertEqual(body["allowed_moves"], ["complete", "return", "reject", "withdraw", "withdraw_duplicate"])
         # the detail response of one's own new application shows the whole number
         self.assertNotIn("*", body["members"][0]["id_number"])
 
@@ -305,4 +305,4 @@ class ServiceWritesThroughApiOnlyTest(ApiCase):
         self.assertEqual(r.status_code, 404)
         app.refresh_from_db()
         self.assertEqual(app.status, Status.RECEIVED)
-        self.assertEqual(services.moves_allowed(app), ["complete", "return", "reject", "withdraw"])
+        self.assertEqual(services.moves_allowed(app), ["complete", "return", "reject", "withdraw", "withdraw_duplicate"])

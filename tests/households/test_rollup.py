@@ -1,7 +1,7 @@
 """The completion rollup stays exact: every writer keeps it equal to the raw rows.
 
 A property test walks random sequences of moves (receive, complete, correct the date, correct a
-category, withdraw, reject, import) and checks after every step that the summary tables equal a
+category, withdraw, reject, withdraw a completed duplicate, import) and checks after every step that the summary tables equal a
 count of the people rows. Then the rebuild command and the drift check."""
 
 import datetime
@@ -40,6 +40,7 @@ moves = st.one_of(
     st.tuples(st.just("correct_category"), pick, st.sampled_from(CATEGORIES)),
     st.tuples(st.just("withdraw"), pick),
     st.tuples(st.just("reject"), pick),
+    st.tuples(st.just("withdraw_duplicate"), pick),
     st.tuples(st.just("import"), st.integers(1, 3), day, st.booleans()),
 )
 
@@ -95,6 +96,10 @@ class RollupPropertyTest(CastTestCase, HypothesisTestCase):  # each example in i
             app = self.of("received", args[0])
             if app is not None:
                 getattr(services, f"application_{kind}")(application=app, actor=root, note="重复申报")
+        elif kind == "withdraw_duplicate":  # the county office: a completed one duplicates another record
+            app = self.of("completed", args[0])
+            if app is not None:
+                services.application_withdraw_duplicate(application=app, actor=root, note="与另一申请为同一人")
         elif kind == "import":
             n, on, completed = args
             h = next(_import_seq)

@@ -8,17 +8,19 @@ from django.utils import timezone
 from households import selectors, services
 from households.models import ApplicationEvent, TransferApplication
 from households.reference import REQUIRED_DOCUMENTS
-from nongzhuancheng.scoping import COMPLETION_APPROVE
+from nongzhuancheng.scoping import allows
 from tests.base import CastTestCase, person_data
 
 Status = TransferApplication.Status
+WORKFLOW = TransferApplication.WORKFLOW
 NOTE = "经核查"
 
 
 class WorkflowTableTest(CastTestCase):
     def actor_for(self, move):
-        """A user whose role holds the move's action: the clerk, or the county office for its approval."""
-        return self.dave if move.action == COMPLETION_APPROVE else self.alice
+        """A user whose role holds the move's action: the clerk, or the county office for a move the clerk
+        may not make (its approval, withdraw_duplicate)."""
+        return self.alice if allows(self.alice, move.action) else self.dave
 
     def application_in(self, status, approval=False):
         """An application brought to ``status`` through the services (``approval``: its county asks to
@@ -52,6 +54,7 @@ class WorkflowTableTest(CastTestCase):
                     app = self.application_in(start, approval=move.name == "submit_approval" and start == Status.RECEIVED)
                     actor = self.actor_for(move)
                     events = app.events.count()
+                    actor = self.actor_for(move)
                     if start in move.sources:
                         moved = services.application_move(application=app, move=move.name, actor=actor, note=NOTE)
                         self.assertEqual(moved.status, move.target)
@@ -75,7 +78,10 @@ class WorkflowTableTest(CastTestCase):
             for source in move.sources:
                 expected[source].add(move.target)
         self.assertEqual(TransferApplication.TRANSITIONS, expected)
-        self.assertEqual(TransferApplication.TRANSITIONS[Status.COMPLETED], set())
+        # a completion is final but for the county office's decision that it duplicates another record
+        self.assertEqual(TransferApplication.TRANSITIONS[Status.COMPLETED], {Status.WITHDRAWN})
+        self.assertEqual([m.name for m in TransferApplication.WORKFLOW.moves_from(Status.COMPLETED)],
+                         ["withdraw_duplicate"])
 
     def test_the_named_services_follow_the_same_table(self):
         named = {
@@ -83,6 +89,7 @@ class WorkflowTableTest(CastTestCase):
             "resubmit": services.application_resubmit, "reject": services.application_reject,
             "withdraw": services.application_withdraw, "approve": services.application_approve,
             "send_back": services.application_send_back,
+            "withdraw_duplicate": services.application_withdraw_duplicate,
         }
         # submit_approval is what application_complete makes where the county approves (test_county_approval)
         self.assertEqual(set(named) | {"submit_approval"}, set(TransferApplication.WORKFLOW.moves))
@@ -92,7 +99,7 @@ class WorkflowTableTest(CastTestCase):
                     app = self.application_in(start)
                     expected = name in services.moves_allowed(app)
                     try:
-                        service(application=app, actor=self.actor_for(TransferApplication.WORKFLOW.get(name)), note=NOTE)
+                        service(application=app, actor=self.actor_for(WORKFLOW.get(name)), note=NOTE)
                         moved = True
                     except services.TransitionNotAllowed:
                         moved = False
