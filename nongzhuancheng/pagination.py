@@ -45,6 +45,11 @@ def estimated_count(queryset: QuerySet[Any]) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def _pk(row: Any) -> Any:
+    """The id of a page row: a model instance, or a dict of values (a hand-built list)."""
+    return row["id"] if isinstance(row, dict) else row.pk
+
+
 def _positive_int(value: Any) -> int | None:
     try:
         number = int(value)
@@ -99,7 +104,7 @@ class KeysetPagination(BasePagination):
     def get_next_link(self) -> str | None:
         if not self.has_next or not self.rows:
             return None
-        return self._link(after=self.rows[-1].pk)
+        return self._link(after=_pk(self.rows[-1]))
 
     def get_previous_link(self) -> str | None:
         if not self.has_previous:
@@ -108,7 +113,7 @@ class KeysetPagination(BasePagination):
             return self._link(page=self.page_number - 1) if self.page_number > 2 else self._link()
         if not self.rows:
             return None
-        return self._link(before=self.rows[0].pk)
+        return self._link(before=_pk(self.rows[0]))
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(OrderedDict([
