@@ -184,11 +184,14 @@ class ApplicationViewSet(
         # the filter answers from selectors.application_list (scoped by for_user itself)
         return super().filter_queryset(queryset)
 
+    @property
+    def list_values(self):
+        return s.LIST_APPLICATION_VALUES if self.action == "list" else None
+
     def list(self, request, *args, **kwargs):
         """Plain values and a hand-built representation (serializers.application_list_representation,
         documented by ApplicationListSerializer): one query for the page, one for its members."""
-        rows = self.filter_queryset(self.get_queryset()).values(*s.LIST_APPLICATION_VALUES)
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))  # dicts of list_values
         members = (Person.objects.filter(application_id__in=[row["id"] for row in page])
                    .order_by("id").values_list(*s.LIST_MEMBER_VALUES))
         return self.get_paginated_response(s.application_list_representation(page, members))
