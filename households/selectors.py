@@ -26,7 +26,8 @@ def application_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     qs = TransferApplication.objects.for_user(user).select_related("household", "station", "county")
     q = (filters.get("q") or "").strip()
     if q:  # names and application numbers only: an ID number is searched whole, by POST (id_number)
-        qs = qs.filter(pk__in=application_ids_matching(q))
+        found = application_ids_matching(q)
+        qs = qs.filter(pk__any_of=found) if isinstance(found, list) else qs.filter(pk__in=found)
     if filters.get("id_number"):
         qs = qs.filter(pk__in=application_ids_by_id_number(filters["id_number"]))
     if filters.get("status"):
@@ -94,7 +95,7 @@ def application_ids_matching(q: str) -> Any:
     if len(people) > SEARCH_IDS_UP_TO or len(households) > SEARCH_IDS_UP_TO:
         by_head_or_number = TransferApplication.objects.filter(Q(household__head_name__startswith=q) | number)
         return by_person.union(by_head_or_number.values_list("id", flat=True))
-    others = TransferApplication.objects.filter(Q(household_id__in=households) | number if households else number)
+    others = TransferApplication.objects.filter(Q(household_id__any_of=households) | number if households else number)
     return sorted(set(people).union(others.values_list("id", flat=True)))
 
 

@@ -192,7 +192,7 @@ class ApplicationViewSet(
         """Plain values and a hand-built representation (serializers.application_list_representation,
         documented by ApplicationListSerializer): one query for the page, one for its members."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))  # dicts of list_values
-        members = (Person.objects.filter(application_id__in=[row["id"] for row in page])
+        members = (Person.objects.filter(application_id__any_of=[row["id"] for row in page])
                    .order_by("id").values_list(*s.LIST_MEMBER_VALUES))
         return self.get_paginated_response(s.application_list_representation(page, members))
 

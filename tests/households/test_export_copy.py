@@ -67,3 +67,23 @@ class CopyExportTest(ExportCase):
         odd = [*columns, exports.Column("x", lambda person: person.pk)]
         with tempfile.TemporaryDirectory() as tmp:
             self.assertIsNone(exports.copy_csv(Path(tmp, "x.csv"), rows, odd))
+
+    def test_the_worker_reports_progress_while_copy_streams_and_writes_the_same_file(self):
+        import functools
+        from unittest import mock
+
+        from django.test import override_settings
+
+        from households import export_jobs
+        from households.export_models import ExportJob
+
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            job = ExportJob.objects.create(created_by=self.frank, kind="people", file_format="csv")
+            every_row = functools.partial(exports.copy_csv, every=1)  # a report each row: the job's connection is busy
+            with mock.patch("households.export_jobs.copy_csv", side_effect=every_row) as copy:
+                job = export_jobs.export_job_run(job_id=job.pk)
+            self.assertEqual(copy.call_count, 1)
+            self.assertEqual((job.state, job.rows_written), ("done", Person.objects.count()))
+            by_copy, by_cursor = self.both(self.frank, "people")
+            with job.file.open("rb") as fh:
+                self.assertEqual(fh.read(), by_cursor)
