@@ -129,6 +129,15 @@ def main():
         username="bench-admin", superuser=True)
     client = Client()
     client.force_login(reader)
+    # the city office signs in with a second factor (nongzhuancheng.signin): a confirmed device, verified
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=reader, confirmed=True).first() or TOTPDevice.objects.create(
+        user=reader, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
     def page():
         response = client.get("/progress/?year=2012&as_of=2012-10-20")

@@ -23,7 +23,7 @@ class AnyOf(Lookup):
         field = self.lhs.output_field
         return [field.get_prep_value(value) for value in self.rhs]
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
         if not values:

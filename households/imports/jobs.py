@@ -32,8 +32,8 @@ from ..import_models import ImportJob
 from ..models import TransferApplication
 from ..signals import applications_imported
 from ..validation import duplicate_message
-from .limits import ImportRefused, import_file_check, inline_bytes, size_check
 from . import validated
+from .limits import ImportRefused, import_file_check, inline_bytes, size_check
 from .reading import read_rows
 from .validation import Result, import_validate
 from .workbooks import error_rows_file
@@ -88,7 +88,7 @@ def _write_checked(*, actor: Any, name: str, mode: str, groups: list, result: Re
             result.refused = True
             result.message = _("有 %(n)d 行错误。按“全部或全不”方式，本次没有导入任何数据；请改正错误行后重新上传。") % {
                 "n": result.rows_error}
-            return result
+            return
         if not groups:
             result.message = _("没有需要导入的新数据。")
             return

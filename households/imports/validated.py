@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import gzip
 import json
-from typing import Any
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -20,7 +19,7 @@ from django.db.models.expressions import RawSQL
 from nongzhuancheng.models import PoliceStation
 
 from ..models import Person
-from .validation import Group, RowError, Result, _existing_households
+from .validation import Group, Result, RowError, _existing_households
 
 FORMAT = 1
 _COUNTERS = ("rows_read", "rows_error", "rows_skipped")

@@ -2,10 +2,9 @@
 
 import datetime
 import random
-
-from django.db import connection
 from unittest import skipUnless
 
+from django.db import connection
 from django.test import SimpleTestCase, TestCase
 
 from households import ids
