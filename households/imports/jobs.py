@@ -333,7 +333,7 @@ def import_job_cancel(*, job: ImportJob, actor: Any) -> ImportJob:
     def cancelled(row: ImportJob) -> list[str]:
         row.phase, row.finished_at = "", timezone.now()
         row.message = _("已取消，没有导入任何数据。")
-        return ["phase", "finished_at", "message"]
+        return ["phase", "finished_at", "message", *_drop_validated(row)]
 
     return job_move(job, "cancel", actor=actor, apply=cancelled)
 
@@ -360,7 +360,15 @@ def import_jobs_reap(*, now: Any = None) -> list[int]:
 
 def _failed(job: ImportJob, *, message: str) -> list[str]:
     job.message, job.phase, job.finished_at = message, "", timezone.now()
-    return ["message", "phase", "finished_at"]
+    return ["message", "phase", "finished_at", *_drop_validated(job)]
+
+
+def _drop_validated(job: ImportJob) -> list[str]:
+    """A job that ends (done, failed, cancelled) no longer needs what its preview validated."""
+    if not job.validated_file:
+        return []
+    job.validated_file.delete(save=False)
+    return ["validated_file"]
 
 
 def _fail_quietly(job: ImportJob) -> None:
@@ -390,9 +398,7 @@ def _outcome(job: ImportJob, *, result: Result, final: bool) -> list[str]:
         job.message = result.message
         job.finished_at = timezone.now()
         fields.append("finished_at")
-        if job.validated_file:  # written (or refused): not needed any more
-            job.validated_file.delete(save=False)
-            fields.append("validated_file")
+        fields += _drop_validated(job)  # written (or refused): not needed any more
     else:
         job.message = _preview_message(job)
         if job.people_new and not (job.rows_error and job.mode == ImportJob.Mode.ALL_OR_NOTHING):

@@ -85,3 +85,18 @@ class ValidateOnceTest(CastTestCase):
         self.assertEqual((job.state, job.rows_written, job.rows_error), (State.DONE, 3, 1))
         self.assertEqual(job.errors[0]["row"], 3)
         self.assertTrue(job.error_file)
+
+    def test_a_cancelled_or_failed_job_drops_what_its_preview_validated(self):
+        job = self.checked_job(household_rows(4))
+        name = job.validated_file.name
+        job = jobs.import_job_cancel(job=job, actor=self.dave)
+        self.assertFalse(job.validated_file)
+        self.assertFalse(job.file.storage.exists(name))
+        rows = household_rows(4, start=8)
+        job = self.checked_job(rows)
+        member = {"name": "抢先", "id_number": rows[0][COL["公民身份号码"]], "category": "reservoir_migrant",
+                  "relation": "head", "destination_address": "昭阳区凤凰街道1号"}
+        services.application_create(actor=self.alice, household=household_data(), members=[member], documents=[])
+        job = jobs.import_job_start(job=job, actor=self.dave, run=True)
+        self.assertEqual(job.state, State.FAILED)
+        self.assertFalse(job.validated_file)
