@@ -74,6 +74,9 @@ def main():
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--keep", action="store_true", help="reuse an already loaded database")
     parser.add_argument("--scale", type=int, default=1, help="also time the figures with N times the rollup rows")
+    parser.add_argument("--people-scale", type=int, default=1,
+                        help="also time the figures with N times the people in the same counties (the rollup "
+                             "rows such a load writes, in a transaction rolled back)")
     args = parser.parse_args()
 
     if not args.keep:
@@ -126,6 +129,15 @@ def main():
         username="bench-admin", superuser=True)
     client = Client()
     client.force_login(reader)
+    # the city office signs in with a second factor (nongzhuancheng.signin): a confirmed device, verified
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=reader, confirmed=True).first() or TOTPDevice.objects.create(
+        user=reader, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
     def page():
         response = client.get("/progress/?year=2012&as_of=2012-10-20")
@@ -153,6 +165,8 @@ def main():
               f"ratio 1/{raw / med:.1f} (target at most 1/5)")
 
     bulletin_bench(args.runs)
+    if args.people_scale > 1:
+        people_scaled_bench(args.people_scale, args.runs, city, drill, timed)
     if args.scale > 1:
         scaled_bench(args.scale, args.runs, city, timed["city dashboard query, county_progress (as of 2012-10-20)"])
 
@@ -210,9 +224,49 @@ def bulletin_bench(runs):
 
     whole()  # warm: fonts and the template
     figures, _, _ = median_ms(lambda: report_selectors.bulletin_data(period=period), runs)
+    cpu0 = time.process_time()
     med, lo, hi = median_ms(whole, max(3, runs // 2))
+    cpu = (time.process_time() - cpu0) / max(3, runs // 2)
     print(f"whole city bulletin {period.label} (figures + template + PDF, warm process): {med / 1000:.2f} s "
-          f"({lo / 1000:.2f}–{hi / 1000:.2f}); of it the figures {figures:.0f} ms (target at most 2 s)")
+          f"({lo / 1000:.2f}–{hi / 1000:.2f}), of which this process's own CPU {cpu:.2f} s (the wall time "
+          f"over it is waiting for a core: load average {os.getloadavg()[0]:.1f}); of it the figures "
+          f"{figures:.0f} ms (target at most 2 s)")
+
+
+def people_scaled_bench(scale, runs, city, drill, timed):
+    """The figures at ``scale`` times the people in the same 11 counties, the same year (15.5 million
+    for --people-scale 10): what loading them would leave in the rollup tables, written directly in
+    a transaction rolled back afterwards. The daily table is saturated at 1.55 M (every working day,
+    county and category has a row), so such a load only raises its counts; the fine table (× station ×
+    sex × age band) gains the combinations still missing, filled here with the same counts."""
+    from django.db import connection, transaction
+
+    from households.models import CompletionDaily, CompletionRollup
+
+    qn = connection.ops.quote_name
+    daily, fine = qn(CompletionDaily._meta.db_table), qn(CompletionRollup._meta.db_table)
+    with transaction.atomic():
+        daily_rows, fine_rows = CompletionDaily.objects.count(), CompletionRollup.objects.count()
+        with connection.cursor() as cur:
+            cur.execute(f"UPDATE {daily} SET persons = persons * %s", [scale])
+            cur.execute(f"UPDATE {fine} SET persons = persons * %s", [scale])
+            # every (day, station, category, sex, age band) that has a row for one sex/age band gets the rest
+            cur.execute(
+                f"INSERT INTO {fine} (completed_on, county_id, station_id, category, sex, age_band, persons) "
+                f"SELECT d.completed_on, d.county_id, d.station_id, d.category, s.sex, a.age_band, %s "
+                f"FROM (SELECT DISTINCT completed_on, county_id, station_id, category FROM {fine}) d "
+                f"CROSS JOIN (SELECT DISTINCT sex FROM {fine}) s CROSS JOIN (SELECT DISTINCT age_band FROM {fine}) a "
+                "ON CONFLICT DO NOTHING", [scale])
+            cur.execute(f"ANALYZE {daily}; ANALYZE {fine}")
+        city()
+        for label, fn in (("city dashboard query, county_progress (as of 2012-10-20)", city),
+                          ("county drill-down: station + category + period_series (镇雄县)", drill)):
+            med, lo, hi = median_ms(fn, runs)
+            print(f"--people-scale {scale} ({CompletionDaily.objects.count():,} daily rows, was {daily_rows:,}; "
+                  f"{CompletionRollup.objects.count():,} fine rows, was {fine_rows:,}): {label} {med:.0f} ms "
+                  f"({lo:.0f}–{hi:.0f}) against {timed[label]:.0f} ms at 1.55 M: {med / timed[label]:.2f}× "
+                  "(target within 1.20×)")
+        transaction.set_rollback(True)
 
 
 def scaled_bench(scale, runs, city, base_ms):

@@ -76,6 +76,8 @@ class ImportJob(models.Model):
     applications_new = models.PositiveIntegerField(_("新建申请数"), default=0)
     errors = models.JSONField(_("错误（前若干条）"), default=list, blank=True)
     error_file = models.FileField(_("错误行文件"), upload_to="imports/%Y/%m/", blank=True)
+    # what the preview validated, written by the confirm without validating again (imports.validated)
+    validated_file = models.FileField(_("检查结果文件"), upload_to="imports/%Y/%m/", blank=True)
     message = models.TextField(_("说明"), blank=True)
     timings = models.JSONField(_("耗时（秒）"), default=dict, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)

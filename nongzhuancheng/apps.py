@@ -12,3 +12,6 @@ class CoreConfig(AppConfig):
             receivers,  # noqa: F401  the access log's auth signal receivers
             signin,  # noqa: F401  (connects its sign-in receiver)
         )
+        from .lookups import register
+
+        register()  # field__any_of=[...]

@@ -31,3 +31,16 @@ def mask(number: str | None) -> str:
     if len(number) < 15:
         return "*" * len(number)
     return number[:VISIBLE_PREFIX] + "*" * (len(number) - VISIBLE_PREFIX - VISIBLE_SUFFIX) + number[-VISIBLE_SUFFIX:]
+
+
+def mask_sql(column: str) -> str:
+    """``mask()`` as a PostgreSQL expression of ``column`` (an SQL expression, already quoted): the
+    same rule, for exports written by ``COPY … TO STDOUT`` (``nongzhuancheng.exports.copy_csv``).
+    NULL and the empty string give the empty string; tests/core/test_masking_sql.py checks both agree."""
+    return (
+        f"CASE WHEN {column} IS NULL THEN '' "
+        f"WHEN char_length({column}) < 15 THEN repeat('*', char_length({column})) "
+        f"ELSE left({column}, {VISIBLE_PREFIX}) "
+        f"|| repeat('*', char_length({column}) - {VISIBLE_PREFIX + VISIBLE_SUFFIX}) "
+        f"|| right({column}, {VISIBLE_SUFFIX}) END"
+    )

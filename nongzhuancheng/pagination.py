@@ -10,11 +10,14 @@ previous page is ``?before=<id>``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from rest_framework.pagination import BasePagination
@@ -24,12 +27,27 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 def bounded_count(queryset: QuerySet[Any], limit: int | None = None) -> tuple[int, bool]:
     """(total, exact): the exact number of rows up to ``limit``, else the planner's estimate
-    (PostgreSQL) or ``limit`` itself. Never reads more than ``limit`` + 1 rows."""
+    (PostgreSQL) or ``limit`` itself. Never reads more than ``limit`` + 1 rows.
+
+    An estimate (more than ``limit`` rows) is kept in the cache for ``LIST_COUNT_CACHE_SECONDS``, keyed
+    by the query: every page of a long list would otherwise read ``limit`` index entries again to
+    learn the same "about N". An exact count is never cached (a row just added shows at once)."""
     limit = settings.LIST_EXACT_COUNT_UP_TO if limit is None else limit
-    seen = queryset.order_by().values("pk")[: limit + 1].count()
+    counted = queryset.order_by().values("pk")
+    try:
+        sql, params = counted.query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: nothing to count
+        return 0, True
+    key = "nzc:count:" + hashlib.sha256(f"{queryset.db}|{limit}|{sql}|{params!r}".encode()).hexdigest()
+    total = cache.get(key)
+    if total is not None:
+        return total, False
+    seen = counted[: limit + 1].count()
     if seen <= limit:
         return seen, True
-    return max(estimated_count(queryset), seen), False
+    total = max(estimated_count(queryset), seen)
+    cache.set(key, total, settings.LIST_COUNT_CACHE_SECONDS)
+    return total, False
 
 
 def estimated_count(queryset: QuerySet[Any]) -> int:
@@ -43,6 +61,11 @@ def estimated_count(queryset: QuerySet[Any]) -> int:
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _pk(row: Any) -> Any:
+    """The id of a page row: a model instance, or a dict of values (a hand-built list)."""
+    return row["id"] if isinstance(row, dict) else row.pk
 
 
 def _positive_int(value: Any) -> int | None:
@@ -62,10 +85,15 @@ class KeysetPagination(BasePagination):
     max_offset_pages = 20  # ?page=n beyond this answers the last of these pages: deeper, follow next
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
+        """The page's rows: model instances, or dicts of the view's ``list_values`` (counted on the
+        queryset as given, so that the joins those values need stay out of the count)."""
         self.request = request
         self.count, self.count_is_exact = bounded_count(queryset)
         after = _positive_int(request.query_params.get("after"))
         before = _positive_int(request.query_params.get("before"))
+        values = getattr(view, "list_values", None)
+        if values:
+            queryset = queryset.values(*values)
         ordered = queryset.order_by("-pk")
         self.page_number = None
         if after:
@@ -99,7 +127,7 @@ class KeysetPagination(BasePagination):
     def get_next_link(self) -> str | None:
         if not self.has_next or not self.rows:
             return None
-        return self._link(after=self.rows[-1].pk)
+        return self._link(after=_pk(self.rows[-1]))
 
     def get_previous_link(self) -> str | None:
         if not self.has_previous:
@@ -108,7 +136,7 @@ class KeysetPagination(BasePagination):
             return self._link(page=self.page_number - 1) if self.page_number > 2 else self._link()
         if not self.rows:
             return None
-        return self._link(before=self.rows[0].pk)
+        return self._link(before=_pk(self.rows[0]))
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(OrderedDict([

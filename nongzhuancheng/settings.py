@@ -217,6 +217,8 @@ CELERY_TASK_ROUTES = {
 
 # Lists count exactly up to this many rows and show the planner's estimate beyond (pagination.py).
 LIST_EXACT_COUNT_UP_TO = 10_000
+# Seconds an estimated total (a list longer than that) is kept in the cache for the next pages.
+LIST_COUNT_CACHE_SECONDS = envint("LIST_COUNT_CACHE_SECONDS", 60)
 # Sending gives up quickly when the broker is unreachable: the outbox (nongzhuancheng/outbox.py)
 # keeps the task and beat sends it again, so a request never waits for Redis.
 CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 2)

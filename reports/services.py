@@ -176,12 +176,18 @@ def _issue_date(bulletin: Bulletin) -> datetime.date:
     return min(today, bulletin.period.end + datetime.timedelta(days=1))
 
 
+_FONT_CONFIG: list[Any] = []  # one FontConfiguration a process: the warm worker reuses fontconfig's set-up
+
+
 def _pdf_bytes(html: str) -> bytes:
     # imported here, not at the top: WeasyPrint costs about a second to import, and only the
     # worker (and the demo command) make PDFs
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
-    return weasyprint.HTML(string=html, base_url=".").write_pdf()
+    if not _FONT_CONFIG:
+        _FONT_CONFIG.append(FontConfiguration())
+    return weasyprint.HTML(string=html, base_url=".").write_pdf(font_config=_FONT_CONFIG[0])
 
 
 def bulletin_render(*, bulletin: Bulletin) -> Bulletin:

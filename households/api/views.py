@@ -54,9 +54,6 @@ class ActionOrReadOnly(permissions.IsAuthenticated):
         return False
 
 
-LIST_MEMBER_FIELDS = ("id", "application_id", "name", "id_number", "sex", "birth_date", "relation", "category", "completed_on")
-
-
 def _drf_error(exc):
     """A Django ValidationError from a service as a DRF one: {field: [messages]}, with per-member
     errors as ``members: [{field: [...]}, {}, ...]`` in the order they were sent."""
@@ -176,10 +173,11 @@ class ApplicationViewSet(
     write_actions = {"create": APPLICATION_RECEIVE, "correct": CORRECTION_REQUEST}
 
     def get_queryset(self):
-        qs = super().get_queryset().prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
+        qs = super().get_queryset()
         if self.action != "list":
             qs = qs.select_related("created_by", "household__county", "household__station").prefetch_related(
-                Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor"))
+                Prefetch("members", queryset=Person.objects.order_by("id")),
+                Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
             )
         return qs.order_by("-id")
 
@@ -187,9 +185,19 @@ class ApplicationViewSet(
         if self.action != "list":  # filters are for the list only; get_object keeps the scoped queryset
             return queryset
         # the filter answers from selectors.application_list (scoped by for_user itself)
-        qs = super().filter_queryset(queryset)
-        members = Person.objects.only(*LIST_MEMBER_FIELDS).order_by("id")  # what the list shows of each
-        return qs.prefetch_related(Prefetch("members", queryset=members))
+        return super().filter_queryset(queryset)
+
+    @property
+    def list_values(self):
+        return s.LIST_APPLICATION_VALUES if self.action == "list" else None
+
+    def list(self, request, *args, **kwargs):
+        """Plain values and a hand-built representation (serializers.application_list_representation,
+        documented by ApplicationListSerializer): one query for the page, one for its members."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))  # dicts of list_values
+        members = (Person.objects.filter(application_id__any_of=[row["id"] for row in page])
+                   .order_by("id").values_list(*s.LIST_MEMBER_VALUES))
+        return self.get_paginated_response(s.application_list_representation(page, members))
 
     def get_serializer_class(self):
         return s.ApplicationListSerializer if self.action == "list" else s.ApplicationDetailSerializer

@@ -31,6 +31,8 @@ from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 from ..import_models import ImportJob
 from ..models import TransferApplication
 from ..signals import applications_imported
+from ..validation import duplicate_message
+from . import validated
 from .limits import ImportRefused, import_file_check, inline_bytes, size_check
 from .reading import read_rows
 from .validation import Result, import_validate
@@ -57,22 +59,52 @@ def import_file(*, actor: Any, name: str, data: bytes, mode: str, dry_run: bool 
     result = Result()
     result.timings["read"] += time.perf_counter() - t0
     result, groups = import_validate(actor=actor, headers=headers, rows=rows, progress=progress, result=result)
+    result.groups = groups
+    if dry_run:
+        return result
+    _write_checked(actor=actor, name=name, mode=mode, groups=groups, result=result, progress=progress)
+    return result
+
+
+def import_validated(*, actor: Any, name: str, mode: str, groups: list, result: Result,
+                     progress: Callable[..., None] | None = None) -> Result:
+    """Write what a preview validated (``validated.load``), re-checking only what can have changed
+    since: households registered meanwhile, and claims on the ID numbers (inside the writing
+    transaction: a claim made since refuses the import, ImportRefused)."""
+    require(actor, IMPORT_RUN)
+    t0 = time.perf_counter()
+    validated.households_since(groups)
+    result.households_new = sum(1 for g in groups if g.household["id"] is None)
+    result.timings["validate"] += time.perf_counter() - t0
+    _write_checked(actor=actor, name=name, mode=mode, groups=groups, result=result, progress=progress,
+                   recheck_claims=True)
+    return result
+
+
+def _write_checked(*, actor: Any, name: str, mode: str, groups: list, result: Result,
+                   progress: Callable[..., None] | None, recheck_claims: bool = False) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        if dry_run:
-            return result
         if result.rows_error and mode == ImportJob.Mode.ALL_OR_NOTHING:
             result.refused = True
             result.message = _("有 %(n)d 行错误。按“全部或全不”方式，本次没有导入任何数据；请改正错误行后重新上传。") % {
                 "n": result.rows_error}
-            return result
+            return
         if not groups:
             result.message = _("没有需要导入的新数据。")
-            return result
-        _write(actor=actor, name=name, groups=groups, result=result, progress=progress)
-    return result
+            return
+        _write(actor=actor, name=name, groups=groups, result=result, progress=progress,
+               recheck_claims=recheck_claims)
 
 
-def _write(*, actor: Any, name: str, groups: list, result: Result, progress: Callable[..., None] | None) -> None:
+def _claims_refusal(holders: list) -> ImportRefused:
+    return ImportRefused(
+        _("检查之后，文件中有 %(n)s 个身份号码已被登记（%(first)s），本次没有导入任何数据。请重新上传检查。") % {
+            "n": f"{len(holders)}" if len(holders) < 10 else _("至少 10"), "first": duplicate_message(holders[0])}
+    )
+
+
+def _write(*, actor: Any, name: str, groups: list, result: Result, progress: Callable[..., None] | None,
+           recheck_claims: bool = False) -> None:
     """Write the good rows in one transaction; announce the completed applications after the commit."""
     note = _("表格导入：%(f)s") % {"f": name}
     t0 = time.perf_counter()
@@ -81,6 +113,11 @@ def _write(*, actor: Any, name: str, groups: list, result: Result, progress: Cal
     completed_ids: list[int] = []
     try:
         with timed(result.timings, "write_commit"), transaction.atomic():
+            if recheck_claims:  # what a preview validated: only the claims can have changed since
+                with timed(result.timings, "claims_recheck"):
+                    holders = validated.claims_since(groups)
+                if holders:
+                    raise _claims_refusal(holders)
             result.rows_written = import_write(actor=actor, groups=groups, note=note[:200], progress=progress,
                                                timings=result.timings, completed_ids=completed_ids)
             if progress:  # the last report before the commit: a job cancelled meanwhile rolls back
@@ -180,8 +217,9 @@ def import_job_check(*, job_id: int) -> ImportJob:
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
-    """The import itself (validation again, then the write). Safe to run twice: a finished job is
-    left alone, and rows already imported are skipped."""
+    """The import itself: what the preview validated (only the claims on ID numbers are checked
+    again, in the writing transaction), then the write. Safe to run twice: a finished job is left
+    alone, and rows already imported are skipped."""
     return _job_execute(job_id, dry_run=False)
 
 
@@ -235,12 +273,17 @@ def _job_execute(job_id: int, *, dry_run: bool) -> ImportJob:
     progress = _JobProgress(job.pk)
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            with job.file.open("rb") as f:
-                data = f.read()
-            result = import_file(
-                actor=job.created_by, name=job.original_name, data=data, mode=job.mode, dry_run=dry_run,
-                progress=progress,
-            )
+            checked = None if dry_run else _validated_of(job)
+            if checked is not None:  # the confirm writes what the preview validated
+                result = import_validated(actor=job.created_by, name=job.original_name, mode=job.mode,
+                                          groups=checked[0], result=checked[1], progress=progress)
+            else:
+                with job.file.open("rb") as f:
+                    data = f.read()
+                result = import_file(
+                    actor=job.created_by, name=job.original_name, data=data, mode=job.mode, dry_run=dry_run,
+                    progress=progress,
+                )
         except (ImportRefused, PermissionDenied) as exc:
             return _final_move(job, "fail", apply=partial(_failed, message=str(exc)))
         except ImportCancelled:
@@ -255,6 +298,18 @@ def _job_execute(job_id: int, *, dry_run: bool) -> ImportJob:
             return _final_move(job, "checked", apply=partial(_outcome, result=result, final=False))
         return _final_move(job, "refuse" if result.refused else "finish",
                            apply=partial(_outcome, result=result, final=True))
+
+
+def _validated_of(job: ImportJob) -> tuple[list, Result] | None:
+    """What the job's preview validated (``validated.load``), or None (validate the file again)."""
+    if not job.validated_file:
+        return None
+    t0 = time.perf_counter()
+    with job.validated_file.open("rb") as f:
+        checked = validated.load(f.read())
+    if checked is not None:
+        checked[1].timings["read"] += time.perf_counter() - t0
+    return checked
 
 
 def _final_move(job: ImportJob, move: str, *, apply: Callable[[ImportJob], Iterable[str]]) -> ImportJob:
@@ -278,7 +333,7 @@ def import_job_cancel(*, job: ImportJob, actor: Any) -> ImportJob:
     def cancelled(row: ImportJob) -> list[str]:
         row.phase, row.finished_at = "", timezone.now()
         row.message = _("已取消，没有导入任何数据。")
-        return ["phase", "finished_at", "message"]
+        return ["phase", "finished_at", "message", *_drop_validated(row)]
 
     return job_move(job, "cancel", actor=actor, apply=cancelled)
 
@@ -305,7 +360,15 @@ def import_jobs_reap(*, now: Any = None) -> list[int]:
 
 def _failed(job: ImportJob, *, message: str) -> list[str]:
     job.message, job.phase, job.finished_at = message, "", timezone.now()
-    return ["message", "phase", "finished_at"]
+    return ["message", "phase", "finished_at", *_drop_validated(job)]
+
+
+def _drop_validated(job: ImportJob) -> list[str]:
+    """A job that ends (done, failed, cancelled) no longer needs what its preview validated."""
+    if not job.validated_file:
+        return []
+    job.validated_file.delete(save=False)
+    return ["validated_file"]
 
 
 def _fail_quietly(job: ImportJob) -> None:
@@ -335,8 +398,14 @@ def _outcome(job: ImportJob, *, result: Result, final: bool) -> list[str]:
         job.message = result.message
         job.finished_at = timezone.now()
         fields.append("finished_at")
+        fields += _drop_validated(job)  # written (or refused): not needed any more
     else:
         job.message = _preview_message(job)
+        if job.people_new and not (job.rows_error and job.mode == ImportJob.Mode.ALL_OR_NOTHING):
+            # what the confirm will write, so that it need not validate again
+            job.validated_file.save(f"validated-{job.pk}.json.gz", ContentFile(validated.dump(result.groups, result)),
+                                    save=False)
+            fields.append("validated_file")
     return fields
 
 

@@ -69,6 +69,7 @@ class Result:
     written: bool = False
     refused: bool = False
     message: str = ""
+    groups: list = field(default_factory=list, repr=False)  # the validated households (Group), in memory only
 
 
 class Group:

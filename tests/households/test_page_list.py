@@ -100,6 +100,7 @@ class ApplicationListPageTest(CastTestCase):
             self.client.get(URL)
         self.login(self.frank)
         # session, user, the second factor's device (the city office signs in with a code), assignment,
-        # count, page, members, + counties and stations of the filter form
-        with self.assertNumQueries(9):
+        # count, page, members, + counties and stations of the filter form, + the search's three bounded
+        # index probes (people by name, households by head's name, their applications or the number)
+        with self.assertNumQueries(12):
             self.client.get(URL, {"q": "张"})
