@@ -25,7 +25,7 @@ from households.models import ApplicationEvent, Household, Person, TransferAppli
 from households.numbers import application_number
 from households.reference import REQUIRED_DOCUMENTS, SURVEY_ELIGIBLE_2012
 from households.workdays import add_working_days
-from nongzhuancheng import bulk
+from nongzhuancheng import bulk, progress
 from nongzhuancheng.models import County, MemberUnit, PoliceStation
 from quotas.models import Level, ResponsibilityDocument, SurveyPool, Target, TargetRevision
 from quotas.services import target_set
@@ -130,9 +130,11 @@ def explicit_timestamps(*models):
             f.auto_now, f.auto_now_add = now, now_add
 
 
-def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=None):
+def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=None, progress=None):
     """Create completed transfers following ``curve`` ({date: persons}), split to counties by
-    population × DEVIATION, to stations, categories and households. Returns the persons created."""
+    population × DEVIATION, to stations, categories and households, one day's batch at a time.
+    Returns the persons created. ``progress`` (an object with ``update(n)``) is told the persons of
+    each batch written."""
     counties = list(County.objects.order_by("code"))
     stations = {}
     for s in PoliceStation.objects.order_by("code"):
@@ -207,6 +209,8 @@ def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=N
         bulk.insert(ApplicationEvent, events)
         bulk.insert(Person, people_rows)
         created += len(people_rows)
+        if progress is not None:
+            progress.update(len(people_rows))
         if stdout and day.day == 1:
             stdout.write(f"  {day}: {created:,} persons")
     return created
@@ -252,11 +256,12 @@ def seed_targets_2012(scale):
     )
 
 
-def seed_2012(*, scale=FULL, stdout=None, by_report_day=None, after=None):
+def seed_2012(*, scale=FULL, stdout=None, by_report_day=None, after=None, progress_out=None):
     """The whole demo year. Returns the persons created (0 if 2012 is already there).
 
     ``by_report_day`` / ``after`` override the persons by 10-20 and after it (the benchmark loads
-    1.55 million into the one year)."""
+    1.55 million into the one year). ``progress_out`` (a stream) shows a bar of the persons written
+    (``nongzhuancheng.progress``), then a line for the summary tables."""
     if Target.objects.filter(year=2012, level=Level.CITY).exists() or TargetRevision.objects.filter(
         target__year=2012
     ).exists():
@@ -268,20 +273,28 @@ def seed_2012(*, scale=FULL, stdout=None, by_report_day=None, after=None):
     ids = IdNumbers(Person.objects.filter(holds_claim=True).values_list("id_number", flat=True).iterator())
     with transaction.atomic(), explicit_timestamps(Household, TransferApplication, ApplicationEvent):
         seed_targets_2012(scale)
-        created = generate_transfers(curve=curve, ids=ids, seed="2012", stdout=stdout)
+        with progress.bar(progress_out, total=sum(curve.values()), desc="2012 transfers", unit="persons") as shown:
+            created = generate_transfers(curve=curve, ids=ids, seed="2012", stdout=stdout, progress=shown)
         days = [d for d, n in curve.items() if n]
         if days:  # the summary tables of the days written, from their rows
-            rollup.rollup_rebuild(since=min(days), until=max(days))
-    refresh_statistics()
+            with progress.timed(progress_out, "summary tables (rollup)"):
+                rollup.rollup_rebuild(since=min(days), until=max(days))
+    with progress.timed(progress_out, "planner statistics"):
+        refresh_statistics()
     return created
 
 
 def refresh_statistics():
-    """After a bulk load on PostgreSQL: fresh planner statistics, and a visibility map so that the
-    progress counts can use index-only scans at once (VACUUM only outside a transaction)."""
-    if connection.vendor != "postgresql":
-        return
+    """After a bulk load: fresh planner statistics. PostgreSQL also gets a visibility map so that the
+    progress counts can use index-only scans at once (VACUUM only outside a transaction). SQLite's
+    planner without ``ANALYZE`` (no sqlite_stat1) guesses every index equally selective and walked
+    the whole year for the city's first list page."""
     tables = [m._meta.db_table for m in (Person, TransferApplication, Household, ApplicationEvent)]
     with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("ANALYZE")
+            return
+        if connection.vendor != "postgresql":
+            return
         for table in tables:
             cur.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {connection.ops.quote_name(table)}")
