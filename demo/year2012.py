@@ -275,6 +275,9 @@ def seed_2012(*, scale=FULL, stdout=None, by_report_day=None, after=None, progre
     after = scale.n(45_000) if after is None else after
     curve = daily_curve_2012(by_report_day=by_report_day, after=after)
     ids = IdNumbers(Person.objects.filter(holds_claim=True).values_list("id_number", flat=True).iterator())
+    if connection.vendor == "sqlite":  # the indexes of 600,000 rows take fewer reads with a larger page cache
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size = -131072")  # 128 MB, for this connection only
     with transaction.atomic(), explicit_timestamps(Household, TransferApplication, ApplicationEvent):
         seed_targets_2012(scale)
         keys = Counter()
