@@ -20,6 +20,7 @@ The machine is shared and noisy: compare ratios measured in one run.
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,12 +36,28 @@ BULK_TABLES = ["households_household", "households_transferapplication", "househ
 
 def run_manage(url, *args):
     """Run manage.py with DATABASE_URL=url; returns (seconds, output)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
                           capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    print(f"manage.py {' '.join(args)}: {time.perf_counter() - started:.1f} s, CPU {cpu:.1f} s", flush=True)
     return time.perf_counter() - started, done.stdout
+
+
+def fresh_postgres(url):
+    """Drop and create the database ``url`` names (connecting to the server's ``postgres`` database)."""
+    import dj_database_url
+    import psycopg
+
+    db = dj_database_url.parse(url)
+    with psycopg.connect(dbname="postgres", user=db["USER"] or "postgres", host=db["HOST"] or None,
+                         port=db["PORT"] or None, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}"')
+        conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
 
 
 def load(url):
@@ -48,8 +65,9 @@ def load(url):
     times = {}
     times["migrate"], _ = run_manage(url, "migrate", "--noinput", "-v", "0")
     total, out = run_manage(url, "setup_demo", "--scale", "full")
-    for name, secs in re.findall(r"^\[\d+/\d+\] (\S+): ([\d.]+) s$", out, re.M):
+    for name, secs, cpu in re.findall(r"^\[\d+/\d+\] (\S+): ([\d.]+) s \(CPU ([\d.]+) s\)$", out, re.M):
         times[name] = float(secs)
+        times[f"{name} (CPU of the process)"] = float(cpu)
     times["setup_demo (all steps)"] = total
     return times
 
@@ -182,6 +200,8 @@ def main():
             if label == "SQLite":
                 for suffix in ("", "-journal", "-wal", "-shm"):
                     Path(args.sqlite + suffix).unlink(missing_ok=True)
+            else:
+                fresh_postgres(url)
             times = load(url)
             for step, secs in times.items():
                 print(f"load: {step}: {secs:.1f} s", flush=True)

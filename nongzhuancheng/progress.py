@@ -104,13 +104,16 @@ class _Silent:
 
 @contextlib.contextmanager
 def step(out: Any, number: int, count: int, name: str) -> Iterator[None]:
-    """One line when step ``number`` of ``count`` starts and one with its time when it ends."""
+    """One line when step ``number`` of ``count`` starts and one with its time when it ends: the
+    wall-clock time and this process's CPU time (on a busy machine the first grows, the second
+    hardly; on a quiet one they are close, SQLite working in this process)."""
     stream = _stream(out)
     stream.write(f"[{number}/{count}] {name} …\n")
     stream.flush()
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     yield
-    stream.write(f"[{number}/{count}] {name}: {time.monotonic() - started:.1f} s\n")
+    stream.write(f"[{number}/{count}] {name}: {time.monotonic() - started:.1f} s "
+                 f"(CPU {time.process_time() - cpu:.1f} s)\n")
     stream.flush()
 
 
