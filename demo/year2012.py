@@ -295,9 +295,8 @@ def seed_2012(*, scale=FULL, stdout=None, by_report_day=None, after=None, progre
 
 def refresh_statistics():
     """After a bulk load: fresh planner statistics. PostgreSQL also gets a visibility map so that the
-    progress counts can use index-only scans at once (VACUUM only outside a transaction). SQLite's
-    planner without ``ANALYZE`` (no sqlite_stat1) guesses every index equally selective and walked
-    the whole year for the city's first list page."""
+    progress counts can use index-only scans at once (VACUUM only outside a transaction). SQLite
+    gets ``ANALYZE`` (sqlite_stat1), without which its planner takes every index as equally selective."""
     tables = [m._meta.db_table for m in (Person, TransferApplication, Household, ApplicationEvent)]
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
