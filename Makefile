@@ -14,6 +14,7 @@ DEMO_SCALE ?= full
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the Python packages into $(VENV) (a few minutes the first time) …"
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
@@ -31,11 +32,13 @@ system-deps:
 # Compiles locale/*/django.po (the .mo files are not in git). Without gettext's msgfmt the site still
 # runs, in Simplified Chinese only.
 messages: install
-	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	@if command -v msgfmt >/dev/null 2>&1; then echo "Compiling translations (locale/*/django.po) …"; \
+	  $(PY) manage.py compilemessages --ignore=.venv -v 0 && echo "Translations compiled."; \
 	else echo "msgfmt (gettext) not found: skipping translations; the site runs in Simplified Chinese only."; fi
 
+# migrate_progress: migrate with a bar (a line per tenth when the output is not a terminal)
 migrate: install messages
-	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py migrate_progress --noinput
 
 demo: migrate
 	$(PY) manage.py setup_demo --scale $(DEMO_SCALE)
@@ -64,4 +67,4 @@ bench: install
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 media private staticfiles build *.egg-info

@@ -78,3 +78,19 @@ class FactoriesTest(CastTestCase):
         data = PersonDataFactory(birth=D(2001, 2, 3), male=False, serial=7)
         rid = ids.parse(data["id_number"])
         self.assertEqual((rid.birth_date, rid.sex), (D(2001, 2, 3), "F"))
+
+
+class DemoUsersTest(CastTestCase):
+    def test_every_demo_user_signs_in_with_the_demo_password(self):
+        import io
+
+        from django.contrib.auth import authenticate
+        from django.core.management import call_command
+
+        from demo.management.commands.seed_demo_users import DEMO_PASSWORD, DEMO_USERS
+
+        call_command("seed_demo_users", stdout=io.StringIO())
+        for username in ("admin", "city", "clerk_ludian", "unit_land"):
+            self.assertIsNotNone(authenticate(HttpRequest(), username=username, password=DEMO_PASSWORD), username)
+        self.assertIsNone(authenticate(HttpRequest(), username="city", password="wrong-password-1"))
+        self.assertEqual(len(DEMO_USERS), 17)

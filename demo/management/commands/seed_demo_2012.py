@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args, scale="full", **options):
         started = time.monotonic()
         chosen = demo.FULL if scale == "full" else demo.SMALL
-        created = demo.seed_2012(scale=chosen, stdout=self.stdout if options.get("verbosity", 1) > 1 else None)
+        verbosity = options.get("verbosity", 1)
+        created = demo.seed_2012(scale=chosen, stdout=self.stdout if verbosity > 1 else None,
+                                 progress_out=self.stdout if verbosity >= 1 else None)
         if not created:
             self.stdout.write("2012 demo data already present: nothing to do.")
             return

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from nongzhuancheng import progress
 from nongzhuancheng.periods import Period
 from quotas.models import Target
 from reports import services
@@ -26,15 +27,18 @@ class Command(BaseCommand):
         first = max(1, LAST.index - max(periods, 2) + 1)
         made = skipped = 0
         started = time.perf_counter()
-        for index in range(first, LAST.index + 1):
-            period = Period.from_index(2012, index)
-            if Bulletin.objects.for_period(period).filter(scope="city", state=Bulletin.State.ISSUED).exists():
-                skipped += 1
-                continue
-            bulletin, _created = services.bulletin_request(period=period, enqueue=False)
-            if bulletin.state != Bulletin.State.ISSUED:
-                services.bulletin_render(bulletin=bulletin)
-            made += 1
+        out = self.stdout if options.get("verbosity", 1) >= 1 else None
+        with progress.bar(out, total=LAST.index - first + 1, desc="bulletins of 2012", unit="bulletins") as shown:
+            for index in range(first, LAST.index + 1):
+                period = Period.from_index(2012, index)
+                if Bulletin.objects.for_period(period).filter(scope="city", state=Bulletin.State.ISSUED).exists():
+                    skipped += 1
+                else:
+                    bulletin, _created = services.bulletin_request(period=period, enqueue=False)
+                    if bulletin.state != Bulletin.State.ISSUED:
+                        services.bulletin_render(bulletin=bulletin)
+                    made += 1
+                shown.update(1)
         self.stdout.write(
             f"Bulletins of 2012: {made} issued, {skipped} already there ({time.perf_counter() - started:.1f} s)."
         )

@@ -37,7 +37,7 @@ from entitlements.models import (
 from households import services as household_services
 from households.models import Household, Person, TransferApplication
 from households.reference import REQUIRED_DOCUMENTS
-from nongzhuancheng import roles
+from nongzhuancheng import progress, roles
 from nongzhuancheng.models import StaffAssignment
 
 G = GuaranteeCase.State
@@ -85,6 +85,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2012)
 
     def handle(self, *args, every=10, seed=2012, **options):
+        self.verbosity = options.get("verbosity", 1)
         started = time.monotonic()
         today = timezone.localdate()
         actors = self.unit_actors()
@@ -184,12 +185,15 @@ class Command(BaseCommand):
         app_ids = list(without.values_list("application_id", flat=True).distinct().order_by("application_id"))
         app_ids = [pk for pk in app_ids if pk % every == 0]  # the same sample on every run
         opened = 0
-        for i in range(0, len(app_ids), BATCH // 3):
-            chunk = app_ids[i:i + BATCH // 3]
-            shaper = _Shaper(actors, today, random.Random(f"{seed}-{chunk[0]}"))
-            opened += services.entitlements_open_bulk(
-                application_ids=chunk, person_fields=("household__village", "county__code"), shape=shaper,
-            )
+        out = self.stdout if self.verbosity >= 1 else None
+        with progress.bar(out, total=len(app_ids), desc="entitlement records", unit="households") as shown:
+            for i in range(0, len(app_ids), BATCH // 3):
+                chunk = app_ids[i:i + BATCH // 3]
+                shaper = _Shaper(actors, today, random.Random(f"{seed}-{chunk[0]}"))
+                opened += services.entitlements_open_bulk(
+                    application_ids=chunk, person_fields=("household__village", "county__code"), shape=shaper,
+                )
+                shown.update(len(chunk))
         return opened
 
 

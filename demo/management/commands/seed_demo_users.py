@@ -1,6 +1,7 @@
 """Demo users for every role. All share the password in DEMO_PASSWORD (documented in the README)."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -37,10 +38,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         User = get_user_model()
+        hashed = None  # one hash for the one demo password: 17 hashings took a minute on a busy machine
         for username, full_name, role, place in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username, defaults={"first_name": full_name})
             if created:
-                user.set_password(DEMO_PASSWORD)
+                hashed = hashed or make_password(DEMO_PASSWORD)
+                user.password = hashed
             user.is_staff = role in (roles.ADMIN, roles.COUNTY_OFFICER, roles.CITY_READER)
             user.is_superuser = role == roles.ADMIN
             user.save()
