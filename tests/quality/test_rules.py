@@ -82,6 +82,15 @@ class RuleTest(QualityTestCase):
         open_ = self.enter([born(1980, 1, 1, category="graduate")], documents=without)  # not yet completed
         self.assertNotIn("category_proof_missing", self.open_rules(open_))
 
+    def test_a_household_income_far_out_of_range(self):
+        self.assertFires("income_out_of_range", [born(1970, 1, 1)], annual_income="600000")
+        self.assertFires("income_out_of_range", [born(1970, 1, 1), born(1995, 1, 1, relation="child")],
+                         annual_income="250000")  # 125,000 a member
+        self.assertSilent("income_out_of_range", [born(1970, 1, 1), born(1995, 1, 1, relation="child")],
+                          annual_income="150000")  # 75,000 a member
+        self.assertSilent("income_out_of_range", [born(1970, 1, 1)], annual_income="12000")
+        self.assertSilent("income_out_of_range", [born(1970, 1, 1)])  # not given
+
     def test_the_table_has_one_severity_and_a_message_for_every_rule(self):
         self.assertEqual(len(BY_CODE), len(RULES))
         for rule in RULES:
