@@ -33,7 +33,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value, When,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
