@@ -351,15 +351,31 @@ NZC_PERMISSIONS_POLICY = os.environ.get("NZC_PERMISSIONS_POLICY") or (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 )
 
+# Logs (nongzhuancheng/logs.py): structlog renders every logger's lines through the root's one
+# handler, JSON in production and a readable line in development, each with the request id and user id.
+NZC_LOG_FORMAT = os.environ.get("NZC_LOG_FORMAT") or ("console" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # every line carries the request id that the 500 page shows (nongzhuancheng/request_id.py)
-    "filters": {"request_id": {"()": "nongzhuancheng.request_id.RequestIdFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "nongzhuancheng.request_id.RequestIdFilter"},
+        "client_errors": {"()": "nongzhuancheng.logs.ClientErrorsAtInfo"},
+    },
+    "formatters": {"structured": {"()": "nongzhuancheng.logs.formatter", "style": NZC_LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "structured"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's defaults give these handlers of their own besides propagating to the root: each
+        # line then printed twice. None of their own here; the root's handler writes them once.
+        "django": {"handlers": [], "propagate": True, "level": os.environ.get("LOG_LEVEL", "INFO")},
+        "django.server": {"handlers": [], "propagate": True},
+        "django.request": {"handlers": [], "propagate": True, "filters": ["client_errors"]},
+        "axes": {"level": "WARNING"},  # a line per sign-in: the access log keeps those
+    },
 }
+# Workers log through the same handler and format (Celery would otherwise replace the root's handler).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Trust: the access log (nongzhuancheng.audit), the ID check's rate, API tokens that expire.
 MIDDLEWARE += ["nongzhuancheng.middleware.AccessRefusalMiddleware"]
