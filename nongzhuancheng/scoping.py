@@ -67,6 +67,7 @@ NOTICE_PREFERENCE = "notice.preference"  # record at the window whether an appli
 ID_CLAIM_SEE = "id.claim_see"  # be told where and when a whole, valid ID number typed is already claimed
 ID_EXPORT_WHOLE = "id.export_whole"  # export whole ID numbers (with a reason, logged)
 ACCESS_LOG_VIEW = "access_log.view"  # read and export the access log (the city office)
+OPS_VIEW = "ops.view"  # read the health report's details and the metrics (besides the ops token)
 SECOND_FACTOR = "signin.second_factor"  # must confirm every sign-in with a one-time code (TOTP)
 
 
@@ -120,6 +121,8 @@ POLICY: dict[str, Grant] = {
     ID_EXPORT_WHOLE: Grant(frozenset({COUNTY_OFFICER, ADMIN}), refusal=_("当前角色不能导出完整身份号码。")),
     ACCESS_LOG_VIEW: Grant(frozenset({CITY_READER, ADMIN}), refusal=_("只有市领导组办公室可以查看访问记录。")),
     SECOND_FACTOR: Grant(frozenset({ADMIN, CITY_READER})),
+    OPS_VIEW: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
+                    refusal=_("只有系统管理员可以查看运行状态。")),
 }
 
 

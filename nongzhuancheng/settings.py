@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "django_prometheus",
     "nongzhuancheng",
     "households",
     "quotas",
@@ -100,6 +101,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # requests and latencies (/metrics)
     "nongzhuancheng.request_id.RequestIdMiddleware",
     "nongzhuancheng.faults.DatabaseUnavailableMiddleware",  # a dropped database connection: 503, not 500
     "django.middleware.security.SecurityMiddleware",
@@ -148,7 +150,13 @@ DATABASES = {
         conn_health_checks=True,  # a connection the database dropped is replaced, not reused
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# django-prometheus's twin of the engine counts queries and errors for /metrics (same behaviour otherwise)
+_PROMETHEUS_ENGINES = {"django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+                       "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3"}
+if envbool("NZC_DB_METRICS", True):
+    DATABASES["default"]["ENGINE"] = _PROMETHEUS_ENGINES.get(DATABASES["default"]["ENGINE"],
+                                                             DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -222,6 +230,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNE
 # (its worker was killed): the job is then failed with a message the user sees.
 NZC_WORKER_STALE_SECONDS = envint("NZC_WORKER_STALE_SECONDS", 60)
 NZC_JOB_STALE_SECONDS = envint("NZC_JOB_STALE_SECONDS", 60)
+# Readiness (/health/, nongzhuancheng/health.py): a job waiting longer for a worker, or a task unsent
+# in the outbox for longer, fails the report.
+NZC_QUEUE_MAX_WAIT_SECONDS = envint("NZC_QUEUE_MAX_WAIT_SECONDS", 900)
+NZC_OUTBOX_MAX_AGE_SECONDS = envint("NZC_OUTBOX_MAX_AGE_SECONDS", 300)
+# The operator's token (Authorization: Bearer ...): the health report's details and the metrics.
+# Empty: only signed-in administrators (and the city office's staff users) see them.
+NZC_OPS_TOKEN = os.environ.get("NZC_OPS_TOKEN", "")
+# Addresses or networks that may read /metrics without a token (the Prometheus server), comma-separated.
+NZC_METRICS_ALLOW = envlist("NZC_METRICS_ALLOW")
 
 REST_FRAMEWORK = {
     # Token first: a request without credentials answers 401 with ``WWW-Authenticate: Token``.
@@ -378,7 +395,8 @@ LOGGING = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Trust: the access log (nongzhuancheng.audit), the ID check's rate, API tokens that expire.
-MIDDLEWARE += ["nongzhuancheng.middleware.AccessRefusalMiddleware"]
+MIDDLEWARE += ["nongzhuancheng.middleware.AccessRefusalMiddleware",
+               "django_prometheus.middleware.PrometheusAfterMiddleware"]  # last: responses by view and status
 NZC_ACCESS_LOG_RETENTION_DAYS = envint("NZC_ACCESS_LOG_RETENTION_DAYS", 3 * 365)
 NZC_ID_CHECK_RATE = os.environ.get("NZC_ID_CHECK_RATE", "120/h")  # per user (django-ratelimit rate)
 NZC_API_TOKEN_DAYS = envint("NZC_API_TOKEN_DAYS", 30)

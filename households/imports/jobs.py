@@ -127,7 +127,8 @@ def _progress_reset(job: ImportJob) -> list[str]:
     job.phase = ""
     job.rows_read = job.rows_written = 0
     job.heartbeat_at = None  # waiting for a worker again
-    return ["phase", "rows_read", "rows_written", "heartbeat_at"]
+    job.queued_at = timezone.now()
+    return ["phase", "rows_read", "rows_written", "heartbeat_at", "queued_at"]
 
 
 # Jobs ---------------------------------------------------------------------------------------------
