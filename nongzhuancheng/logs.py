@@ -86,7 +86,8 @@ def formatter(style: str = "json") -> logging.Formatter:
         renderer = structlog.processors.JSONRenderer(ensure_ascii=False)
         tail = [structlog.processors.format_exc_info, renderer]
     else:
-        tail = [structlog.dev.ConsoleRenderer(colors=False)]
+        # plain tracebacks: rich's would print every frame's local variables (personal data) and is slow
+        tail = [structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)]
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=_shared(),
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *tail],
