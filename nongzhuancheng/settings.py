@@ -389,6 +389,8 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": True},
         "django.request": {"handlers": [], "propagate": True, "filters": ["client_errors"]},
         "axes": {"level": "WARNING"},  # a line per sign-in: the access log keeps those
+        "weasyprint": {"level": "WARNING"},  # a line per rendering step of every PDF
+        "fontTools": {"level": "WARNING"},
     },
 }
 # Workers log through the same handler and format (Celery would otherwise replace the root's handler).
