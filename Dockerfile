@@ -17,7 +17,8 @@ RUN apt-get update \
 
 WORKDIR /app
 ENV STATIC_ROOT=/app/staticfiles \
-    MEDIA_ROOT=/app/media
+    MEDIA_ROOT=/app/media \
+    NZC_PRIVATE_ROOT=/app/private
 
 # Dependencies first (pyproject.toml declares them all), so code changes do not reinstall them.
 COPY pyproject.toml ./
@@ -31,8 +32,8 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --no
  && DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py compilemessages -v 0
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin nzc \
- && mkdir -p /app/media \
- && chown -R nzc:nzc /app/media
+ && mkdir -p /app/media /app/private \
+ && chown -R nzc:nzc /app/media /app/private
 USER nzc
 
 EXPOSE 8000

@@ -1,9 +1,10 @@
 """Opening and following the records from the households signals.
 
 application_completed and application_corrected are sent inside the move's transaction: the records
-change with it. applications_imported is sent after an import has committed: the records of its
-completed applications are opened in Celery tasks (through the outbox: a broker outage loses none),
-so that the import does not wait for them."""
+change with it. applications_imported is sent inside an import's transaction: the records of its completed
+applications are opened in Celery tasks queued in that transaction (the outbox: neither a broker outage
+nor a worker dying after the commit loses them), so that the import does not wait for them; in eager
+mode (no broker) a failure of the opening is logged, never turned into a failed import."""
 
 from django.dispatch import receiver
 
@@ -37,7 +38,7 @@ def open_imported(sender, application_ids, actor=None, **kwargs):
     ids = sorted(application_ids)
     actor_id = actor.pk if actor is not None else None
     for i in range(0, len(ids), IMPORTED_PER_TASK):
-        enqueue(OPEN_BULK_TASK, ids[i:i + IMPORTED_PER_TASK], actor_id)
+        enqueue(OPEN_BULK_TASK, ids[i:i + IMPORTED_PER_TASK], actor_id, robust=True)
 
 
 @receiver(completion_withdrawn, dispatch_uid="entitlements_close_withdrawn")

@@ -46,7 +46,7 @@ class AttachmentFileView(ScopedSelectorsMixin, View):
             attachment = Attachment.objects.for_user(request.user).get(pk=pk)
         except Attachment.DoesNotExist:
             raise Http404 from None
-        attachments.log_access("attachment.view", request.user, attachment)
+        attachments.log_access("attachment.view", request.user, attachment, request=request)
         extension = attachment.file.name.rsplit(".", 1)[-1]
         response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
                                 filename=f"{attachment.application.number}-{attachment.kind}.{extension}")

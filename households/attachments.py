@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from nongzhuancheng.audit import AccessEvent, record
 from nongzhuancheng.scoping import APPLICATION_MOVE, require
 
 from .attachment_models import Attachment
@@ -102,10 +103,12 @@ def scan_read(upload: UploadedFile) -> tuple[bytes, str, str]:
     return data, content_type, extension
 
 
-def log_access(event: str, actor: Any, attachment: Attachment) -> None:
-    """Who added or read which scan.
-
-    TODO(lead): write these to the access log of the core (nongzhuancheng/audit.py) once it is merged;
-    until then they go to the ``nongzhuancheng.access`` logger."""
-    logger.warning("%s user=%s attachment=%s application=%s kind=%s", event, getattr(actor, "pk", None),
-                   attachment.pk, attachment.application_id, attachment.kind)
+def log_access(event: str, actor: Any, attachment: Attachment, request: Any = None) -> None:
+    """Who added or read which scan: an event of the access log (``nongzhuancheng.audit``, written
+    when the transaction commits), and a line of the ``nongzhuancheng.access`` logger."""
+    kind = AccessEvent.Kind.ATTACHMENT_ADD if event == "attachment.add" else AccessEvent.Kind.ATTACHMENT_VIEW
+    record(kind, request=request, user=actor,
+           subject=f"{attachment.application.number or attachment.application_id} {attachment.get_kind_display()}",
+           detail={"attachment": attachment.pk, "application": attachment.application_id, "kind": attachment.kind})
+    logger.info("%s user=%s attachment=%s application=%s kind=%s", event, getattr(actor, "pk", None),
+                attachment.pk, attachment.application_id, attachment.kind)

@@ -10,6 +10,7 @@ request waits for them.
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import tempfile
 from typing import Any
@@ -21,13 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nongzhuancheng.exports import FORMATS, copy_csv, stream_table, write_file
+from nongzhuancheng.heartbeats import beating
 from nongzhuancheng.queue import enqueue
-from nongzhuancheng.workflow import Move, transition
+from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 
 from .export_lists import export_rows
 from .export_models import ExportJob
 
 RUN_TASK = "households.tasks.export_job_run_task"
+logger = logging.getLogger(__name__)
 
 
 def export_job_create(*, user: Any, kind: str, file_format: str, filters: dict[str, Any]) -> ExportJob:
@@ -78,7 +81,8 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
 
     def started(row: ExportJob) -> list[str]:
         row.rows_total, row.rows_written, row.message = total, 0, ""
-        return ["rows_total", "rows_written", "message"]
+        row.heartbeat_at = timezone.now()
+        return ["rows_total", "rows_written", "message", "heartbeat_at"]
 
     job = _move(job, "start", started)
 
@@ -88,16 +92,17 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
         if job.file_format == "csv":  # the job's connection is busy streaming COPY: a second one writes
             side(written)
         else:
-            ExportJob.objects.filter(pk=job.pk).update(rows_written=written)
+            ExportJob.objects.filter(pk=job.pk).update(rows_written=written, heartbeat_at=timezone.now())
 
     handle, path = tempfile.mkstemp(suffix="." + job.file_format)
     os.close(handle)
     try:
         # background exports are always masked; a CSV on PostgreSQL is written by COPY (the cells in SQL)
-        written = copy_csv(path, rows, columns, full_ids=False, progress=progress) if job.file_format == "csv" else None
-        if written is None:
-            table = stream_table(rows, columns, full_ids=False)
-            written = write_file(path, table, job.file_format, sheet_title=job.kind, progress=progress)
+        with beating(ExportJob.objects.filter(pk=job.pk)):
+            written = copy_csv(path, rows, columns, full_ids=False, progress=progress) if job.file_format == "csv" else None
+            if written is None:
+                table = stream_table(rows, columns, full_ids=False)
+                written = write_file(path, table, job.file_format, sheet_title=job.kind, progress=progress)
         now = timezone.now()
 
         def finished(row: ExportJob) -> list[str]:
@@ -121,6 +126,29 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     finally:
         side.close()
         os.unlink(path)
+
+
+def export_jobs_reap(*, now: datetime.datetime | None = None) -> list[int]:
+    """Fail the running exports whose worker died (no heartbeat for NZC_JOB_STALE_SECONDS), with a
+    message the user sees; the export page offers to ask again. A job still waiting for a worker is
+    left waiting. Returns the ids failed."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.NZC_JOB_STALE_SECONDS)
+    reaped = []
+    for pk in ExportJob.objects.filter(state=ExportJob.State.RUNNING, heartbeat_at__lt=stale).values_list(
+            "pk", flat=True):
+        def failed(row: ExportJob) -> list[str]:
+            row.message = _("处理该导出的后台进程意外中止，没有生成文件。请重新导出。")
+            row.finished_at = now
+            return ["message", "finished_at"]
+
+        try:
+            _move(pk, "fail", failed)
+        except TransitionNotAllowed:
+            continue  # finished meanwhile
+        reaped.append(pk)
+        logger.warning("export job %s: no heartbeat, failed", pk)
+    return reaped
 
 
 def export_job_ready(*, job: ExportJob, now: datetime.datetime | None = None) -> bool:

@@ -61,6 +61,8 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("下载截止时间"), null=True, blank=True)
+    # written by the worker while it writes the file: a running job without one for a while is dead
+    heartbeat_at = models.DateTimeField(_("最近一次心跳"), null=True, blank=True)
 
     objects = ExportJobQuerySet.as_manager()
 

@@ -48,11 +48,19 @@ class ApplicationFilter(django_filters.FilterSet):
         return selectors.application_list(user=user, filters=data)
 
 
+# an id: a positive number a 64-bit column holds (SQLite refuses a larger one with an OverflowError)
+MAX_ID = 2**63 - 1
+
+
+def IdFilter(**kwargs):  # noqa: N802  (a filter class's factory)
+    return django_filters.NumberFilter(min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class PersonFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("转户类别"))
-    application = django_filters.NumberFilter(field_name="application_id", label=_("转户申请"))
-    county = django_filters.NumberFilter(field_name="county_id", label=_("县区"))
-    station = django_filters.NumberFilter(field_name="station_id", label=_("派出所"))
+    application = IdFilter(field_name="application_id", label=_("转户申请"))
+    county = IdFilter(field_name="county_id", label=_("县区"))
+    station = IdFilter(field_name="station_id", label=_("派出所"))
     completed_from = DateFilter(field_name="completed_on", lookup_expr="gte", label=_("办结日期起"))
     completed_to = DateFilter(field_name="completed_on", lookup_expr="lte", label=_("办结日期止"))
 

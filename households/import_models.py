@@ -84,6 +84,8 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     # written by the worker while it reads and writes: a running job without one for a while is dead
     heartbeat_at = models.DateTimeField(_("最近一次心跳"), null=True, blank=True)
+    # when the job was last handed to a worker (its check, or its import once confirmed): its queue age
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_county = "county"

@@ -9,8 +9,8 @@ from django.dispatch import Signal
 application_completed = Signal()
 # sent with application=..., actor=..., changed={"person_ids": [...]} after a correction of a completed one
 application_corrected = Signal()
-# sent with application_ids=[...], actor=<User> once a spreadsheet import has committed: the ids of
-# the COMPLETED applications it created (imports write in bulk and send no application_completed)
+# sent with application_ids=[...], actor=<User> inside a spreadsheet import's transaction (receivers
+# only queue work, through the outbox): the ids of the COMPLETED applications it created (imports write in bulk and send no application_completed)
 applications_imported = Signal()
 # sent with application=<TransferApplication>, actor=..., override_reason=<str>, confirm_warnings=<bool>
 # inside application_create's

@@ -47,3 +47,11 @@ def export_jobs_expire_task():
 def import_jobs_reap_task():
     """Beat's entry: fail the running jobs whose worker died: ``households.imports.jobs.import_jobs_reap``."""
     return jobs.import_jobs_reap()
+
+
+@shared_task(ignore_result=True)
+def export_jobs_reap_task():
+    """Beat's entry: fail the running exports whose worker died: ``households.export_jobs.export_jobs_reap``."""
+    from . import export_jobs
+
+    return export_jobs.export_jobs_reap()

@@ -46,6 +46,8 @@ class AccessEvent(models.Model):
         BULLETIN_DOWNLOAD = "bulletin_download", _("下载旬报")
         REFUSED = "refused", _("拒绝访问")
         ID_CHANGE = "id_change", _("更正身份号码")
+        ATTACHMENT_ADD = "attachment_add", _("上传证件扫描件")
+        ATTACHMENT_VIEW = "attachment_view", _("查看证件扫描件")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, db_index=True)

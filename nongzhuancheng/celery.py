@@ -31,6 +31,9 @@ app.conf.beat_schedule = {
     },
     # The transactional outbox: what could not be sent when it was written (the broker was down).
     "outbox-dispatch": {"task": "nongzhuancheng.tasks.outbox_dispatch_task", "schedule": 5.0},
-    # Imports whose worker died (no heartbeat) are failed with a message the user sees.
+    # Imports, exports and bulletins whose worker died (no heartbeat) are failed with a message the
+    # user sees.
     "import-jobs-reap": {"task": "households.tasks.import_jobs_reap_task", "schedule": 20.0},
+    "export-jobs-reap": {"task": "households.tasks.export_jobs_reap_task", "schedule": 20.0},
+    "bulletins-reap": {"task": "reports.tasks.bulletins_reap_task", "schedule": 20.0},
 }

@@ -18,11 +18,17 @@ HEADER = "X-Request-ID"
 _META_KEY = "HTTP_X_REQUEST_ID"
 _VALID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar("request", default=None)
 
 
 def current() -> str:
     """The id of the request being served ("-" outside a request)."""
     return _current.get()
+
+
+def current_request() -> HttpRequest | None:
+    """The request being served (None outside one): the log lines read its user (``nongzhuancheng.logs``)."""
+    return _request.get()
 
 
 def new_id() -> str:
@@ -39,11 +45,12 @@ class RequestIdMiddleware:
         incoming = request.META.get(_META_KEY, "")
         request_id = incoming if _VALID.match(incoming) else new_id()
         request.id = request_id  # type: ignore[attr-defined]
-        token = _current.set(request_id)
+        token, request_token = _current.set(request_id), _request.set(request)
         try:
             response = self.get_response(request)
         finally:
             _current.reset(token)
+            _request.reset(request_token)
         response[HEADER] = request_id
         return response
 

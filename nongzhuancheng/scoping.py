@@ -72,6 +72,7 @@ ID_CLAIM_SEE = "id.claim_see"  # be told where and when a whole, valid ID number
 ID_EXPORT_WHOLE = "id.export_whole"  # export whole ID numbers (with a reason, logged)
 ACCESS_LOG_VIEW = "access_log.view"  # read and export the access log (the city office)
 VIEW_STATISTICS = "statistics.view"  # the statistics of the transferred (cross-tables) of one's place
+OPS_VIEW = "ops.view"  # read the health report's details and the metrics (besides the ops token)
 SECOND_FACTOR = "signin.second_factor"  # must confirm every sign-in with a one-time code (TOTP)
 DUPLICATE_DECIDE = "quality.duplicate_decide"  # decide a probable duplicate (same person / different people)
 QUALITY_OVERRIDE = "quality.override"  # let a data-quality warning stand, with a reason
@@ -139,6 +140,8 @@ POLICY: dict[str, Grant] = {
     QUALITY_OVERRIDE: Grant(WRITERS, refusal=_("当前角色不能确认数据质量提示。")),
     QUALITY_VIEW: Grant(frozenset({CLERK, COUNTY_OFFICER, CITY_READER, ADMIN}),
                         refusal=_("当前角色不能查看数据质量队列。")),
+    OPS_VIEW: Grant(frozenset({ADMIN}), staff=frozenset({CITY_READER}),
+                    refusal=_("只有系统管理员可以查看运行状态。")),
 }
 
 

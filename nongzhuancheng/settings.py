@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "django_prometheus",
     "nongzhuancheng",
     "households",
     "quotas",
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # requests and latencies (/metrics)
     "nongzhuancheng.request_id.RequestIdMiddleware",
     "nongzhuancheng.faults.DatabaseUnavailableMiddleware",  # a dropped database connection: 503, not 500
     "django.middleware.security.SecurityMiddleware",
@@ -150,7 +152,13 @@ DATABASES = {
         conn_health_checks=True,  # a connection the database dropped is replaced, not reused
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# django-prometheus's twin of the engine counts queries and errors for /metrics (same behaviour otherwise)
+_PROMETHEUS_ENGINES = {"django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+                       "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3"}
+if envbool("NZC_DB_METRICS", True):
+    DATABASES["default"]["ENGINE"] = _PROMETHEUS_ENGINES.get(DATABASES["default"]["ENGINE"],
+                                                             DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -227,6 +235,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNE
 # (its worker was killed): the job is then failed with a message the user sees.
 NZC_WORKER_STALE_SECONDS = envint("NZC_WORKER_STALE_SECONDS", 60)
 NZC_JOB_STALE_SECONDS = envint("NZC_JOB_STALE_SECONDS", 60)
+# Readiness (/health/, nongzhuancheng/health.py): a job waiting longer for a worker, or a task unsent
+# in the outbox for longer, fails the report.
+NZC_QUEUE_MAX_WAIT_SECONDS = envint("NZC_QUEUE_MAX_WAIT_SECONDS", 900)
+NZC_OUTBOX_MAX_AGE_SECONDS = envint("NZC_OUTBOX_MAX_AGE_SECONDS", 300)
+# The operator's token (Authorization: Bearer ...): the health report's details and the metrics.
+# Empty: only signed-in administrators (and the city office's staff users) see them.
+NZC_OPS_TOKEN = os.environ.get("NZC_OPS_TOKEN", "")
+# Addresses or networks that may read /metrics without a token (the Prometheus server), comma-separated.
+NZC_METRICS_ALLOW = envlist("NZC_METRICS_ALLOW")
 
 REST_FRAMEWORK = {
     # Token first: a request without credentials answers 401 with ``WWW-Authenticate: Token``.
@@ -355,18 +372,37 @@ NZC_PERMISSIONS_POLICY = os.environ.get("NZC_PERMISSIONS_POLICY") or (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 )
 
+# Logs (nongzhuancheng/logs.py): structlog renders every logger's lines through the root's one
+# handler, JSON in production and a readable line in development, each with the request id and user id.
+NZC_LOG_FORMAT = os.environ.get("NZC_LOG_FORMAT") or ("console" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # every line carries the request id that the 500 page shows (nongzhuancheng/request_id.py)
-    "filters": {"request_id": {"()": "nongzhuancheng.request_id.RequestIdFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "nongzhuancheng.request_id.RequestIdFilter"},
+        "client_errors": {"()": "nongzhuancheng.logs.ClientErrorsAtInfo"},
+    },
+    "formatters": {"structured": {"()": "nongzhuancheng.logs.formatter", "style": NZC_LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "structured"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's defaults give these handlers of their own besides propagating to the root: each
+        # line then printed twice. None of their own here; the root's handler writes them once.
+        "django": {"handlers": [], "propagate": True, "level": os.environ.get("LOG_LEVEL", "INFO")},
+        "django.server": {"handlers": [], "propagate": True},
+        "django.request": {"handlers": [], "propagate": True, "filters": ["client_errors"]},
+        "axes": {"level": "WARNING"},  # a line per sign-in: the access log keeps those
+        "weasyprint": {"level": "WARNING"},  # a line per rendering step of every PDF
+        "fontTools": {"level": "WARNING"},
+    },
 }
+# Workers log through the same handler and format (Celery would otherwise replace the root's handler).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Trust: the access log (nongzhuancheng.audit), the ID check's rate, API tokens that expire.
-MIDDLEWARE += ["nongzhuancheng.middleware.AccessRefusalMiddleware"]
+MIDDLEWARE += ["nongzhuancheng.middleware.AccessRefusalMiddleware",
+               "django_prometheus.middleware.PrometheusAfterMiddleware"]  # last: responses by view and status
 NZC_ACCESS_LOG_RETENTION_DAYS = envint("NZC_ACCESS_LOG_RETENTION_DAYS", 3 * 365)
 NZC_ID_CHECK_RATE = os.environ.get("NZC_ID_CHECK_RATE", "120/h")  # per user (django-ratelimit rate)
 NZC_API_TOKEN_DAYS = envint("NZC_API_TOKEN_DAYS", 30)

@@ -7,12 +7,17 @@ from rest_framework.permissions import IsAuthenticated
 
 from . import signin, views  # noqa: F401
 from .audit_views import AccessLogView
+from .health import LiveView, ReadyView
+from .metrics import MetricsView
 
 SIGNED_IN = [IsAuthenticated]
 _docs_csp = csp_replace({"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("health/live/", LiveView.as_view(), name="health_live"),
+    path("health/", ReadyView.as_view(), name="health"),
+    path("metrics", MetricsView.as_view(), name="metrics"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/code/", signin.VerifyView.as_view(), name="otp_verify"),

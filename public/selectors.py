@@ -88,7 +88,10 @@ def county_choices() -> list[tuple[str, str]]:
 # The lookup -----------------------------------------------------------------------------------
 
 def normalise_number(number: str) -> str:
-    return (number or "").strip().upper()[:40]
+    """What was typed as an application number, as logged and looked up: trimmed, upper case, without
+    NUL or other control characters (PostgreSQL stores no NUL), at most 40 characters."""
+    text = "".join(ch for ch in (number or "") if ch.isprintable())
+    return text.strip().upper()[:40]
 
 
 def normalise_id_tail(tail: str) -> str:

@@ -76,6 +76,8 @@ class Bulletin(models.Model):
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
     render_seconds = models.FloatField(_("生成耗时（秒）"), null=True, blank=True)
+    # written by the worker while it renders: a bulletin rendering without one for a while is dead
+    heartbeat_at = models.DateTimeField(_("最近一次心跳"), null=True, blank=True)
 
     objects = BulletinQuerySet.as_manager()
 

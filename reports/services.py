@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nongzhuancheng import queue
+from nongzhuancheng.heartbeats import beating
 from nongzhuancheng.models import County
 from nongzhuancheng.periods import Period, last_ended_period
 from nongzhuancheng.roles import CITY_READER, COUNTY_OFFICER
@@ -205,9 +206,14 @@ def bulletin_render(*, bulletin: Bulletin) -> Bulletin:
 
 def _render(bulletin: Bulletin) -> Bulletin:
     try:
-        bulletin = bulletin_move(bulletin=bulletin, to=State.RENDERING)
+        bulletin = bulletin_move(bulletin=bulletin, to=State.RENDERING, heartbeat_at=timezone.now())
     except TransitionNotAllowed:
         return Bulletin.objects.get(pk=bulletin.pk)  # issued already: the task ran twice
+    with beating(Bulletin.objects.filter(pk=bulletin.pk)):  # the reaper fails it if this worker dies
+        return _render_rendering(bulletin)
+
+
+def _render_rendering(bulletin: Bulletin) -> Bulletin:
     started = time.perf_counter()
     stored_name = None
     try:
@@ -249,6 +255,24 @@ def _render(bulletin: Bulletin) -> Bulletin:
         except TransitionNotAllowed:
             pass  # another run issued (or failed) it meanwhile: that outcome stands
         raise
+
+
+def bulletins_reap(*, now: datetime.datetime | None = None) -> list[int]:
+    """Fail the bulletins whose rendering worker died (no heartbeat for NZC_JOB_STALE_SECONDS), with
+    the reason shown on the bulletins page, where it can be asked for again. Returns the ids failed."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.NZC_JOB_STALE_SECONDS)
+    reaped = []
+    for pk in Bulletin.objects.filter(state=State.RENDERING, heartbeat_at__lt=stale).values_list("pk", flat=True):
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("生成旬报的后台进程意外中止，没有生成文件。请重新申请。")
+        try:
+            bulletin_move(bulletin=pk, to=State.FAILED, error=reason, pdf="", pdf_size=0, sha256="", figures={})
+        except TransitionNotAllowed:
+            continue  # issued meanwhile
+        reaped.append(pk)
+        logger.warning("bulletin %s: no heartbeat, failed", pk)
+    return reaped
 
 
 # Notices -----------------------------------------------------------------------------------------

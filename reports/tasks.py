@@ -37,3 +37,9 @@ def bulletin_issue_for_last_period_task(period: str | None = None, today: str | 
     else:
         made = services.bulletin_request_for_today(today=day)
     return [b.pk for b in made]
+
+
+@shared_task(ignore_result=True)
+def bulletins_reap_task() -> list[int]:
+    """Beat's entry: fail the bulletins whose rendering worker died: ``services.bulletins_reap``."""
+    return services.bulletins_reap()

@@ -22,9 +22,9 @@ are made by the database (INSERT … SELECT).
 Imported applications skip ``_move`` and the per-application ``application_completed`` signal on
 purpose: they record transfers already done on paper. Their ``ApplicationEvent`` rows (受理, and 办结
 for completed ones) and their simple-history rows ('+', see ``limits.history_enabled``) are created
-in bulk, with the importing user as actor and the file named in the note. Once the import has
-committed, ``households.signals.applications_imported`` names its completed applications
-(entitlements opens their people's records in Celery tasks).
+in bulk, with the importing user as actor and the file named in the note. Inside the import's
+transaction, ``households.signals.applications_imported`` names its completed applications
+(entitlements queues the opening of their people's records through the outbox, in that transaction).
 
 All or nothing: with ``mode="all_or_nothing"`` one bad row means nothing is written. Importing the
 same file twice creates nothing the second time: a row whose ID number is already claimed by the

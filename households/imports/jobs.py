@@ -120,6 +120,11 @@ def _write(*, actor: Any, name: str, groups: list, result: Result, progress: Cal
                     raise _claims_refusal(holders)
             result.rows_written = import_write(actor=actor, groups=groups, note=note[:200], progress=progress,
                                                timings=result.timings, completed_ids=completed_ids)
+            if completed_ids:
+                # inside the import's transaction: the receivers' work (entitlements: Celery tasks)
+                # is written to the outbox with the rows, so a worker dying after the commit loses none
+                with timed(result.timings, "announce"):
+                    _announce(actor, completed_ids)
             if progress:  # the last report before the commit: a job cancelled meanwhile rolls back
                 progress(rows_written=result.rows_written)
     except IntegrityError:
@@ -127,25 +132,17 @@ def _write(*, actor: Any, name: str, groups: list, result: Result, progress: Cal
             _("导入期间有其他人员登记了相同的身份号码或户号，本次没有导入任何数据。请重新上传检查。")
         ) from None
     result.timings["write"] = time.perf_counter() - t0
-    if completed_ids:
-        # after the commit (at once, unless a caller's transaction is still open), outside the
-        # write timings: the receivers queue their work (entitlements: Celery tasks)
-        with timed(result.timings, "after_commit"):
-            transaction.on_commit(partial(_announce, actor, completed_ids))
     result.written = True
     result.message = _("已导入 %(p)d 人（%(a)d 份申请，新建 %(h)d 户）。") % {
         "p": result.rows_written, "a": result.applications_new, "h": result.households_new}
 
 
 def _announce(actor: Any, completed_ids: list[int]) -> None:
-    """applications_imported, sent once the import has committed. A receiver's failure is logged and
-    does not turn the import, already written, into an error."""
-    for receiver, outcome in applications_imported.send_robust(
-        sender=TransferApplication, application_ids=completed_ids, actor=actor
-    ):
-        if isinstance(outcome, Exception):
-            logger.error("applications_imported: %r failed for %d applications", receiver, len(completed_ids),
-                         exc_info=outcome)
+    """applications_imported, sent inside the import's transaction. The receivers only queue their
+    work (``nongzhuancheng.queue.enqueue``: an outbox row in this transaction, sent after the commit);
+    a receiver that cannot queue it fails the import, which then writes nothing: the rows are never
+    kept without the work they need."""
+    applications_imported.send(sender=TransferApplication, application_ids=completed_ids, actor=actor)
 
 
 # The job's state ----------------------------------------------------------------------------------
@@ -167,7 +164,8 @@ def _progress_reset(job: ImportJob) -> list[str]:
     job.phase = ""
     job.rows_read = job.rows_written = 0
     job.heartbeat_at = None  # waiting for a worker again
-    return ["phase", "rows_read", "rows_written", "heartbeat_at"]
+    job.queued_at = timezone.now()
+    return ["phase", "rows_read", "rows_written", "heartbeat_at", "queued_at"]
 
 
 # Jobs ---------------------------------------------------------------------------------------------

@@ -82,6 +82,29 @@ class AccessLogTest(CastTestCase):
         self.assertEqual((event.username, event.detail["status"]), ("bob", 404))
 
 
+    def test_a_refusal_through_an_api_token_is_recorded_as_a_sessions_is(self):
+        app = self.receive(self.alice)
+        token = Token.objects.create(user=self.bob)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        with self.captureOnCommitCallbacks(execute=True):
+            out_of_scope = client.get(f"/api/v1/applications/{app.pk}/")
+        self.assertEqual(out_of_scope.status_code, 404)
+        event = AccessEvent.objects.get(kind=AccessEvent.Kind.REFUSED)
+        self.assertEqual((event.user_id, event.username, event.detail["status"]), (self.bob.pk, "bob", 404))
+        self.assertEqual(event.path, f"/api/v1/applications/{app.pk}/")
+
+    def test_a_403_through_an_api_token_is_recorded(self):
+        token = Token.objects.create(user=self.frank)  # a city reader may not receive applications
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = client.post("/api/v1/applications/", {}, format="json")
+        self.assertEqual(response.status_code, 403)
+        event = AccessEvent.objects.get(kind=AccessEvent.Kind.REFUSED)
+        self.assertEqual((event.username, event.detail["status"]), ("frank", 403))
+
+
 class ApiTrustTest(CastTestCase):
     def test_the_schema_and_docs_need_a_signed_in_user(self):
         for url in ("/api/schema/", "/api/docs/"):

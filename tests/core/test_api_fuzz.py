@@ -40,11 +40,13 @@ schema.config.generation.update(modes=[GenerationMode.POSITIVE], no_shrink=True)
 MAX_EXAMPLES = int(os.environ.get("NZC_FUZZ_EXAMPLES", "2"))
 # positive_data_acceptance: a schema cannot say which county or station ids exist, so a well-formed id
 # the database does not hold is rightly refused.
-# TODO(lead): re-enable the other two once the API's errors and parameter validation are merged:
-# content_type_conformance (a malformed id in the path, /api/v1/applications/0.5/, answers Django's
-# HTML 404, not JSON) and negative_data_rejection (year=abc or received_to=not-a-date is ignored,
-# not refused with 400).
-EXCLUDED = [positive_data_acceptance, content_type_conformance, negative_data_rejection]
+# content_type_conformance is on: every answer comes in a content type the schema documents.
+# negative_data_rejection stays off: with negative generation it finds that an empty query parameter
+# (``?received_to=``) is taken as no filter, as the HTML forms send it, where the schema's
+# ``format: date`` calls for a 400; deciding that convention for the API (or documenting
+# ``allowEmptyValue``) is left open. TODO(lead).
+EXCLUDED = [positive_data_acceptance, negative_data_rejection]
+assert content_type_conformance  # checked (imported to say so)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ schedule, a manage.py command), and the configuration files must agree with what
 """
 
 import importlib
+import io
 import re
 import shlex
 import warnings
@@ -161,6 +162,39 @@ class ComposeServicesTest(SimpleTestCase):
                 self.assertIn(f"media:{media_root}", self.services[name]["volumes"])
                 self.assertEqual(self.services[name]["environment"]["MEDIA_ROOT"], media_root)
         self.assertLessEqual({"pgdata", "media"}, set(self.compose["volumes"]))
+
+    def test_the_private_files_live_in_a_volume_of_their_own_on_web_and_workers(self):
+        private_root = env_example_sections()["app"]["NZC_PRIVATE_ROOT"]
+        media_root = env_example_sections()["app"]["MEDIA_ROOT"]
+        self.assertFalse(private_root.startswith(media_root.rstrip("/") + "/"))  # never under the media files
+        for name in ("web", "worker", "worker-imports", "worker-exports", "worker-entitlements", "beat"):
+            with self.subTest(service=name):
+                self.assertIn(f"private:{private_root}", self.services[name]["volumes"])
+                self.assertEqual(self.services[name]["environment"]["NZC_PRIVATE_ROOT"], private_root)
+        self.assertIn("private", self.compose["volumes"])
+
+    def test_the_web_processes_share_one_cache(self):
+        cache = self.services["web"]["environment"]["CACHE_URL"]
+        self.assertRegex(cache, r"redis://redis:6379/\d+")
+        self.assertNotEqual(cache.rsplit("/", 1)[-1], env_example_sections()["app"]["REDIS_URL"].rsplit("/", 1)[-1])
+
+    def test_the_health_endpoint_and_checks_are_the_containers_health_checks(self):
+        from django.core.management import call_command
+        from django.urls import resolve
+
+        from nongzhuancheng.health import WEB, HealthParams, ReadyView
+
+        web = " ".join(self.services["web"]["healthcheck"]["test"])
+        self.assertIn("http://localhost:8000/health/?part=web", web)
+        self.assertIs(resolve("/health/").func.view_class, ReadyView)
+        self.assertTrue(HealthParams({"part": "web"}).is_valid())
+        self.assertNotIn("worker", WEB)  # a stopped worker does not make the web container unhealthy
+        worker = " ".join(self.services["worker"]["healthcheck"]["test"])
+        self.assertIn("manage.py health database broker media private", worker)
+        self.assertIn("health", get_commands())
+        out = io.StringIO()
+        call_command("health", "media", "private", stdout=out)  # the command runs (no database here)
+        self.assertIn("media: ok", out.getvalue())
 
     def test_the_web_service_publishes_the_port_gunicorn_binds(self):
         args = argv(self.services["web"])

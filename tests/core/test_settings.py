@@ -42,7 +42,7 @@ def loaded(**env):
 class EmbeddedDefaultTest(SimpleTestCase):
     def test_with_nothing_set_it_runs_on_sqlite_with_eager_celery(self):
         s = loaded()
-        self.assertEqual(s["engine"], "django.db.backends.sqlite3")
+        self.assertEqual(s["engine"], "django_prometheus.db.backends.sqlite3")  # django-prometheus counts queries
         self.assertEqual(s["name"], str(ROOT / "db.sqlite3"))
         self.assertTrue(s["eager"])
         self.assertEqual(s["broker"], "memory://")
@@ -68,7 +68,7 @@ class ProductionSettingsTest(SimpleTestCase):
 
     def test_database_url_selects_postgresql_with_persistent_connections(self):
         s = loaded(DATABASE_URL="postgres://nzc:pw@db.example:5432/nzc")
-        self.assertEqual(s["engine"], "django.db.backends.postgresql")
+        self.assertEqual(s["engine"], "django_prometheus.db.backends.postgresql")
         self.assertEqual(s["name"], "nzc")
         self.assertEqual(s["conn_max_age"], 60)
         self.assertEqual(loaded(DATABASE_URL="postgres://nzc@db/nzc", CONN_MAX_AGE="0")["conn_max_age"], 0)
@@ -92,7 +92,7 @@ class ProductionSettingsTest(SimpleTestCase):
     def test_the_example_environment_file_loads(self):
         env = {k: v for k, v in env_example_sections()["app"].items() if v}
         s = loaded(SECRET_KEY="k" * 50, **env)
-        self.assertEqual(s["engine"], "django.db.backends.postgresql")
+        self.assertEqual(s["engine"], "django_prometheus.db.backends.postgresql")
         self.assertFalse(s["eager"])
         self.assertFalse(s["debug"])
 

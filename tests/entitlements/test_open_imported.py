@@ -149,6 +149,30 @@ class OpenImportedTest(EntitlementsTestCase):
             callbacks[0]()
         self.assertEqual(self.counts(), (20, 20, 20, 20))
 
+    def test_with_a_broker_the_opening_is_written_to_the_outbox_inside_the_imports_transaction(self):
+        from unittest import mock
+
+        from nongzhuancheng.models import OutboxMessage
+
+        celery_app.conf.task_always_eager = False
+        self.addCleanup(setattr, celery_app.conf, "task_always_eager", True)
+        with mock.patch("nongzhuancheng.queue.outbox_send"), self.captureOnCommitCallbacks(execute=False):
+            with transaction.atomic():
+                import_file(actor=self.dave, name="2012年6月.csv", data=sheet(), mode="all_or_nothing")
+                # before the commit: the rows and the intent to open their records, together
+                message = OutboxMessage.objects.get()
+                self.assertEqual(message.task_name, "entitlements.tasks.entitlements_open_bulk_task")
+                self.assertEqual(message.args[0], [self.completed_app().pk])
+        self.assertEqual(OutboxMessage.objects.count(), 1)
+
+    def test_an_opening_that_cannot_be_queued_fails_the_import_which_writes_nothing(self):
+        from unittest import mock
+
+        with mock.patch("entitlements.receivers.enqueue", side_effect=RuntimeError("outbox refused")):
+            with self.assertRaises(RuntimeError):
+                import_file(actor=self.dave, name="2012年6月.csv", data=sheet(), mode="all_or_nothing")
+        self.assertEqual(Person.objects.count(), 0)
+
     def test_importing_the_same_file_again_creates_no_second_record(self):
         self.run_import()
         before = self.counts()

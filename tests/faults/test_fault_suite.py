@@ -24,7 +24,11 @@ from households.imports import jobs
 from households.models import Person
 from nongzhuancheng import outbox, roles
 from nongzhuancheng.celery import app as celery_app
+from nongzhuancheng.heartbeats import BEAT, WORKER, heartbeat_record
 from nongzhuancheng.models import County, OutboxMessage, StaffAssignment
+from nongzhuancheng.periods import Period
+from reports import services as bulletin_services
+from reports.models import Bulletin
 from tests.households.worker_helpers import Worker, csv_file, household_rows, wait_for
 
 PORT = int(os.environ.get("TEST_FAULT_REDIS_PORT", "6390"))
@@ -48,9 +52,12 @@ def redis_up():
     return subprocess.run(["redis-cli", "-p", str(PORT), "ping"], capture_output=True, text=True).stdout.strip() == "PONG"
 
 
+OPS_TOKEN = "fault-suite-ops-token-0123456789"
+
+
 @pytest.mark.faults
 @pytest.mark.celery_worker
-@override_settings(MEDIA_ROOT=MEDIA, NZC_JOB_STALE_SECONDS=3)
+@override_settings(MEDIA_ROOT=MEDIA, NZC_JOB_STALE_SECONDS=3, NZC_OPS_TOKEN=OPS_TOKEN)
 class FaultSuiteTest(TransactionTestCase):
     def tearDown(self):
         connection.close()  # a backend terminated by a test is never reused by the flush after it
@@ -140,6 +147,55 @@ class FaultSuiteTest(TransactionTestCase):
         self.assertEqual(Person.objects.count(), 0)
         self.client.force_login(self.dave)
         self.assertContains(self.client.get(reverse("imports:job", args=[job.pk])), "后台进程意外中止")
+
+    def health(self):
+        response = self.client.get("/health/?format=json", HTTP_AUTHORIZATION=f"Bearer {OPS_TOKEN}")
+        return response.status_code, response.json()["checks"]
+
+    def test_with_redis_stopped_the_health_report_names_the_broker_and_recovers_when_it_is_back(self):
+        heartbeat_record(WORKER)
+        heartbeat_record(BEAT)
+        status, checks = self.health()
+        self.assertEqual(status, 200, checks)
+        self.assertTrue(checks["broker"]["ok"])
+        redis_stop()
+        started = time.monotonic()
+        status, checks = self.health()
+        self.assertLess(time.monotonic() - started, 10, "the health report waited for the broker")
+        self.assertEqual(status, 503)
+        self.assertEqual(checks["broker"]["message"], "Unavailable: the broker does not answer")
+        self.assertTrue(checks["database"]["ok"] and checks["media"]["ok"], checks)
+        anonymous = self.client.get("/health/")
+        self.assertEqual((anonymous.status_code, anonymous.json()), (503, {"status": "fail"}))
+        self.assertEqual(self.client.get("/health/?part=web").status_code, 200)  # the web process is fine
+        self.assertEqual(self.client.get("/health/live/").status_code, 200)
+        redis_start()
+        status, checks = self.health()
+        self.assertEqual(status, 200, checks)
+
+    def test_a_worker_killed_while_rendering_a_bulletin_is_shown_failed_and_it_may_be_asked_for_again(self):
+        os.environ["NZC_JOB_STALE_SECONDS"] = "3"  # the worker's heartbeat thread beats every 0.75 s
+        self.addCleanup(os.environ.pop, "NZC_JOB_STALE_SECONDS", None)
+        period = Period(2012, 10, 2)
+        with Worker(REDIS_URL, connection.settings_dict["NAME"]) as worker:
+            bulletin, _ = bulletin_services.bulletin_request(period=period)
+            rendering = wait_for(lambda: Bulletin.objects.filter(pk=bulletin.pk, state="rendering",
+                                                                  heartbeat_at__isnull=False).first(),
+                                 timeout=60, interval=0.02)
+            self.assertIsNotNone(rendering, worker.output())
+            os.kill(worker.process.pid, signal.SIGKILL)
+            worker.process.wait(10)
+            killed_at = time.monotonic()
+        self.assertEqual(Bulletin.objects.get(pk=bulletin.pk).state, "rendering")  # what the user saw before
+        reaped = wait_for(lambda: bulletin_services.bulletins_reap(), timeout=30, interval=0.5)  # what beat runs
+        self.assertEqual(reaped, [bulletin.pk])
+        self.assertLess(time.monotonic() - killed_at, 30)
+        failed = Bulletin.objects.get(pk=bulletin.pk)
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("后台进程意外中止", failed.error)
+        self.assertFalse(failed.pdf)
+        again, created = bulletin_services.bulletin_request(period=period, enqueue=False)
+        self.assertTrue(created)  # the failed one is not handed back: a new request renders anew
 
     def test_a_terminated_database_connection_is_replaced_before_the_next_request_reads_or_writes(self):
         self.client.force_login(self.dave)

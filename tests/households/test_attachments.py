@@ -136,10 +136,19 @@ class AttachmentTest(CastTestCase):
         self.assertEqual(response.status_code, 403)
 
     def test_every_add_and_read_is_logged(self):
-        with self.assertLogs("nongzhuancheng.access", level="WARNING") as logs:
+        from nongzhuancheng.audit import AccessEvent
+
+        with self.assertLogs("nongzhuancheng.access", level="INFO") as logs, \
+                self.captureOnCommitCallbacks(execute=True):
             self.upload(PDF, name="a.pdf")
             attachment = Attachment.objects.get()
             self.client.get(reverse("households:attachment_file", args=[attachment.pk]))
         self.assertEqual([line.split(" ")[0].rsplit(":", 1)[-1] for line in logs.output],
                          ["attachment.add", "attachment.view"])
         self.assertIn(f"user={self.alice.pk} attachment={attachment.pk}", logs.output[1])
+        # and in the access log, which the city office reads
+        events = AccessEvent.objects.filter(kind__startswith="attachment").order_by("id")
+        self.assertEqual([(e.kind, e.user_id, e.detail["attachment"]) for e in events],
+                         [("attachment_add", self.alice.pk, attachment.pk),
+                          ("attachment_view", self.alice.pk, attachment.pk)])
+        self.assertEqual(events[1].path, reverse("households:attachment_file", args=[attachment.pk]))

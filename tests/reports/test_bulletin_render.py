@@ -63,6 +63,21 @@ class BulletinRenderTest(MediaMixin, BulletinScenarioTestCase):
         self.assertIn("—1—", flat)  # the page number in the bottom margin box
         self.assertLessEqual(pages, 4)
 
+    def test_the_pdf_metadata_holds_no_personal_data_and_no_internal_path(self):
+        import re
+
+        from django.conf import settings
+
+        with self.bulletin.pdf.open("rb") as fh:
+            reader = PdfReader(io.BytesIO(fh.read()))
+        meta = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
+        self.assertIn("旬报", meta.get("/Title", ""))
+        text = " ".join(meta.values())
+        self.assertIsNone(re.search(r"\d{17}[\dX]", text), meta)  # no resident ID number
+        for internal in (str(settings.BASE_DIR), str(settings.MEDIA_ROOT), "/home", "/app", "file:"):
+            self.assertNotIn(internal, text)
+        self.assertLessEqual(set(meta), {"/Title", "/Producer", "/Creator", "/CreationDate", "/ModDate"}, meta)
+
     def test_the_figures_are_frozen_on_the_record(self):
         f = self.bulletin.figures
         self.assertEqual((f["cumulative"], f["rate"], f["provincial_multiple"]), (7, "87.5%", "3.50"))
