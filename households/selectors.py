@@ -7,12 +7,35 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from nongzhuancheng.models import PoliceStation
+from nongzhuancheng.pagination import SortKey
 from nongzhuancheng.roles import CLERK
 from nongzhuancheng.scoping import assignment_of
 
 from .models import ApplicationEvent, Household, Person, TransferApplication
+
+
+# The columns the lists may be sorted by, each served by an index on (column, id) (migration
+# 0302_list_sort_indexes); the default order is the newest first (the id).
+APPLICATION_SORTS = (
+    SortKey("received_on", "received_on", _("受理日期")),
+    SortKey("due_on", "due_on", _("办结时限")),
+    SortKey("id", "id", _("登记先后"), kind="int"),
+)
+OVERDUE_SORTS = (
+    SortKey("due_on", "due_on", _("办结时限")),
+    SortKey("received_on", "received_on", _("受理日期")),
+)
+
+
+def sort_of(value: str | None, keys: tuple[SortKey, ...], default: str) -> tuple[SortKey, bool]:
+    """(SortKey, descending) of a ``sort`` parameter (``-name`` descending), else ``default``."""
+    value = value or default
+    descending = value.startswith("-")
+    name = value.lstrip("-")
+    return next(k for k in keys if k.name == name), descending
 
 
 def application_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[TransferApplication]:
@@ -91,15 +114,34 @@ def application_get(*, user: Any, pk: int) -> TransferApplication:
     )
 
 
-def application_overdue_list(*, user: Any, today: datetime.date | None = None) -> QuerySet[TransferApplication]:
-    """Open applications past their working-day time limit, the most overdue first."""
+def application_overdue_list(*, user: Any, today: datetime.date | None = None,
+                             filters: dict[str, Any] | None = None) -> QuerySet[TransferApplication]:
+    """Applications past their working-day time limit that are the office's turn (受理: received and
+    not yet finished), the most overdue first. A returned application (退回补正) waits for the
+    applicant, not the office: it is never overdue (``application_returned_list`` counts it apart)."""
+    return _past_due(user, today, filters).filter(status=TransferApplication.Status.RECEIVED)
+
+
+def application_returned_list(*, user: Any, today: datetime.date | None = None,
+                              filters: dict[str, Any] | None = None) -> QuerySet[TransferApplication]:
+    """Returned applications (退回补正) past their time limit: the applicant's turn, counted apart."""
+    return _past_due(user, today, filters).filter(status=TransferApplication.Status.RETURNED)
+
+
+def _past_due(user: Any, today: datetime.date | None, filters: dict[str, Any] | None) -> QuerySet[TransferApplication]:
     today = today or timezone.localdate()
-    return (
-        TransferApplication.objects.for_user(user)
-        .filter(status__in=TransferApplication.OPEN, due_on__lt=today)
-        .select_related("household", "station", "county")
-        .order_by("due_on", "id")
-    )
+    filters = filters or {}
+    qs = TransferApplication.objects.for_user(user).filter(due_on__lt=today)
+    if filters.get("county"):
+        qs = qs.filter(county_id=filters["county"])
+    if filters.get("station"):
+        qs = qs.filter(station_id=filters["station"])
+    return qs.select_related("household", "station", "county").order_by("due_on", "id")
+
+
+def people_of(applications: QuerySet[TransferApplication]) -> QuerySet[Person]:
+    """The people of these applications (one semi-join: count it with ``bounded_count``)."""
+    return Person.objects.filter(application__in=applications.order_by().values("pk"))
 
 
 def application_events(*, application: TransferApplication) -> QuerySet[ApplicationEvent]:

@@ -2,24 +2,25 @@
 
 Views are thin: forms check what was typed, services write, selectors read (and scope)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.generic import TemplateView
 
 from nongzhuancheng import params
 from nongzhuancheng.audit import AccessEvent, record
 from nongzhuancheng.masking import ID_REVEAL_SESSION_KEY, mask
-from nongzhuancheng.pagination import bounded_count
+from nongzhuancheng.exports import Column, export_response
+from nongzhuancheng.pagination import ListPage, bounded_count, list_links
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
     APPLICATION_RECEIVE,
@@ -40,34 +41,13 @@ from .forms import (
     IdSearchForm,
     MemberFormSet,
     MoveForm,
-    PageParams,
+    OverdueParams,
 )
 from .id_check import id_check_claim, id_check_limited
 from .models import Household, Person, TransferApplication
 from .reference import Document
+from .selectors import APPLICATION_SORTS, OVERDUE_SORTS, sort_of
 from .workdays import working_days_between
-
-
-class CountedPaginator(Paginator):
-    """Counts the rows on the plain queryset: the per-row annotations would only slow the COUNT. The
-    count is bounded (``nongzhuancheng.pagination.bounded_count``): exact up to the setting, the
-    planner's estimate beyond (``count_is_exact`` tells the template)."""
-
-    def __init__(self, object_list, per_page, *, count_from, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._count_from = count_from
-
-    @cached_property
-    def _bounded(self):
-        return bounded_count(self._count_from)
-
-    @cached_property
-    def count(self):
-        return self._bounded[0]
-
-    @property
-    def count_is_exact(self):
-        return self._bounded[1]
 
 
 def _working_days_overdue(due_dates, today):
@@ -270,7 +250,7 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = ApplicationListParams(self.request.GET or None, user=self.request.user)
         filters = form.filters()
-        filters.pop("page", None)
+        page_number, after, sort = filters.pop("page", None), filters.pop("after", ""), filters.pop("sort", "")
         if id_search is not None:
             number = id_search.cleaned_data["id_number"] if id_search.is_valid() else "-"
             filters = {"id_number": number}
@@ -283,10 +263,13 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
             .annotate(member_count=Count("members"))
             .prefetch_related(Prefetch("members", queryset=Person.objects.only("id", "application_id", "name", "id_number").order_by("id")))
         )
-        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(form.cleaned_data.get("page") if form.is_bound else None)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(form=form, page=page, applications=page.object_list, query=query.urlencode())
+        key, descending = sort_of(sort, APPLICATION_SORTS, "-id")
+        page = ListPage(qs, key=key, descending=descending, per_page=self.paginate_by, page=page_number,
+                        after=after, count_from=base)
+        people, people_exact = bounded_count(selectors.people_of(base))
+        links = list_links(self.request.GET, page, APPLICATION_SORTS, sort or "-id")
+        context.update(form=form, page=page, applications=page.object_list, query=links["query"], links=links,
+                       people_count=people, people_exact=people_exact)
         return context
 
 
@@ -315,7 +298,8 @@ class ApplicationDetailView(ScopedSelectorsMixin, TemplateView):
             actions=actions,
             events=_labelled(selectors.application_events(application=app)),
             history=_record_history(app, members),
-            overdue_days=working_days_between(app.due_on, timezone.localdate()) if app.is_open else 0,
+            overdue_days=working_days_between(app.due_on, timezone.localdate())
+            if app.status == TransferApplication.Status.RECEIVED else 0,  # a returned one waits for the applicant
             attachments=list(app.attachments.all()),
             attachment_kinds=Attachment.Kind.choices,
         )
@@ -432,21 +416,57 @@ class ApplicationReceiptView(ScopedSelectorsMixin, TemplateView):
         return context
 
 
+OVERDUE_COLUMNS = [
+    Column(_l("申请编号"), "number"),
+    Column(_l("县区"), "county.name"),
+    Column(_l("受理派出所"), "station.name"),
+    Column(_l("户主姓名"), "household.head_name"),
+    Column(_l("人数"), "member_count"),
+    Column(_l("受理日期"), "received_on"),
+    Column(_l("办结时限"), "due_on"),
+    Column(_l("超期工作日"), "days_overdue"),
+    Column(_l("状态"), "get_status_display"),
+]
+
+
 class OverdueView(ScopedSelectorsMixin, TemplateView):
-    """超期: open applications past their due date, the most overdue first."""
+    """超期: received applications past their due date, the most overdue first (sortable, paged by
+    keyset beyond the first pages, filtered by county and station, exported as .xlsx or .csv and
+    printable). Returned applications (退回补正) are the applicant's turn: counted apart, and listed
+    with ``?show=returned``."""
 
     template_name = "households/overdue.html"
     paginate_by = 100
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get(self, request, *args, **kwargs):
+        form = OverdueParams(request.GET, user=request.user)
+        query = params.cleaned(form)
         today = timezone.localdate()
-        base = selectors.application_overdue_list(user=self.request.user, today=today)
+        filters = {k: query.get(k) for k in ("county", "station") if query.get(k)}
+        overdue = selectors.application_overdue_list(user=request.user, today=today, filters=filters)
+        returned = selectors.application_returned_list(user=request.user, today=today, filters=filters)
+        show_returned = query["show"] == "returned"
+        base = returned if show_returned else overdue
         qs = base.select_related("station__county").annotate(member_count=Count("members"))
-        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(
-            params.read(PageParams, self.request.GET)["page"])
+        key, descending = sort_of(query["sort"], OVERDUE_SORTS, "due_on")
+        if query["format"]:
+            rows = list(qs.order_by(f"-{key.field}" if descending else key.field, "id")[:settings.NZC_EXPORT_INLINE_ROWS])
+            days = _working_days_overdue([app.due_on for app in rows], today)
+            for app in rows:
+                app.days_overdue = days.get(app.due_on, 0)
+            name = "returned" if show_returned else "overdue"
+            return export_response(rows, OVERDUE_COLUMNS, fmt=query["format"], filename=name, user=request.user,
+                                   sheet_title=name, request=request, count=len(rows))
+        page = ListPage(qs, key=key, descending=descending, per_page=self.paginate_by, page=query["page"],
+                        after=query["after"] or "", count_from=base)
         apps = list(page.object_list)
-        overdue = _working_days_overdue([app.due_on for app in apps], today)
-        rows = [(app, overdue.get(app.due_on, 0)) for app in apps]
-        context.update(page=page, rows=rows, today=today)
-        return context
+        days = _working_days_overdue([app.due_on for app in apps], today)
+        rows = [(app, days.get(app.due_on, 0)) for app in apps]
+        links = list_links(request.GET, page, OVERDUE_SORTS, query["sort"] or "due_on")
+        context = self.get_context_data(
+            form=form, page=page, rows=rows, today=today, links=links, show_returned=show_returned,
+            overdue_count=bounded_count(overdue), returned_count=bounded_count(returned),
+            people_count=bounded_count(selectors.people_of(base)),
+            export_limit=settings.NZC_EXPORT_INLINE_ROWS,
+        )
+        return self.render_to_response(context)
