@@ -16,7 +16,6 @@ from nongzhuancheng.scoping import assignment_of
 
 from .models import ApplicationEvent, Household, Person, TransferApplication
 
-
 # The columns the lists may be sorted by, each served by an index on (column, id) (migration
 # 0302_list_sort_indexes); the default order is the newest first (the id).
 APPLICATION_SORTS = (
@@ -183,3 +182,52 @@ def station_of(user: Any) -> PoliceStation | None:
     if assignment is None or assignment.role != CLERK or getattr(user, "is_superuser", False):
         return None
     return assignment.station
+
+
+def station_clerk_work(*, station: PoliceStation, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """Each clerk's work at a station between two days: applications received (by who entered them)
+    and applications completed (by who made the 办结 move), two grouped queries over the station's
+    applications. Rows without a person (imported, or loaded in bulk) come last as ``user`` None."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    received = dict(
+        TransferApplication.objects.filter(station=station, received_on__gte=start, received_on__lte=end)
+        .values_list("created_by").annotate(n=Count("id")).order_by()
+    )
+    completed = dict(
+        ApplicationEvent.objects.filter(
+            application__station=station, to_status=TransferApplication.Status.COMPLETED,
+            application__status=TransferApplication.Status.COMPLETED,
+            application__completed_on__gte=start, application__completed_on__lte=end,
+        ).values_list("actor").annotate(n=Count("application_id", distinct=True)).order_by()
+    )
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[k for k in received.keys() | completed.keys() if k])}
+    rows = [{"user": users.get(pk) if pk else None, "received": received.get(pk, 0), "completed": completed.get(pk, 0)}
+            for pk in received.keys() | completed.keys()]
+    rows.sort(key=lambda r: (r["user"] is None, -r["received"], -r["completed"], getattr(r["user"], "username", "")))
+    return rows
+
+
+def station_panel(*, user: Any, station: PoliceStation, as_of: datetime.date | None = None) -> dict[str, Any]:
+    """The small panel of a station's figures on the clerk's landing page: persons completed this
+    year and this period (from the completion rollup), and its overdue and returned applications."""
+    from django.db.models import Q, Sum
+
+    from nongzhuancheng.pagination import bounded_count
+    from nongzhuancheng.periods import Period
+
+    from .rollup_models import CompletionRollup
+
+    as_of = as_of or timezone.localdate()
+    period = Period.containing(as_of)
+    figures = CompletionRollup.objects.filter(  # the index (county, completed_on, station, persons)
+        county_id=station.county_id, station=station, completed_on__gte=datetime.date(as_of.year, 1, 1), completed_on__lte=as_of,
+    ).aggregate(cumulative=Sum("persons"), period_done=Sum("persons", filter=Q(completed_on__gte=period.start)))
+    filters = {"station": station.pk}
+    return {
+        "station": station, "as_of": as_of, "period": period,
+        "cumulative": figures["cumulative"] or 0, "period_done": figures["period_done"] or 0,
+        "overdue": bounded_count(application_overdue_list(user=user, today=as_of, filters=filters))[0],
+        "returned": bounded_count(application_returned_list(user=user, today=as_of, filters=filters))[0],
+    }

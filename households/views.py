@@ -18,8 +18,8 @@ from django.views.generic import TemplateView
 
 from nongzhuancheng import params
 from nongzhuancheng.audit import AccessEvent, record
-from nongzhuancheng.masking import ID_REVEAL_SESSION_KEY, mask
 from nongzhuancheng.exports import Column, export_response
+from nongzhuancheng.masking import ID_REVEAL_SESSION_KEY, mask
 from nongzhuancheng.pagination import ListPage, bounded_count, list_links
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
@@ -145,6 +145,9 @@ class ApplicationNewView(ScopedSelectorsMixin, View):
             ),
             "fixed_station": None if "station" in household_form.fields else selectors.station_of(self.request.user),
         }
+        station = selectors.station_of(self.request.user)
+        if station is not None:  # the clerk's own station figures, in a small panel above the form
+            context["panel"] = selectors.station_panel(user=self.request.user, station=station)
         return render(self.request, self.template_name, context, status=status)
 
 
