@@ -249,9 +249,3 @@ class HouseholdLookupParams(params.ParamsForm):
 
     number = params.TextParam(label=_("户号"), max_length=40)
     station = forms.IntegerField(label=_("派出所"), required=False, min_value=1, max_value=2**31 - 1)
-
-
-class PageParams(params.ParamsForm):
-    """?page= of a list without filters."""
-
-    page = params.PageParam()

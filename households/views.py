@@ -239,6 +239,7 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
 
     template_name = "households/application_list.html"
     paginate_by = 50
+    max_offset_pages = 100  # pages reached by number (an OFFSET of at most 5,000 rows); beyond, by keyset
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
@@ -268,7 +269,7 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
         )
         key, descending = sort_of(sort, APPLICATION_SORTS, "-id")
         page = ListPage(qs, key=key, descending=descending, per_page=self.paginate_by, page=page_number,
-                        after=after, count_from=base)
+                        after=after, count_from=base, max_offset_pages=self.max_offset_pages)
         people, people_exact = bounded_count(selectors.people_of(base))
         links = list_links(self.request.GET, page, APPLICATION_SORTS, sort or "-id")
         context.update(form=form, page=page, applications=page.object_list, query=links["query"], links=links,
@@ -440,6 +441,7 @@ class OverdueView(ScopedSelectorsMixin, TemplateView):
 
     template_name = "households/overdue.html"
     paginate_by = 100
+    max_offset_pages = 50
 
     def get(self, request, *args, **kwargs):
         form = OverdueParams(request.GET, user=request.user)
@@ -461,7 +463,7 @@ class OverdueView(ScopedSelectorsMixin, TemplateView):
             return export_response(rows, OVERDUE_COLUMNS, fmt=query["format"], filename=name, user=request.user,
                                    sheet_title=name, request=request, count=len(rows))
         page = ListPage(qs, key=key, descending=descending, per_page=self.paginate_by, page=query["page"],
-                        after=query["after"] or "", count_from=base)
+                        after=query["after"] or "", count_from=base, max_offset_pages=self.max_offset_pages)
         apps = list(page.object_list)
         days = _working_days_overdue([app.due_on for app in apps], today)
         rows = [(app, days.get(app.due_on, 0)) for app in apps]

@@ -23,8 +23,8 @@ from households.forms import (
     ApplicationExportParams,
     ApplicationListParams,
     HouseholdLookupParams,
+    OverdueParams,
 )
-from households.forms import PageParams as HouseholdPageParams
 from oversight.forms import PeriodParams, ProblemListParams, YearParams
 from public.forms import GrievanceListParams, LookupParams, PrefillFindParams, StationsParams
 from quotas.views import ProgressParams
@@ -37,9 +37,10 @@ DECLARED = {
     "imports:export_applications": ApplicationExportParams,
     "imports:export_people": ApplicationExportParams,
     "households:household_lookup": HouseholdLookupParams,
-    "households:overdue": HouseholdPageParams,
+    "households:overdue": OverdueParams,
     "quotas:dashboard": ProgressParams,
     "quotas:county": ProgressParams,
+    "quotas:station": ProgressParams,
     "quotas:multi_year": ProgressParams,
     "quotas:targets": ProgressParams,
     "progress-city": ProgressParams,
