@@ -112,12 +112,13 @@ def main():
         for key in keys:
             for descending in (False, True):
                 sort = ("-" if descending else "") + key.name
+                last_numbered = 50 if name == "overdue" else 100
                 get(url, {"sort": sort})  # warm
-                first = median_ms(lambda s=sort: get(url, {"sort": s}), args.runs)
+                first = median_ms(lambda u=url, s=sort: get(u, {"sort": s}), args.runs)
                 after = cursor_at(qs, key, descending, deep)
-                deep_ms = median_ms(lambda s=sort, a=after: get(url, {"sort": s, "after": a, "page": 9999}), args.runs)
-                jump = median_ms(lambda s=sort: get(url, {"sort": s, "page": 50 if name == "overdue" else 100}),
-                                 args.runs)
+                deep_ms = median_ms(lambda u=url, s=sort, a=after: get(u, {"sort": s, "after": a, "page": 9999}),
+                                    args.runs)
+                jump = median_ms(lambda u=url, s=sort, n=last_numbered: get(u, {"sort": s, "page": n}), args.runs)
                 print(f"{name:<14}{sort:<14}{first:>11.0f}{deep_ms:>11.0f}{deep_ms / first:>8.2f}{jump:>13.0f}")
         print(f"  ({name}: deep = {deep:,} rows in, by its keyset cursor)")
 
