@@ -5,7 +5,7 @@ Views are thin: forms check what was typed, services write, selectors read (and 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -262,14 +262,15 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
                    detail={"valid": id_search.is_valid()})
         context["id_search"] = id_search or IdSearchForm()
         base = selectors.application_list(user=self.request.user, filters=filters)
-        qs = (
-            base.select_related("station__county")
-            .annotate(member_count=Count("members"))
-            .prefetch_related(Prefetch("members", queryset=Person.objects.only("id", "application_id", "name", "id_number").order_by("id")))
-        )
+        # no GROUP BY for the member count: with one, PostgreSQL aggregates every row in scope before it
+        # sorts by a date; the count is read from the members prefetched for the page
+        qs = base.select_related("station__county").prefetch_related(
+            Prefetch("members", queryset=Person.objects.only("id", "application_id", "name", "id_number").order_by("id")))
         key, descending = sort_of(sort, APPLICATION_SORTS, "-id")
         page = ListPage(qs, key=key, descending=descending, per_page=self.paginate_by, page=page_number,
                         after=after, count_from=base, max_offset_pages=self.max_offset_pages)
+        for app in page.object_list:
+            app.member_count = len(app.members.all())
         people, people_exact = bounded_count(selectors.people_of(base))
         links = list_links(self.request.GET, page, APPLICATION_SORTS, sort or "-id")
         context.update(form=form, page=page, applications=page.object_list, query=links["query"], links=links,
@@ -420,6 +421,13 @@ class ApplicationReceiptView(ScopedSelectorsMixin, TemplateView):
         return context
 
 
+def member_count():
+    """The members of each application as a correlated subquery: computed for the rows of the page only
+    (a join with GROUP BY makes PostgreSQL aggregate every row in scope before it sorts and limits)."""
+    people = Person.objects.filter(application=OuterRef("pk")).order_by().values("application")
+    return Subquery(people.annotate(n=Count("id")).values("n"), output_field=IntegerField())
+
+
 OVERDUE_COLUMNS = [
     Column(_l("申请编号"), "number"),
     Column(_l("县区"), "county.name"),
@@ -452,7 +460,7 @@ class OverdueView(ScopedSelectorsMixin, TemplateView):
         returned = selectors.application_returned_list(user=request.user, today=today, filters=filters)
         show_returned = query["show"] == "returned"
         base = returned if show_returned else overdue
-        qs = base.select_related("station__county").annotate(member_count=Count("members"))
+        qs = base.select_related("station__county").annotate(member_count=member_count())  # no GROUP BY
         key, descending = sort_of(query["sort"], OVERDUE_SORTS, "due_on")
         if query["format"]:
             rows = list(qs.order_by(f"-{key.field}" if descending else key.field, "id")[:settings.NZC_EXPORT_INLINE_ROWS])
