@@ -107,7 +107,7 @@ def main():
         ("overdue", reverse("households:overdue"), OVERDUE_SORTS,
          apps.filter(status="received"), 100),
     )
-    for name, url, keys, qs, per_page in lists:
+    for name, url, keys, qs, _per_page in lists:
         deep = min(DEEP, qs.count() // 2)  # inside the list: rows on both sides
         for key in keys:
             for descending in (False, True):
