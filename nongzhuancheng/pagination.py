@@ -209,7 +209,10 @@ class ListPage:
             if field == "id":
                 ordered = ordered.filter(**{f"pk__{op}": pk})
             else:
-                ordered = ordered.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
+                # (field, id) past the cursor; the redundant bound on the field alone lets the index on
+                # (field, id) start its range at the cursor instead of filtering from the list's start
+                ordered = ordered.filter(Q(**{f"{field}__{op}e": value}),
+                                         Q(**{f"{field}__{op}": value}) | Q(**{f"pk__{op}": pk}))
             self.number = min(page or self.max_offset_pages + 1, MAX_SHOWN_PAGE)  # shown only
             rows = list(ordered[: per_page + 1])
         else:
