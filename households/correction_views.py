@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 
 from nongzhuancheng import params
 from nongzhuancheng.models import County
+from nongzhuancheng.pagination import CountedPaginator
 from nongzhuancheng.scoping import (
     APPROVAL_RULE_EDIT,
     COMPLETION_APPROVE,
@@ -30,7 +31,7 @@ from . import corrections, selectors, services
 from .approval_models import CorrectionRequest
 from .forms import CorrectionListParams, MoveForm, PageParams, correction_forms
 from .reference import Category
-from .views import CountedPaginator, _get_application, _working_days_overdue
+from .views import _get_application, _working_days_overdue
 
 
 def _get_correction(request, pk):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nongzhuancheng.exports import Column
 
 from .models import Person
-from .selectors import application_list
+from .selectors import APPLICATION_SORTS, application_list, sort_of
 
 APPLICATION_COLUMNS = [
     Column(_("申请编号"), "number"),
@@ -65,6 +65,9 @@ def export_rows(*, user: Any, kind: str, filters: Any) -> tuple[QuerySet[Any], l
     """The rows and columns of the export of ``kind`` ("applications" or "people")."""
     if kind == "applications":
         rows = application_list(user=user, filters=filters).annotate(member_count=Count("members"))
+        if filters.get("sort"):  # the list page's order (the list and its export read one form)
+            key, descending = sort_of(filters["sort"], APPLICATION_SORTS, "-id")
+            rows = rows.order_by(*([f"-{key.field}", "-id"] if descending else [key.field, "id"]))
         return rows, APPLICATION_COLUMNS
     if kind != "people":
         raise ValueError(f"unknown export {kind!r}")

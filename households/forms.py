@@ -14,7 +14,7 @@ from . import services
 from .approval_models import CorrectionRequest
 from .models import Household, Person, TransferApplication
 from .reference import Category, Document, Sex
-from .selectors import station_of
+from .selectors import APPLICATION_SORTS, OVERDUE_SORTS, station_of
 
 HOUSEHOLD_FIELDS = services.HOUSEHOLD_FIELDS
 MEMBER_FIELDS = services.PERSON_FIELDS
@@ -165,7 +165,8 @@ class IdSearchForm(forms.Form):
 
 
 class ApplicationFilterForm(forms.Form):
-    """The GET parameters of selectors.application_list."""
+    """The GET parameters of selectors.application_list, and the sort: the list page and its exports
+    read them through this one form (the list adds its page, the exports their format)."""
 
     q = params.TextParam(
         label=_("姓名或申请编号"),
@@ -183,6 +184,7 @@ class ApplicationFilterForm(forms.Form):
     received_to = params.DateParam(label=_("至"), widget=forms.DateInput(attrs={"type": "date"}))
     completed_from = params.DateParam(label=_("办结日期自"), widget=forms.DateInput(attrs={"type": "date"}))
     completed_to = params.DateParam(label=_("至"), widget=forms.DateInput(attrs={"type": "date"}))
+    sort = params.SortParam(keys=APPLICATION_SORTS)
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -211,9 +213,35 @@ class ApplicationFilterForm(forms.Form):
 
 
 class ApplicationListParams(ApplicationFilterForm):
-    """The list page's filters plus the page number: every query parameter of the list page."""
+    """The list page's filters plus its page (a number, or a keyset cursor beyond the numbered pages)."""
 
     page = params.PageParam(widget=forms.HiddenInput)
+    after = params.CursorParam()
+
+
+class OverdueParams(params.ParamsForm):
+    """Every query parameter of the overdue list and of its export: where, which, order, page, format."""
+
+    SHOW = (("", _("超期未办结")), ("returned", _("退回补正（等待申请人）")))
+
+    show = forms.ChoiceField(label=_("显示"), required=False, choices=SHOW)
+    county = forms.ChoiceField(label=_("县区"), required=False)
+    station = forms.ChoiceField(label=_("派出所"), required=False, widget=QuickSelect)
+    sort = params.SortParam(keys=OVERDUE_SORTS)
+    page = params.PageParam(widget=forms.HiddenInput)
+    after = params.CursorParam()
+    format = params.FormatParam()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if station_of(user) is not None:
+            del self.fields["county"]
+            del self.fields["station"]
+            return
+        everything = [("", _("全部"))]
+        self.fields["county"].choices = everything + [(str(c.pk), c.name) for c in _county_choices(user)]
+        stations = PoliceStation.objects.for_user(user).select_related("county")
+        self.fields["station"].choices = everything + [(str(s.pk), str(s)) for s in stations]
 
 
 class ApplicationExportParams(ApplicationFilterForm):

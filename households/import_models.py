@@ -75,6 +75,9 @@ class ImportJob(models.Model):
     people_new = models.PositiveIntegerField(_("新建人数"), default=0)
     applications_new = models.PositiveIntegerField(_("新建申请数"), default=0)
     errors = models.JSONField(_("错误（前若干条）"), default=list, blank=True)
+    # the preview: the first rows as read, and the first error rows whole (ID numbers masked)
+    preview_rows = models.JSONField(_("预览的前几行"), default=list, blank=True)
+    error_rows = models.JSONField(_("错误行（前若干行）"), default=list, blank=True)
     error_file = models.FileField(_("错误行文件"), upload_to="imports/%Y/%m/", blank=True)
     # what the preview validated, written by the confirm without validating again (imports.validated)
     validated_file = models.FileField(_("检查结果文件"), upload_to="imports/%Y/%m/", blank=True)
@@ -112,6 +115,18 @@ class ImportJob(models.Model):
     @property
     def is_running(self):
         return self.state in self.RUNNING
+
+    @property
+    def error_rows_left(self):
+        """Error rows the page does not list (the error file has them all)."""
+        return max(0, self.rows_error - len(self.error_rows or []))
+
+    @property
+    def confirmable(self):
+        """Whether confirming can import anything: not when all-or-nothing can only refuse."""
+        if not self.people_new:
+            return False
+        return not (self.rows_error and self.mode == self.Mode.ALL_OR_NOTHING)
 
     @property
     def percent(self):

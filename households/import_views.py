@@ -72,8 +72,10 @@ def template(request):
 @require_GET
 def job_detail(request, pk):
     job = _job(request, pk)
+    first = job.preview_rows or []
+    has_header = bool(first) and first[0].get("header")
     return render(request, "households/import_job.html", {
-        "job": job, "writer": allows(request.user, IMPORT_RUN), "waiting": import_job_waiting(job),
+        "job": job, "headers": first[0]["cells"] if has_header else [], "preview": first[1:] if has_header else first, "writer": allows(request.user, IMPORT_RUN), "waiting": import_job_waiting(job),
         "cancellable": job.state in ImportJob.WORKFLOW.moves["cancel"].sources,
         "worker_absent": job.is_running and worker_absent(),
     })

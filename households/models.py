@@ -178,6 +178,9 @@ class TransferApplication(NeedToKnowMixin, models.Model):
             models.Index(fields=["county", "status", "id"], name="app_county_status_id"),
             models.Index(fields=["station", "status", "id"], name="app_station_status_id"),
             models.Index(fields=["status", "due_on"], name="app_status_due"),
+            # the list pages' sorts: a keyset page on (column, id) is one range of these
+            models.Index(fields=["received_on", "id"], name="app_received_id"),
+            models.Index(fields=["due_on", "id"], name="app_due_id"),
         ]
 
     def __str__(self):

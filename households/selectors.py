@@ -7,12 +7,34 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from nongzhuancheng.models import PoliceStation
+from nongzhuancheng.pagination import SortKey
 from nongzhuancheng.roles import CLERK
 from nongzhuancheng.scoping import assignment_of
 
 from .models import ApplicationEvent, Household, Person, TransferApplication
+
+# The columns the lists may be sorted by, each served by an index on (column, id) (migration
+# 0302_list_sort_indexes); the default order is the newest first (the id).
+APPLICATION_SORTS = (
+    SortKey("received_on", "received_on", _("受理日期")),
+    SortKey("due_on", "due_on", _("办结时限")),
+    SortKey("id", "id", _("登记先后"), kind="int"),
+)
+OVERDUE_SORTS = (
+    SortKey("due_on", "due_on", _("办结时限")),
+    SortKey("received_on", "received_on", _("受理日期")),
+)
+
+
+def sort_of(value: str | None, keys: tuple[SortKey, ...], default: str) -> tuple[SortKey, bool]:
+    """(SortKey, descending) of a ``sort`` parameter (``-name`` descending), else ``default``."""
+    value = value or default
+    descending = value.startswith("-")
+    name = value.lstrip("-")
+    return next(k for k in keys if k.name == name), descending
 
 
 def application_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[TransferApplication]:
@@ -127,15 +149,36 @@ def application_get(*, user: Any, pk: int) -> TransferApplication:
     )
 
 
-def application_overdue_list(*, user: Any, today: datetime.date | None = None) -> QuerySet[TransferApplication]:
-    """Open applications past their working-day time limit, the most overdue first."""
+def application_overdue_list(*, user: Any, today: datetime.date | None = None,
+                             filters: dict[str, Any] | None = None) -> QuerySet[TransferApplication]:
+    """Applications past their working-day time limit that are the office's turn (受理: received and
+    not yet finished), the most overdue first. A returned application (退回补正) waits for the
+    applicant, not the office: it is never overdue (``application_returned_list`` counts it apart).
+    One waiting for the county's approval (待县级审批) is the office's turn too: its time runs on."""
+    return _past_due(user, today, filters).filter(
+        status__in=[TransferApplication.Status.RECEIVED, TransferApplication.Status.AWAITING_APPROVAL])
+
+
+def application_returned_list(*, user: Any, today: datetime.date | None = None,
+                              filters: dict[str, Any] | None = None) -> QuerySet[TransferApplication]:
+    """Returned applications (退回补正) past their time limit: the applicant's turn, counted apart."""
+    return _past_due(user, today, filters).filter(status=TransferApplication.Status.RETURNED)
+
+
+def _past_due(user: Any, today: datetime.date | None, filters: dict[str, Any] | None) -> QuerySet[TransferApplication]:
     today = today or timezone.localdate()
-    return (
-        TransferApplication.objects.for_user(user)
-        .filter(status__in=TransferApplication.PENDING, due_on__lt=today)
-        .select_related("household", "station", "county")
-        .order_by("due_on", "id")
-    )
+    filters = filters or {}
+    qs = TransferApplication.objects.for_user(user).filter(due_on__lt=today)
+    if filters.get("county"):
+        qs = qs.filter(county_id=filters["county"])
+    if filters.get("station"):
+        qs = qs.filter(station_id=filters["station"])
+    return qs.select_related("household", "station", "county").order_by("due_on", "id")
+
+
+def people_of(applications: QuerySet[TransferApplication]) -> QuerySet[Person]:
+    """The people of these applications (one semi-join: count it with ``bounded_count``)."""
+    return Person.objects.filter(application__in=applications.order_by().values("pk"))
 
 
 def application_events(*, application: TransferApplication) -> QuerySet[ApplicationEvent]:
@@ -211,3 +254,50 @@ def approval_rules(*, user: Any) -> dict[int, set[str]]:
             "county_id", "category"):
         out.setdefault(county_id, set()).add(category)
     return out
+def station_clerk_work(*, station: PoliceStation, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """Each clerk's work at a station between two days: applications received (by who entered them)
+    and applications completed (by who made the 办结 move), two grouped queries over the station's
+    applications. Rows without a person (imported, or loaded in bulk) come last as ``user`` None."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    received = dict(
+        TransferApplication.objects.filter(station=station, received_on__gte=start, received_on__lte=end)
+        .values_list("created_by").annotate(n=Count("id")).order_by()
+    )
+    completed = dict(
+        ApplicationEvent.objects.filter(
+            application__station=station, to_status=TransferApplication.Status.COMPLETED,
+            application__status=TransferApplication.Status.COMPLETED,
+            application__completed_on__gte=start, application__completed_on__lte=end,
+        ).values_list("actor").annotate(n=Count("application_id", distinct=True)).order_by()
+    )
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[k for k in received.keys() | completed.keys() if k])}
+    rows = [{"user": users.get(pk) if pk else None, "received": received.get(pk, 0), "completed": completed.get(pk, 0)}
+            for pk in received.keys() | completed.keys()]
+    rows.sort(key=lambda r: (r["user"] is None, -r["received"], -r["completed"], getattr(r["user"], "username", "")))
+    return rows
+
+
+def station_panel(*, user: Any, station: PoliceStation, as_of: datetime.date | None = None) -> dict[str, Any]:
+    """The small panel of a station's figures on the clerk's landing page: persons completed this
+    year and this period (from the completion rollup), and its overdue and returned applications."""
+    from django.db.models import Q, Sum
+
+    from nongzhuancheng.pagination import bounded_count
+    from nongzhuancheng.periods import Period
+
+    from .rollup_models import CompletionRollup
+
+    as_of = as_of or timezone.localdate()
+    period = Period.containing(as_of)
+    figures = CompletionRollup.objects.filter(  # the index (county, completed_on, station, persons)
+        county_id=station.county_id, station=station, completed_on__gte=datetime.date(as_of.year, 1, 1), completed_on__lte=as_of,
+    ).aggregate(cumulative=Sum("persons"), period_done=Sum("persons", filter=Q(completed_on__gte=period.start)))
+    filters = {"station": station.pk}
+    return {
+        "station": station, "as_of": as_of, "period": period,
+        "cumulative": figures["cumulative"] or 0, "period_done": figures["period_done"] or 0,
+        "overdue": bounded_count(application_overdue_list(user=user, today=as_of, filters=filters))[0],
+        "returned": bounded_count(application_returned_list(user=user, today=as_of, filters=filters))[0],
+    }

@@ -4,26 +4,28 @@ Views are thin: forms check what was typed, services write, selectors read (and 
 
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.generic import TemplateView
 
 from nongzhuancheng import params
 from nongzhuancheng.audit import AccessEvent, record
 from nongzhuancheng.confirm import confirmation_page
+from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.masking import ID_REVEAL_SESSION_KEY, mask
 from nongzhuancheng.models import County, PoliceStation
-from nongzhuancheng.pagination import bounded_count
+from nongzhuancheng.pagination import ListPage, bounded_count, list_links
 from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
     APPLICATION_RECEIVE,
@@ -46,36 +48,15 @@ from .forms import (
     IdSearchForm,
     MemberFormSet,
     MoveForm,
-    PageParams,
+    OverdueParams,
     PersonListParams,
 )
 from .id_check import id_check_claim, id_check_limited
 from .models import Household, Person, TransferApplication
 from .reference import Category, Document
+from .selectors import APPLICATION_SORTS, OVERDUE_SORTS, sort_of
 from .validation import EntryRefused
 from .workdays import working_days_between
-
-
-class CountedPaginator(Paginator):
-    """Counts the rows on the plain queryset: the per-row annotations would only slow the COUNT. The
-    count is bounded (``nongzhuancheng.pagination.bounded_count``): exact up to the setting, the
-    planner's estimate beyond (``count_is_exact`` tells the template)."""
-
-    def __init__(self, object_list, per_page, *, count_from, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._count_from = count_from
-
-    @cached_property
-    def _bounded(self):
-        return bounded_count(self._count_from)
-
-    @cached_property
-    def count(self):
-        return self._bounded[0]
-
-    @property
-    def count_is_exact(self):
-        return self._bounded[1]
 
 
 def _working_days_overdue(due_dates, today):
@@ -90,16 +71,6 @@ def _working_days_overdue(due_dates, today):
         result[due] = carried
         later = due
     return result
-
-
-def _count_members(apps):
-    """Set ``member_count`` on each application of a page, in one grouped query over their ids."""
-    counts = dict(
-        Person.objects.filter(application_id__in=[app.pk for app in apps])
-        .values_list("application_id").annotate(n=Count("id")).values_list("application_id", "n")
-    )
-    for app in apps:
-        app.member_count = counts.get(app.pk, 0)
 
 
 def _get_application(request, pk):
@@ -193,6 +164,9 @@ class ApplicationNewView(ScopedSelectorsMixin, View):
             ),
             "fixed_station": None if "station" in household_form.fields else selectors.station_of(self.request.user),
         }
+        station = selectors.station_of(self.request.user)
+        if station is not None:  # the clerk's own station figures, in a small panel above the form
+            context["panel"] = selectors.station_panel(user=self.request.user, station=station)
         return render(self.request, self.template_name, context, status=status)
 
 
@@ -284,6 +258,7 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
 
     template_name = "households/application_list.html"
     paginate_by = 50
+    max_offset_pages = 100  # pages reached by number (an OFFSET of at most 5,000 rows); beyond, by keyset
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
@@ -298,7 +273,7 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = ApplicationListParams(self.request.GET or None, user=self.request.user)
         filters = form.filters()
-        filters.pop("page", None)
+        page_number, after, sort = filters.pop("page", None), filters.pop("after", ""), filters.pop("sort", "")
         if id_search is not None:
             number = id_search.cleaned_data["id_number"] if id_search.is_valid() else "-"
             filters = {"id_number": number}
@@ -306,19 +281,19 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
                    detail={"valid": id_search.is_valid()})
         context["id_search"] = id_search or IdSearchForm()
         base = selectors.application_list(user=self.request.user, filters=filters)
-        # No COUNT(members) annotation: its GROUP BY made the database group every application in
-        # scope before taking the page (the city's first page on SQLite with the 2012 year: 10 s). The
-        # page's members are prefetched anyway, and they are the count.
-        qs = (
-            base.select_related("station__county")
-            .prefetch_related(Prefetch("members", queryset=Person.objects.only("id", "application_id", "name", "id_number").order_by("id")))
-        )
-        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(form.cleaned_data.get("page") if form.is_bound else None)
+        # no GROUP BY for the member count: with one, PostgreSQL aggregates every row in scope before it
+        # sorts by a date; the count is read from the members prefetched for the page
+        qs = base.select_related("station__county").prefetch_related(
+            Prefetch("members", queryset=Person.objects.only("id", "application_id", "name", "id_number").order_by("id")))
+        key, descending = sort_of(sort, APPLICATION_SORTS, "-id")
+        page = ListPage(qs, key=key, descending=descending, per_page=self.paginate_by, page=page_number,
+                        after=after, count_from=base, max_offset_pages=self.max_offset_pages)
         for app in page.object_list:
             app.member_count = len(app.members.all())
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(form=form, page=page, applications=page.object_list, query=query.urlencode())
+        people, people_exact = bounded_count(selectors.people_of(base))
+        links = list_links(self.request.GET, page, APPLICATION_SORTS, sort or "-id")
+        context.update(form=form, page=page, applications=page.object_list, query=links["query"], links=links,
+                       people_count=people, people_exact=people_exact)
         return context
 
 
@@ -335,6 +310,7 @@ class PersonListView(ScopedSelectorsMixin, TemplateView):
         page_number = filters.pop("page", None)
         people = selectors.person_completed_list(user=self.request.user, filters=filters).select_related(
             "county", "station", "application")
+        # an exact count: the list must show the very number of the figure that links to it
         page = Paginator(people, self.paginate_by).get_page(page_number)
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -380,7 +356,8 @@ class ApplicationDetailView(ScopedSelectorsMixin, TemplateView):
             actions=actions,
             events=_labelled(selectors.application_events(application=app)),
             history=_record_history(app, members),
-            overdue_days=working_days_between(app.due_on, timezone.localdate()) if app.is_open else 0,
+            overdue_days=working_days_between(app.due_on, timezone.localdate())
+            if app.status == TransferApplication.Status.RECEIVED else 0,  # a returned one waits for the applicant
             attachments=list(app.attachments.all()),
             attachment_kinds=Attachment.Kind.choices,
             correctable=allows(self.request.user, CORRECTION_REQUEST) and app.status in CORRECTABLE,
@@ -506,22 +483,65 @@ class ApplicationReceiptView(ScopedSelectorsMixin, TemplateView):
         return context
 
 
+def member_count():
+    """The members of each application as a correlated subquery: computed for the rows of the page only
+    (a join with GROUP BY makes PostgreSQL aggregate every row in scope before it sorts and limits)."""
+    people = Person.objects.filter(application=OuterRef("pk")).order_by().values("application")
+    return Subquery(people.annotate(n=Count("id")).values("n"), output_field=IntegerField())
+
+
+OVERDUE_COLUMNS = [
+    Column(_l("申请编号"), "number"),
+    Column(_l("县区"), "county.name"),
+    Column(_l("受理派出所"), "station.name"),
+    Column(_l("户主姓名"), "household.head_name"),
+    Column(_l("人数"), "member_count"),
+    Column(_l("受理日期"), "received_on"),
+    Column(_l("办结时限"), "due_on"),
+    Column(_l("超期工作日"), "days_overdue"),
+    Column(_l("状态"), "get_status_display"),
+]
+
+
 class OverdueView(ScopedSelectorsMixin, TemplateView):
-    """超期: open applications past their due date, the most overdue first."""
+    """超期: received applications past their due date, the most overdue first (sortable, paged by
+    keyset beyond the first pages, filtered by county and station, exported as .xlsx or .csv and
+    printable). Returned applications (退回补正) are the applicant's turn: counted apart, and listed
+    with ``?show=returned``."""
 
     template_name = "households/overdue.html"
     paginate_by = 100
+    max_offset_pages = 50
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get(self, request, *args, **kwargs):
+        form = OverdueParams(request.GET, user=request.user)
+        query = params.cleaned(form)
         today = timezone.localdate()
-        base = selectors.application_overdue_list(user=self.request.user, today=today)
-        qs = base.select_related("station__county")
-        page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(
-            params.read(PageParams, self.request.GET)["page"])
+        filters = {k: query.get(k) for k in ("county", "station") if query.get(k)}
+        overdue = selectors.application_overdue_list(user=request.user, today=today, filters=filters)
+        returned = selectors.application_returned_list(user=request.user, today=today, filters=filters)
+        show_returned = query["show"] == "returned"
+        base = returned if show_returned else overdue
+        qs = base.select_related("station__county").annotate(member_count=member_count())  # no GROUP BY
+        key, descending = sort_of(query["sort"], OVERDUE_SORTS, "due_on")
+        if query["format"]:
+            rows = list(qs.order_by(f"-{key.field}" if descending else key.field, "id")[:settings.NZC_EXPORT_INLINE_ROWS])
+            days = _working_days_overdue([app.due_on for app in rows], today)
+            for app in rows:
+                app.days_overdue = days.get(app.due_on, 0)
+            name = "returned" if show_returned else "overdue"
+            return export_response(rows, OVERDUE_COLUMNS, fmt=query["format"], filename=name, user=request.user,
+                                   sheet_title=name, request=request, count=len(rows))
+        page = ListPage(qs, key=key, descending=descending, per_page=self.paginate_by, page=query["page"],
+                        after=query["after"] or "", count_from=base, max_offset_pages=self.max_offset_pages)
         apps = list(page.object_list)
-        _count_members(apps)  # of the page only: a COUNT annotation would group every overdue row first
-        overdue = _working_days_overdue([app.due_on for app in apps], today)
-        rows = [(app, overdue.get(app.due_on, 0)) for app in apps]
-        context.update(page=page, rows=rows, today=today)
-        return context
+        days = _working_days_overdue([app.due_on for app in apps], today)
+        rows = [(app, days.get(app.due_on, 0)) for app in apps]
+        links = list_links(request.GET, page, OVERDUE_SORTS, query["sort"] or "due_on")
+        context = self.get_context_data(
+            form=form, page=page, rows=rows, today=today, links=links, show_returned=show_returned,
+            overdue_count=bounded_count(overdue), returned_count=bounded_count(returned),
+            people_count=bounded_count(selectors.people_of(base)),
+            export_limit=settings.NZC_EXPORT_INLINE_ROWS,
+        )
+        return self.render_to_response(context)

@@ -1,8 +1,12 @@
+from .navigation import menu_for
 from .scoping import actions_of, assignment_of
 
 
 def assignment(request):
-    """The user's post (shown in the header) and the actions of the policy the user may take:
-    templates ask ``{% if "application.move" in nzc_actions %}``, never a role's name."""
+    """The user's post (shown in the header), the actions of the policy the user may take (templates
+    ask ``{% if "application.move" in nzc_actions %}``, never a role's name) and the header's menu
+    (``nongzhuancheng.navigation``)."""
     user = getattr(request, "user", None)
-    return {"nzc_assignment": assignment_of(user), "nzc_actions": actions_of(user)}
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    return {"nzc_assignment": assignment_of(user), "nzc_actions": actions_of(user),
+            "nzc_menu": menu_for(user, getattr(request, "path", "")) if authenticated else []}

@@ -10,16 +10,20 @@ previous page is ``?before=<id>``.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -169,3 +173,175 @@ class KeysetPagination(BasePagination):
                 ("page", "A page number, for the first pages only."),
             )
         ]
+
+
+# HTML lists: a whitelisted sort, pages by number up to a limit, keyset pages beyond ---------------
+
+@dataclass(frozen=True)
+class SortKey:
+    """A column a list may be sorted by: the URL value, the model field (a date or the id) and its
+    label. Each has an index on (field, id), so a page in either direction is one index range."""
+
+    name: str
+    field: str
+    label: Any
+    kind: str = "date"  # "date" or "int": how a cursor's value is read back
+
+
+def parse_cursor(text: str, key: SortKey) -> tuple[Any, int] | None:
+    """(value, id) of a cursor ``<value>~<id>`` (``<id>`` alone for the id sort); None if malformed."""
+    if key.field == "id":
+        pk = _positive_int(text)
+        return (pk, pk) if pk else None
+    value, _sep, pk_text = text.partition("~")
+    pk = _positive_int(pk_text)
+    if pk is None:
+        return None
+    try:
+        parsed: Any = datetime.date.fromisoformat(value) if key.kind == "date" else int(value)
+    except ValueError:
+        return None
+    return parsed, pk
+
+
+def make_cursor(row: Any, key: SortKey) -> str:
+    if key.field == "id":
+        return str(row.pk)
+    value = getattr(row, key.field)
+    return f"{value.isoformat() if hasattr(value, 'isoformat') else value}~{row.pk}"
+
+
+class ListPage:
+    """One page of an HTML list, ordered by ``key`` then id (both ascending or both descending).
+
+    Pages 1 … ``max_offset_pages`` are reached by number (``?page=n``: an OFFSET of at most
+    ``max_offset_pages`` × ``per_page`` index entries); beyond them only by "next" (``?after=<cursor>``,
+    the last row's sort value and id: one index probe whatever the depth). A jump past the limit shows
+    the last numbered page and says why (``jump_refused``). The total is ``bounded_count``'s."""
+
+    def __init__(self, queryset: QuerySet[Any], *, key: SortKey, descending: bool, per_page: int,
+                 page: int | None = None, after: str = "", count_from: QuerySet[Any] | None = None,
+                 max_offset_pages: int = 100) -> None:
+        self.key, self.descending, self.per_page = key, descending, per_page
+        self.max_offset_pages = max_offset_pages
+        self.count, self.count_is_exact = bounded_count(count_from if count_from is not None else queryset)
+        field = key.field
+        order = [f"-{field}", "-id"] if descending else [field, "id"]
+        if field == "id":
+            order = order[:1]
+        ordered = queryset.order_by(*order)
+        cursor = parse_cursor(after, key) if after else None
+        self.jump_refused = False
+        self.keyset = cursor is not None
+        if cursor is not None:
+            value, pk = cursor
+            op = "lt" if descending else "gt"
+            if field == "id":
+                ordered = ordered.filter(**{f"pk__{op}": pk})
+            else:
+                # (field, id) past the cursor; the redundant bound on the field alone lets the index on
+                # (field, id) start its range at the cursor instead of filtering from the list's start
+                ordered = ordered.filter(Q(**{f"{field}__{op}e": value}),
+                                         Q(**{f"{field}__{op}": value}) | Q(**{f"pk__{op}": pk}))
+            self.number = min(page or self.max_offset_pages + 1, MAX_SHOWN_PAGE)  # shown only
+            rows = list(ordered[: per_page + 1])
+        else:
+            number = page or 1
+            if number > max_offset_pages:
+                number, self.jump_refused = max_offset_pages, True
+            last = self.num_pages
+            if last is not None and number > last:
+                number = last
+            self.number = number
+            offset = (number - 1) * per_page
+            rows = list(ordered[offset: offset + per_page + 1])
+        self.has_next = len(rows) > per_page
+        self.object_list = rows[:per_page]
+        self.has_previous = self.number > 1
+
+    @property
+    def num_pages(self) -> int | None:
+        """The number of pages when the total is exact, else None (an estimate gives no last page)."""
+        if not self.count_is_exact:
+            return None
+        return max(1, -(-self.count // self.per_page))
+
+    @property
+    def jump_max(self) -> int:
+        """The last page a "go to page" form may ask for."""
+        pages = self.num_pages
+        return min(pages, self.max_offset_pages) if pages is not None else self.max_offset_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_params(self) -> dict[str, Any]:
+        """The query parameters of the next page (beyond the numbered pages: a cursor)."""
+        if not self.has_next:
+            return {}
+        if self.number < self.max_offset_pages and not self.keyset:
+            return {"page": self.number + 1}
+        return {"after": make_cursor(self.object_list[-1], self.key), "page": self.number + 1}
+
+    def previous_params(self) -> dict[str, Any]:
+        """The previous page by number (pages past the numbered ones go back to the last of them)."""
+        if not self.has_previous:
+            return {}
+        return {"page": min(self.number - 1, self.max_offset_pages)}
+
+
+MAX_SHOWN_PAGE = 1_000_000
+
+
+def list_links(query: Any, page: ListPage, keys: Any, sort: str) -> dict[str, Any]:
+    """The links of a list page, each keeping every other parameter of ``query`` (the request's
+    GET): next and previous, the sort of each column (a click on the sorted column reverses it), and
+    the parameters a "go to page" form carries along."""
+    base = query.copy()
+    for name in ("page", "after"):
+        base.pop(name, None)
+
+    def url(q: Any, **extra: Any) -> str:
+        q = q.copy()
+        for name, value in extra.items():
+            q[name] = value
+        return "?" + q.urlencode()
+
+    previous = page.previous_params()
+    unsorted = base.copy()
+    unsorted.pop("sort", None)
+    sorts = {}
+    for key in keys:
+        state = "asc" if sort == key.name else "desc" if sort == f"-{key.name}" else ""
+        sorts[key.name] = {"url": url(unsorted, sort=key.name if state == "desc" else f"-{key.name}"),
+                           "state": state, "label": key.label}
+    return {
+        "next": url(base, **page.next_params()) if page.has_next else "",
+        "previous": (url(base, **previous) if previous.get("page", 1) > 1 else url(base)) if page.has_previous else "",
+        "sorts": sorts,
+        "keep": [(name, value) for name, values in base.lists() for value in values],
+        "query": base.urlencode(),
+    }
+
+
+class CountedPaginator(Paginator):
+    """A numbered paginator of a short list (corrections, approvals, a figure's people) whose count is
+    taken on the plain queryset (the per-row annotations would only slow the COUNT) and bounded
+    (``bounded_count``: exact up to the setting, the planner's estimate beyond; ``count_is_exact``)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count_from: QuerySet, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self._count_from = count_from
+
+    @cached_property
+    def _bounded(self) -> tuple[int, bool]:
+        return bounded_count(self._count_from)
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return self._bounded[0]
+
+    @property
+    def count_is_exact(self) -> bool:
+        return self._bounded[1]

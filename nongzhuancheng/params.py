@@ -97,6 +97,32 @@ class FormatParam(forms.ChoiceField):
         super().__init__(**kwargs)
 
 
+class SortParam(forms.ChoiceField):
+    """A list's sort: one of its whitelisted keys (``nongzhuancheng.pagination.SortKey``), ascending,
+    or descending with a leading minus (``-received_on``); empty: the list's own order."""
+
+    def __init__(self, *, keys: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("排序"))
+        choices = [("", "")]
+        for key in keys:
+            choices += [(key.name, key.name), (f"-{key.name}", f"-{key.name}")]
+        kwargs.setdefault("choices", choices)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+
+
+class CursorParam(forms.RegexField):
+    """Where a keyset page starts (``after``): the last row's sort value and id, as the next link wrote it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("label", _("起始位置"))
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(r"^(\d{4}-\d{2}-\d{2}~)?\d{1,12}$", **kwargs)
+
+
 class ParamsForm(forms.Form):
     """Base of the forms that declare a view's query parameters."""
 

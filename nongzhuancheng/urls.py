@@ -25,6 +25,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("access-log/", AccessLogView.as_view(), name="access_log"),
+    path("help/", views.HelpView.as_view(), name="help"),
+    path("help/<str:role>/", views.HelpView.as_view(), name="help_role"),
     path("households/import/", include("households.import_urls")),
     path("households/", include("households.urls")),
     path("progress/", include("quotas.urls")),

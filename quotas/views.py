@@ -7,6 +7,7 @@ user's scope answers 404. Every figure of people links to the list of those peop
 import datetime
 from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,11 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.generic import TemplateView
 
+from households import selectors as household_selectors
 from nongzhuancheng import params
 from nongzhuancheng.exports import Column, export_response
 from nongzhuancheng.figures import multiple, percent, percent_of
+from nongzhuancheng.models import PoliceStation
+from nongzhuancheng.pagination import bounded_count
 from nongzhuancheng.periods import Period
 from nongzhuancheng.scoping import TARGET_EDIT, ScopedSelectorsMixin, allows
+from nongzhuancheng.templatetags.nzc import who
 
 from . import charts, selectors
 from .models import Level, Target
@@ -183,6 +188,51 @@ class CountyView(DashboardView):
                    Column(_("本旬完成"), "s.period_done"), Column(_("本月完成"), "s.month_done"),
                    Column(_("累计完成"), "s.cumulative"), Column(_("占县区比例"), "share")]
         return ctx["stations"], columns, f"progress-{ctx['county'].code}-{ctx['city'].as_of}"
+
+
+class StationView(ProgressMixin, TemplateView):
+    """One police station: its figures from the completion rollup (this year, this period, this month,
+    its share of and rank in its county, beside the county's), its clerks' work and its overdue
+    applications. Scoped: a clerk opens their own station, a county office its county's, the city
+    every station; any other answers 404."""
+
+    template_name = "quotas/station.html"
+    overdue_shown = 10
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        station = get_object_or_404(PoliceStation.objects.for_user(user).select_related("county"),
+                                    code=self.kwargs["code"])
+        year, as_of = self.dates()
+        as_of = selectors.clamp(year, as_of)
+        rows = selectors.station_progress(county=station.county, year=year, as_of=as_of)
+        row = next(r for r in rows if r.station_id == station.pk)
+        ranked = sorted(rows, key=lambda r: (-r.cumulative, r.station_code))
+        county_total = {"cumulative": sum(r.cumulative for r in rows), "period_done": sum(r.period_done for r in rows),
+                        "month_done": sum(r.month_done for r in rows)}
+        windows = self.windows(as_of)
+        filters = {"station": station.pk}
+        today = timezone.localdate()
+        overdue = household_selectors.application_overdue_list(user=user, today=today, filters=filters)
+        returned = household_selectors.application_returned_list(user=user, today=today, filters=filters)
+        ctx.update(
+            station=station, county=station.county, year=year, as_of=as_of, row=row, share=percent_of(row.share),
+            rank=ranked.index(row) + 1, stations_in_county=len(rows), county_total=county_total,
+            links=self.links(windows, county_id=station.county_id, station_id=station.pk),
+            county_links=self.links(windows, county_id=station.county_id),
+            clerks=household_selectors.station_clerk_work(station=station, start=datetime.date(year, 1, 1), end=as_of),
+            overdue=list(overdue.annotate(member_count=Count("members"))[: self.overdue_shown]),
+            overdue_count=bounded_count(overdue)[0], returned_count=bounded_count(returned)[0],
+            overdue_url=reverse("households:overdue") + "?" + urlencode({"station": station.pk}),
+            county_visible=selectors.visible_counties(user).filter(pk=station.county_id).exists(),
+        )
+        return ctx
+
+    def export_rows(self, ctx):
+        columns = [Column(_("民警"), lambda r: who(r["user"])), Column(_("受理件数"), "received"),
+                   Column(_("办结件数"), "completed")]
+        return ctx["clerks"], columns, f"station-{ctx['station'].code}-{ctx['as_of']}"
 
 
 class MultiYearView(ProgressMixin, TemplateView):

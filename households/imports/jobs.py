@@ -36,10 +36,11 @@ from . import validated
 from .limits import ImportRefused, import_file_check, inline_bytes, size_check
 from .reading import read_rows
 from .validation import Result, import_validate
-from .workbooks import error_rows_file
+from .workbooks import error_rows_file, preview_of
 from .writer import import_write, timed
 
 State = ImportJob.State
+PREVIEW_ERROR_ROWS = 500  # error rows the preview lists whole; it counts the rest (the error file has all)
 logger = logging.getLogger(__name__)
 
 
@@ -195,6 +196,9 @@ def import_job_start(*, job: ImportJob, actor: Any, run: bool) -> ImportJob:
     """Start the check of a new job (``run=False``) or confirm the import of a checked one
     (``run=True``): small files at once, large ones in a Celery task enqueued on commit. Returns the job.
     Both are the user's moves: the policy (IMPORT_RUN) and the job's scope are checked by the move."""
+    if run and job.state == State.CHECKED and not job.confirmable:
+        # all-or-nothing with an error row can only refuse: nothing to confirm
+        raise ValidationError(_preview_message(job))
     try:
         job = job_move(job, "confirm" if run else "start", actor=actor, apply=_progress_reset)
     except TransitionNotAllowed:
@@ -385,10 +389,11 @@ def _outcome(job: ImportJob, *, result: Result, final: bool) -> list[str]:
     job.households_new, job.people_new = result.households_new, result.people_new
     job.applications_new = result.applications_new
     job.errors = [e.as_dict() for e in result.errors]
+    job.preview_rows, job.error_rows = preview_of(result, error_rows=PREVIEW_ERROR_ROWS)
     job.timings = {k: round(v, 3) for k, v in result.timings.items()}
     job.phase = ""
     fields = ["rows_total", "rows_read", "rows_error", "rows_skipped", "rows_written", "households_new",
-              "people_new", "applications_new", "errors", "timings", "phase", "message"]
+              "people_new", "applications_new", "errors", "preview_rows", "error_rows", "timings", "phase", "message"]
     if result.bad_rows:
         job.error_file.save(f"errors-{job.pk}.xlsx", ContentFile(error_rows_file(result)), save=False)
         fields.append("error_file")

@@ -31,6 +31,12 @@ def decode_csv(data: bytes) -> str:
         raise ImportRefused(_("无法识别 CSV 文件的编码：请保存为 UTF-8 或 GB18030（GBK）编码。")) from None
 
 
+def data_lines(text: str) -> int:
+    """The lines of a CSV text below its header (the progress counts data rows, never the header)."""
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    return max(0, lines - 1)
+
+
 def read_rows(fmt: str, data: bytes) -> tuple[list[Any], Iterator[list[Any]], int]:
     """(headers, iterator of raw rows, estimated data-row count)."""
     if fmt == "csv":
@@ -45,7 +51,7 @@ def read_rows(fmt: str, data: bytes) -> tuple[list[Any], Iterator[list[Any]], in
             raise ImportRefused(_("无法读取 CSV 文件的表头行，文件格式有误。")) from None
         if csv_headers is None:
             raise ImportRefused(_("文件中没有表头行。"))
-        return csv_headers, _csv_guarded(reader, csv_headers), text.count("\n")
+        return csv_headers, _csv_guarded(reader, csv_headers), data_lines(text)
     from python_calamine import CalamineWorkbook
 
     try:

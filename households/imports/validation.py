@@ -64,6 +64,7 @@ class Result:
     applications_new: int = 0
     errors: list = field(default_factory=list)  # RowError
     bad_rows: list = field(default_factory=list)  # (row number, raw values, [messages])
+    first_rows: list = field(default_factory=list)  # the first PREVIEW_ROWS rows: (row number, raw values, [messages])
     headers: list = field(default_factory=list)
     timings: dict = field(default_factory=lambda: {"read": 0.0, "validate": 0.0, "write": 0.0})
     written: bool = False
@@ -403,11 +404,15 @@ def _claims_check(v: Validator, batch: list[tuple], result: Result) -> set[int]:
     return skipped
 
 
+PREVIEW_ROWS = 20  # the first rows of the file the preview shows as read
+
+
 def _collect(batch: list[tuple], skipped: set[int], result: Result, header_of: dict[str, str]) -> None:
-    """Good rows join their household; bad ones are counted and kept for the page and the error file."""
+    """Good rows join their household; bad ones are counted and kept for the page and the error file.
+    The first PREVIEW_ROWS rows are kept as read too, for the preview."""
     for n, raw, group, person, errors in batch:
+        messages = []
         if errors:
-            messages = []
             for key, message in errors.items():
                 if len(result.errors) < KEPT_ERRORS:
                     result.errors.append(RowError(n, header_of[key], str(message)))
@@ -416,6 +421,8 @@ def _collect(batch: list[tuple], skipped: set[int], result: Result, header_of: d
             result.bad_rows.append((n, [cells.text(c) for c in raw], messages))
         elif n not in skipped:
             group.people.append(person)
+        if len(result.first_rows) < PREVIEW_ROWS:
+            result.first_rows.append((n, [cells.text(c) for c in raw], messages, n in skipped))
 
 
 def _existing_households(groups: list[Group]) -> dict[tuple[int, str], int]:

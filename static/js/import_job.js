@@ -8,6 +8,8 @@
       document.getElementById("job-state").textContent = s.state_label;
       var waiting = document.getElementById("job-waiting");
       if (waiting) { waiting.textContent = s.waiting; waiting.hidden = !s.waiting; }
+      var total = document.getElementById("rows-total");
+      if (total) { total.textContent = s.rows_total.toLocaleString(); }
       document.getElementById("rows-read").textContent = s.rows_read.toLocaleString();
       document.getElementById("rows-error").textContent = s.rows_error.toLocaleString();
       document.getElementById("rows-skipped").textContent = s.rows_skipped.toLocaleString();

@@ -28,6 +28,7 @@ from households.forms import (
     ApplicationListParams,
     CorrectionListParams,
     HouseholdLookupParams,
+    OverdueParams,
     PersonListParams,
 )
 from households.forms import PageParams as HouseholdPageParams
@@ -48,12 +49,13 @@ DECLARED = {
     "imports:export_applications": ApplicationExportParams,
     "imports:export_people": ApplicationExportParams,
     "households:household_lookup": HouseholdLookupParams,
-    "households:overdue": HouseholdPageParams,
+    "households:overdue": OverdueParams,
     "households:approval_queue": HouseholdPageParams,
     "households:correction_list": CorrectionListParams,
     "correction-list": CorrectionFilter,
     "quotas:dashboard": ProgressParams,
     "quotas:county": ProgressParams,
+    "quotas:station": ProgressParams,
     "quotas:multi_year": ProgressParams,
     "quotas:targets": ProgressParams,
     "progress-city": ProgressParams,

@@ -252,6 +252,7 @@ OBJECT_URLS = {
     "reports:bulletin_detail": ("reports.Bulletin", "pk"),
     "reports:bulletin_pdf": ("reports.Bulletin", "pk"),
     "quotas:county": ("nongzhuancheng.County", "code"),
+    "quotas:station": ("nongzhuancheng.PoliceStation", "code"),
     "progress-county": ("nongzhuancheng.County", "code"),
     "imports:job": ("households.ImportJob", "pk"),
     "imports:job_status": ("households.ImportJob", "pk"),

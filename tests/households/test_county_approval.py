@@ -135,7 +135,8 @@ class ApprovalPagesTest(CastTestCase):
         self.assertContains(queue, self.app.number)
         detail = self.client.get(reverse("households:application_detail", args=[self.app.pk]))
         self.assertContains(detail, reverse("households:application_move", args=[self.app.pk, "approve"]))
-        self.client.post(reverse("households:application_move", args=[self.app.pk, "approve"]), {"note": "同意"})
+        self.client.post(reverse("households:application_move", args=[self.app.pk, "approve"]),
+                         {"note": "同意", "confirmed": "1"})
         self.app.refresh_from_db()
         self.assertEqual(self.app.status, Status.COMPLETED)
         self.assertNotContains(self.client.get(reverse("households:approval_queue")),

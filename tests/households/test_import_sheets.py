@@ -363,7 +363,7 @@ class ImportPagesTest(ImportCase):
         response = self.client.get(reverse("imports:template"))
         self.assertEqual(response.status_code, 200)
         wb = load_workbook(io.BytesIO(response.content))
-        self.assertEqual(wb.sheetnames, ["导入数据", "填写说明"])
+        self.assertEqual(wb.sheetnames, ["导入数据", "填写说明", "示例", "选项"])  # 选项: the drop-downs' lists
         headers = [c.value for c in wb["导入数据"][1]]
         self.assertEqual([h for h in headers if h in HEADERS], HEADERS)  # the older columns, in order
         self.assertEqual([h for h in headers if h not in HEADERS], ["家庭年收入（元）", "主要收入来源", "就业状况"])
@@ -389,16 +389,19 @@ class ImportPagesTest(ImportCase):
         status = self.client.get(reverse("imports:job_status", args=[job.pk])).json()
         self.assertEqual((status["state"], status["rows_written"], status["running"]), ("done", 4, False))
 
-    def test_an_all_or_nothing_import_with_errors_is_refused_and_the_error_file_is_downloadable(self):
+    def test_an_all_or_nothing_import_with_errors_offers_no_confirm_and_the_error_file_is_downloadable(self):
         bad = row(household="H9", name="=HYPERLINK(\"http://x\")", id_number="530602198503140010")
         self.upload(self.dave, csv_file(household_rows(4) + [bad]))
         job = ImportJob.objects.get()
         self.assertEqual((job.state, job.rows_error), ("checked", 1))
         page = self.client.get(reverse("imports:job", args=[job.pk]))
         self.assertContains(page, "校验位错误")
-        self.client.post(reverse("imports:job_run", args=[job.pk]))
+        self.assertNotContains(page, reverse("imports:job_run", args=[job.pk]))  # all-or-nothing can only refuse
+        self.assertContains(page, "有错误行时不能导入")
+        response = self.client.post(reverse("imports:job_run", args=[job.pk]), follow=True)
+        self.assertContains(response, "导入将不会写入任何数据")
         job.refresh_from_db()
-        self.assertEqual(job.state, "refused")
+        self.assertEqual(job.state, "checked")
         self.assertEqual(Person.objects.count(), 0)
         response = self.client.get(reverse("imports:job_errors", args=[job.pk]))
         wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))

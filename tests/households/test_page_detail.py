@@ -222,7 +222,7 @@ class OverduePageTest(CastTestCase):
         for day in range(1, 21):
             self.receive(self.alice, received_on=datetime.date(2012, 9, day))
         self.login(self.alice)
-        # session, user, assignment, header county, count, page
-        with self.assertNumQueries(5):
+        # session, user, assignment, count, page, the overdue and returned counts beside it, people
+        with self.assertNumQueries(8):
             response = self.client.get(reverse("households:overdue"))
         self.assertEqual(len(response.context["rows"]), 20)

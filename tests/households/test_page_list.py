@@ -95,12 +95,13 @@ class ApplicationListPageTest(CastTestCase):
         for _ in range(30):
             self.receive(self.alice, members=[person_data(), person_data(relation="spouse")])
         self.login(self.alice)
-        # session, user, assignment (with its station's county), count, page of applications, their members
-        with self.assertNumQueries(6):
+        # session, user, assignment (with its station's county), count, page of applications, their members,
+        # the count of people
+        with self.assertNumQueries(7):
             self.client.get(URL)
         self.login(self.frank)
         # session, user, the second factor's device (the city office signs in with a code), assignment,
-        # count, page, members, + counties and stations of the filter form, + the search's three bounded
-        # index probes (people by name, households by head's name, their applications or the number)
-        with self.assertNumQueries(12):
+        # count, page, members, count of people, + counties and stations of the filter form, + the search's
+        # three bounded index probes (people by name, households by head's name, their applications or the number)
+        with self.assertNumQueries(13):
             self.client.get(URL, {"q": "张"})

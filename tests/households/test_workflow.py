@@ -181,14 +181,16 @@ class WorkflowTableTest(CastTestCase):
                 services.application_withdraw(application=app, actor=user)
         self.assertEqual(services.application_withdraw(application=app, actor=self.erin).status, Status.WITHDRAWN)
 
-    def test_open_applications_past_their_time_limit_are_listed_as_overdue(self):
+    def test_received_applications_past_their_time_limit_are_overdue_and_returned_ones_apart(self):
         old = self.receive(self.alice, received_on=datetime.date(2012, 9, 28))
         returned = self.receive(self.alice, received_on=datetime.date(2012, 9, 20))
         services.application_return(application=returned, actor=self.alice, note="缺材料")
         done = self.complete(self.alice)
         fresh = self.receive(self.alice)
         overdue = list(selectors.application_overdue_list(user=self.alice, today=datetime.date(2012, 10, 12)))
-        self.assertEqual(overdue, [returned, old])
+        self.assertEqual(overdue, [old])  # the returned one is the applicant's turn
+        self.assertEqual(list(selectors.application_returned_list(user=self.alice, today=datetime.date(2012, 10, 12))),
+                         [returned])
         self.assertNotIn(done, overdue)
         self.assertNotIn(fresh, overdue)
         self.assertEqual(list(selectors.application_overdue_list(user=self.bob, today=datetime.date(2012, 10, 12))), [])
