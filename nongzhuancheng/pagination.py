@@ -339,7 +339,7 @@ class CountedPaginator(Paginator):
         return bounded_count(self._count_from)
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return self._bounded[0]
 
     @property
