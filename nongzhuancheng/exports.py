@@ -255,6 +255,8 @@ def _sql_plan(queryset, columns, *, full_ids):
             return None  # choices of a non-text field: left to stream_table
         elif kind in _INT_TYPES:
             expr = f"{col}::text"
+        elif kind == "DecimalField":  # numeric(m, d)::text keeps its places, as str(Decimal) does
+            expr = _neutralised_sql(f"{col}::text")
         elif kind == "DateField":
             expr = (f"extract(year FROM {col})::int::text" if c.birth_date and not full_ids
                     else f"to_char({col}, 'YYYY-MM-DD')")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import gzip
+import io
 import json
 
 from django.db import connection
@@ -30,20 +31,25 @@ def _day(value: str | None) -> datetime.date | None:
 
 
 def dump(groups: list[Group], result: Result) -> bytes:
-    """The validated households of a preview and its counters, as bytes to store."""
-    data = {
-        "format": FORMAT,
-        "counters": {k: getattr(result, k) for k in _COUNTERS},
-        "errors": [e.as_dict() for e in result.errors],
-        "groups": [
-            [g.station.pk, g.number, g.row, g.household, g.status,
-             g.received_on.isoformat() if g.received_on else None,
-             g.completed_on.isoformat() if g.completed_on else None,
-             [{**p, "birth_date": p["birth_date"].isoformat() if p["birth_date"] else None} for p in g.people]]
-            for g in groups
-        ],
-    }
-    return gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+    """The validated households of a preview and its counters, as bytes to store: written to the gzip
+    stream one household at a time (no second copy of every household, no whole JSON text in memory)."""
+    out = io.BytesIO()
+    head = {"format": FORMAT, "counters": {k: getattr(result, k) for k in _COUNTERS},
+            "errors": [e.as_dict() for e in result.errors]}
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1) as stream:
+        stream.write(_json(head)[:-1] + b',"groups":[')
+        for i, g in enumerate(groups):
+            stream.write((b"," if i else b"") + _json(
+                [g.station.pk, g.number, g.row, g.household, g.status,
+                 g.received_on.isoformat() if g.received_on else None,
+                 g.completed_on.isoformat() if g.completed_on else None,
+                 [{**p, "birth_date": p["birth_date"].isoformat() if p["birth_date"] else None} for p in g.people]]))
+        stream.write(b"]}")
+    return out.getvalue()
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def load(raw: bytes) -> tuple[list[Group], Result] | None:

@@ -109,7 +109,7 @@ class EntryInTheBrowserTest(StaticLiveServerTestCase):
         members[2]["id_number"] = wrong_check_digit(good_id)
         for i, member in enumerate(members):
             if i == 0:
-                self.keys(Keys.TAB)  # from the address on to the first member
+                self.keys(Keys.TAB, Keys.TAB, Keys.TAB)  # from the address past the income fields to the first member
             else:
                 self.keys("n", modifier=Keys.ALT)  # add a member by keyboard
                 self.wait(lambda d, i=i: d.find_elements(By.NAME, f"members-{i}-name"))

@@ -177,7 +177,7 @@ class ApprovalApiTest(CastTestCase):
         url = f"/api/v1/applications/{app.pk}/move/"
         r = clerk.post(url, {"move": "complete"}, format="json")
         self.assertEqual((r.status_code, r.json()["status"]), (200, "awaiting"))
-        self.assertEqual(r.json()["allowed_moves"], ["approve", "send_back"])
+        self.assertEqual(r.json()["allowed_moves"], ["approve", "send_back", "withdraw_duplicate"])
         self.assertEqual(clerk.post(url, {"move": "approve"}, format="json").status_code, 403)
         self.assertEqual(other.post(url, {"move": "approve"}, format="json").status_code, 404)
         self.assertEqual(county.post(url, {"move": "send_back"}, format="json").status_code, 400)  # needs a note
