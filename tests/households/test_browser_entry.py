@@ -4,70 +4,31 @@ import base64
 import datetime
 import io
 import os
-import shutil
-import tempfile
 
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
 from pypdf import PdfReader
 
 from households.models import TransferApplication
 from tests.base import PASSWORD, CastTestCase
 from tests.households.test_page_entry import family_of_four, wrong_check_digit
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-SCREENSHOTS = os.environ.get("NZC_SCREENSHOT_DIR", tempfile.gettempdir())
+from tests.ui.browser import BROWSER, SCREENSHOTS, BrowserTestCase
 
 try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 except ImportError:  # pragma: no cover
-    webdriver = None
+    pass
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        webdriver is None or not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)),
-        reason="needs selenium and Debian's chromium and chromium-driver packages",
-    ),
-]
+pytestmark = BROWSER
 
 
-class EntryInTheBrowserTest(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.profile = tempfile.mkdtemp(prefix="nzc-chromium-")
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                    "--lang=zh-CN", "--window-size=1280,2200", f"--user-data-dir={cls.profile}"):
-            options.add_argument(arg)
-        # headless Chromium ignores --lang for Accept-Language: ask for Chinese explicitly
-        options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-        cls.browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        cls.browser.implicitly_wait(0)
+class EntryInTheBrowserTest(BrowserTestCase):
+    """One headless Chromium for the module (tests/ui/browser.py); the clerk signs in through the page."""
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.quit()
-        shutil.rmtree(cls.profile, ignore_errors=True)
-        super().tearDownClass()
-
-    def setUp(self):
-        CastTestCase.setUpTestData.__func__(type(self))  # the same cast, rebuilt for a live server
-
-    # helpers
-    def wait(self, condition, timeout=30):  # generous: CI machines are shared
-        return WebDriverWait(self.browser, timeout).until(condition)
+    height = 2200
 
     def field(self, name):
         return self.browser.find_element(By.NAME, name)

@@ -1,68 +1,31 @@
 """The issue's "done means" in a real browser: a county officer opens the statistics for 2012, picks
 age band × a guarantee state, clicks a cell and lands on exactly those people."""
 
-import os
-import shutil
-import tempfile
-
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
 
 from households.models import Person
-from tests.base import PASSWORD, CastTestCase
+from tests.base import PASSWORD
+from tests.ui.browser import BROWSER, BrowserTestCase
 
 from . import population
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-
 try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 except ImportError:  # pragma: no cover
-    webdriver = None
+    pass
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        webdriver is None or not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)),
-        reason="needs selenium and Debian's chromium and chromium-driver packages",
-    ),
-]
+pytestmark = BROWSER
 
 
-class StatisticsInTheBrowserTest(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.profile = tempfile.mkdtemp(prefix="nzc-chromium-")
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                    "--lang=zh-CN", "--window-size=1280,2200", f"--user-data-dir={cls.profile}"):
-            options.add_argument(arg)
-        options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-        cls.browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        cls.browser.implicitly_wait(0)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.quit()
-        shutil.rmtree(cls.profile, ignore_errors=True)
-        super().tearDownClass()
+class StatisticsInTheBrowserTest(BrowserTestCase):
+    height = 2200
 
     def setUp(self):
-        CastTestCase.setUpTestData.__func__(type(self))
+        super().setUp()
         population.build([self.zy_station, self.zy_station2, self.ld_station], households=40)
-
-    def wait(self, condition, timeout=30):
-        return WebDriverWait(self.browser, timeout).until(condition)
 
     def test_a_county_officer_clicks_a_cell_and_lands_on_exactly_its_people(self):
         b = self.browser
