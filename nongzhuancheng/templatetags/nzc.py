@@ -1,6 +1,6 @@
 from django import template
 from django.middleware.csrf import get_token
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -9,18 +9,6 @@ from nongzhuancheng.masking import ID_REVEAL_SESSION_KEY, mask
 from nongzhuancheng.scoping import ID_VIEW_WHOLE, allows
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def nav_link(context, url_name, label):
-    """A navigation link; names of pages not installed are skipped."""
-    try:
-        url = reverse(url_name)
-    except NoReverseMatch:
-        return ""
-    request = context.get("request")
-    active = " active" if request is not None and request.path.startswith(url) and url != "/" else ""
-    return format_html('<a class="nav-link{}" href="{}">{}</a>', active, url, label)
 
 
 @register.filter
