@@ -177,3 +177,13 @@ class OverdueListTest(CastTestCase):
         self.assertContains(page, 'media="print"')
         self.assertContains(page, "data-print")
         self.assertContains(page, "print_lists.css")
+
+
+class UnknownSortMessageTest(CastTestCase):
+    def test_an_unknown_sort_answers_400_with_its_message_on_the_page(self):
+        self.login(self.dave)
+        for url in (reverse("households:application_list"), reverse("households:overdue")):
+            with self.subTest(url=url):
+                response = self.client.get(url, {"sort": "evil"})
+                self.assertEqual(response.status_code, 400)
+                self.assertContains(response, "evil 不在可用的选项中", status_code=400)  # the message, on the page
