@@ -10,7 +10,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from nongzhuancheng.audit import AccessEvent, record
@@ -33,6 +35,7 @@ from ..approval_models import CorrectionRequest
 from ..filters import ApplicationFilter, CorrectionFilter, PersonFilter
 from ..id_check import id_check_claim, id_check_limited
 from ..models import ApplicationEvent, Household, Person, TransferApplication
+from . import list_json
 from . import serializers as s
 
 
@@ -187,14 +190,36 @@ class ApplicationViewSet(
         # the filter answers from selectors.application_list (scoped by for_user itself)
         return super().filter_queryset(queryset)
 
+    # JSON answers of the list may come prebuilt by PostgreSQL (list_json); the browsable API as usual
+    renderer_classes = [list_json.PrebuiltJSONRenderer,
+                        *[r for r in api_settings.DEFAULT_RENDERER_CLASSES if r is not JSONRenderer]]
+
+    @property
+    def prebuilt_list(self):
+        """Whether this list answer is built by PostgreSQL (list_json): JSON asked for, on PostgreSQL."""
+        return (self.action == "list" and list_json.available()
+                and isinstance(getattr(self.request, "accepted_renderer", None), list_json.PrebuiltJSONRenderer))
+
     @property
     def list_values(self):
-        return s.LIST_APPLICATION_VALUES if self.action == "list" else None
+        if self.action != "list":
+            return None
+        return ("id",) if self.prebuilt_list else s.LIST_APPLICATION_VALUES
 
     def list(self, request, *args, **kwargs):
         """Plain values and a hand-built representation (serializers.application_list_representation,
-        documented by ApplicationListSerializer): one query for the page, one for its members."""
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))  # dicts of list_values
+        documented by ApplicationListSerializer): one query for the page, one for its members. On
+        PostgreSQL the page's ids, then its JSON in one query (list_json)."""
+        if any(name in request.query_params for name in ApplicationFilter.base_filters):
+            queryset = self.filter_queryset(self.get_queryset())  # validated by the FilterSet
+        else:  # no filter given: the FilterSet (deep-copied a request) would only hand on this
+            queryset = selectors.application_list(user=request.user)
+        page = self.paginate_queryset(queryset)  # dicts of list_values
+        if self.prebuilt_list:
+            response = self.get_paginated_response([])
+            envelope = {key: value for key, value in response.data.items() if key != "results"}
+            response.data = list_json.paginated_body(envelope, list_json.page_json([row["id"] for row in page]))
+            return response
         members = (Person.objects.filter(application_id__any_of=[row["id"] for row in page])
                    .order_by("id").values_list(*s.LIST_MEMBER_VALUES))
         return self.get_paginated_response(s.application_list_representation(page, members))

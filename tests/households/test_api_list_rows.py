@@ -1,10 +1,15 @@
 """The application list API's hand-built representation is the documented serializer's output."""
 
 import datetime
+import json
+from unittest import SkipTest
 
+from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from households import services
+from households.api import list_json
 from households.api import serializers as s
 from households.models import Person, TransferApplication
 from tests.base import CastTestCase, person_data
@@ -65,8 +70,32 @@ class ListRepresentationTest(CastTestCase):
 
 
 def _json_roundtrip(data):
-    import json
-
     from rest_framework.utils.encoders import JSONEncoder
 
     return json.loads(json.dumps(data, cls=JSONEncoder))
+
+
+class PrebuiltPageTest(CastTestCase):
+    """On PostgreSQL the list's JSON is built by the database (list_json): the same objects as the
+    Python representation, whatever the text holds and in either language."""
+
+    def test_the_page_built_by_postgresql_is_the_python_representation(self):
+        if connection.vendor != "postgresql":
+            raise SkipTest("the prebuilt page is PostgreSQL's")
+        odd = 'O\'Neil "50%" \\ 张\t伟'[:40]
+        apps = [self.receive(self.alice, members=[person_data(name=odd), person_data(relation="child")],
+                             head_name=odd, received_on=datetime.date(2012, 3, 2)),
+                self.receive(self.carol, members=[person_data()], received_on=datetime.date(2012, 3, 5))]
+        services.application_complete(application=apps[1], actor=self.carol, on=datetime.date(2012, 3, 9))
+        ids = [app.pk for app in reversed(apps)]
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                rows = list(TransferApplication.objects.filter(pk__in=ids).order_by("-id")
+                            .values(*s.LIST_APPLICATION_VALUES))
+                members = (Person.objects.filter(application_id__in=ids).order_by("id")
+                           .values_list(*s.LIST_MEMBER_VALUES))
+                expected = _json_roundtrip(s.application_list_representation(rows, members))
+                built = [json.loads(text) for text in list_json.page_json(ids)]
+            self.assertEqual(built, expected, language)
+        self.assertEqual(built[1]["household"]["head_name"], odd)
+        self.assertEqual(built[0]["status_display"], "Completed")
