@@ -143,10 +143,11 @@ def main():
         response = client.get("/progress/?year=2012&as_of=2012-10-20")
         assert response.status_code == 200, response.status_code
 
-    from households.models import CompletionDaily, CompletionRollup
+    from households.models import CompletionDaily, CompletionRollup, CompletionStationDaily
 
     print(f"rollup rows: {CompletionDaily.objects.count():,} daily (day × county × category), "
-          f"{CompletionRollup.objects.count():,} fine (× station × sex × age band)")
+          f"{CompletionRollup.objects.count():,} fine (× station × sex × age band), "
+          f"{CompletionStationDaily.objects.count():,} day × station")
     city()  # warm the cache
     timed = {}
     for label, fn in (
@@ -176,7 +177,7 @@ def raw_equal(fn):
     from unittest import mock
 
     raw = fn()
-    with mock.patch.multiple("quotas.selectors", CompletionDaily=ROLLUP[0], CompletionRollup=ROLLUP[1]):
+    with mock.patch.multiple("quotas.selectors", CompletionDaily=ROLLUP[0], CompletionStationDaily=ROLLUP[1]):
         return raw == fn()
 
 
@@ -191,11 +192,11 @@ class raw_rows:
 
         from django.db.models import Value
 
-        from households.models import CompletionDaily, CompletionRollup, Person
+        from households.models import CompletionDaily, CompletionStationDaily, Person
 
-        ROLLUP[:] = [CompletionDaily, CompletionRollup]
+        ROLLUP[:] = [CompletionDaily, CompletionStationDaily]
         raw = SimpleNamespace(objects=Person.objects.alias(persons=Value(1)))
-        self.patches = [(selectors, "CompletionDaily", raw), (selectors, "CompletionRollup", raw)]
+        self.patches = [(selectors, name, raw) for name in ("CompletionDaily", "CompletionStationDaily")]
 
     def __enter__(self):
         self.saved = [(m, n, getattr(m, n)) for m, n, _ in self.patches]
@@ -241,15 +242,17 @@ def people_scaled_bench(scale, runs, city, drill, timed):
     sex × age band) gains the combinations still missing, filled here with the same counts."""
     from django.db import connection, transaction
 
-    from households.models import CompletionDaily, CompletionRollup
+    from households.models import CompletionDaily, CompletionRollup, CompletionStationDaily
 
     qn = connection.ops.quote_name
     daily, fine = qn(CompletionDaily._meta.db_table), qn(CompletionRollup._meta.db_table)
+    stations = qn(CompletionStationDaily._meta.db_table)
     with transaction.atomic():
         daily_rows, fine_rows = CompletionDaily.objects.count(), CompletionRollup.objects.count()
         with connection.cursor() as cur:
             cur.execute(f"UPDATE {daily} SET persons = persons * %s", [scale])
             cur.execute(f"UPDATE {fine} SET persons = persons * %s", [scale])
+            cur.execute(f"UPDATE {stations} SET persons = persons * %s", [scale])  # saturated too
             # every (day, station, category, sex, age band) that has a row for one sex/age band gets the rest
             cur.execute(
                 f"INSERT INTO {fine} (completed_on, county_id, station_id, category, sex, age_band, persons) "
@@ -257,7 +260,7 @@ def people_scaled_bench(scale, runs, city, drill, timed):
                 f"FROM (SELECT DISTINCT completed_on, county_id, station_id, category FROM {fine}) d "
                 f"CROSS JOIN (SELECT DISTINCT sex FROM {fine}) s CROSS JOIN (SELECT DISTINCT age_band FROM {fine}) a "
                 "ON CONFLICT DO NOTHING", [scale])
-            cur.execute(f"ANALYZE {daily}; ANALYZE {fine}")
+            cur.execute(f"ANALYZE {daily}; ANALYZE {fine}; ANALYZE {stations}")
         city()
         for label, fn in (("city dashboard query, county_progress (as of 2012-10-20)", city),
                           ("county drill-down: station + category + period_series (镇雄县)", drill)):

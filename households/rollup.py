@@ -1,4 +1,5 @@
-"""The one writer of the completion summary tables (``CompletionRollup`` and ``CompletionDaily``).
+"""The one writer of the completion summary tables (``CompletionRollup``, ``CompletionDaily`` and
+``CompletionStationDaily``).
 
 Every service that changes a completion (completing an application, correcting its date, correcting
 a completed person's category, sex or birth date, withdrawing a completed application as a duplicate,
@@ -26,7 +27,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThan
 
 from .models import Person
-from .rollup_models import AgeBand, CompletionDaily, CompletionRollup
+from .rollup_models import AgeBand, CompletionDaily, CompletionRollup, CompletionStationDaily
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 Key = tuple[datetime.date, int, int, str, str, str]
 KEY_FIELDS = ("completed_on", "county_id", "station_id", "category", "sex", "age_band")
 DAILY_FIELDS = ("completed_on", "county_id", "category")
+STATION_FIELDS = ("completed_on", "county_id", "station_id")
 _BANDS = ((18, AgeBand.UNDER_18), (35, AgeBand.AGE_18_34), (60, AgeBand.AGE_35_59))
 
 
@@ -95,10 +97,13 @@ def rollup_apply(deltas: Counter[Key] | dict[Key, int]) -> None:
     if not fine:
         return
     daily: Counter[tuple[datetime.date, int, str]] = Counter()
-    for (day, county_id, _station, category, _sex, _band), n in fine.items():
+    stations: Counter[tuple[datetime.date, int, int]] = Counter()
+    for (day, county_id, station_id, category, _sex, _band), n in fine.items():
         daily[(day, county_id, category)] += n
+        stations[(day, county_id, station_id)] += n
     _upsert(CompletionRollup, KEY_FIELDS, fine)
     _upsert(CompletionDaily, DAILY_FIELDS, {k: n for k, n in daily.items() if n})
+    _upsert(CompletionStationDaily, STATION_FIELDS, {k: n for k, n in stations.items() if n})
 
 
 def _upsert(model: Any, fields: tuple[str, ...], deltas: dict[Any, int]) -> None:
@@ -181,11 +186,15 @@ def _in_range(model: Any, since: datetime.date | None, until: datetime.date | No
     return qs
 
 
-def rollup_rebuild(*, since: datetime.date | None = None, until: datetime.date | None = None) -> int:
+def rollup_rebuild(*, since: datetime.date | None = None, until: datetime.date | None = None,
+                   station_table: bool = True) -> int:
     """Recompute the summary tables from the raw rows for the days in [since, until] (all days by
-    default), in the current transaction. Returns the persons counted."""
+    default), in the current transaction. Returns the persons counted. (``station_table=False``: for
+    the migration that created the first two tables, before the day × station table existed.)"""
     _in_range(CompletionRollup, since, until).delete()
     _in_range(CompletionDaily, since, until).delete()
+    if station_table:
+        _in_range(CompletionStationDaily, since, until).delete()
     qn = connection.ops.quote_name
     select, select_params = _raw_query(since, until).query.sql_with_params()
     with connection.cursor() as cur:  # one statement: the database groups and writes
@@ -198,13 +207,18 @@ def rollup_rebuild(*, since: datetime.date | None = None, until: datetime.date |
     if until is not None:
         where.append("completed_on <= %s")
         params.append(connection.ops.adapt_datefield_value(until))
-    with connection.cursor() as cur:
+    fine = qn(CompletionRollup._meta.db_table)
+    range_sql = f"{'WHERE ' + ' AND '.join(where) if where else ''}"
+    with connection.cursor() as cur:  # the coarser tables from the fine one
         cur.execute(
             f"INSERT INTO {qn(CompletionDaily._meta.db_table)} (completed_on, county_id, category, persons) "
-            f"SELECT completed_on, county_id, category, SUM(persons) FROM {qn(CompletionRollup._meta.db_table)} "
-            f"{'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY completed_on, county_id, category",
-            params,
-        )
+            f"SELECT completed_on, county_id, category, SUM(persons) FROM {fine} {range_sql} "
+            "GROUP BY completed_on, county_id, category", params)
+        if station_table:
+            cur.execute(
+                f"INSERT INTO {qn(CompletionStationDaily._meta.db_table)} (completed_on, county_id, station_id, "
+                f"persons) SELECT completed_on, county_id, station_id, SUM(persons) FROM {fine} {range_sql} "
+                "GROUP BY completed_on, county_id, station_id", params)
     return _in_range(CompletionDaily, since, until).aggregate(n=Sum("persons"))["n"] or 0
 
 
@@ -213,10 +227,11 @@ class Drift:
     keys: int            # keys whose count differs between the fine table and the raw rows
     persons: int         # the sum of the absolute differences
     daily_keys: int      # keys of the daily table that differ from the fine table
+    station_keys: int = 0  # keys of the day × station table that differ from the fine table
 
     @property
     def any(self) -> bool:
-        return bool(self.keys or self.daily_keys)
+        return bool(self.keys or self.daily_keys or self.station_keys)
 
 
 def rollup_drift() -> Drift:
@@ -226,19 +241,26 @@ def rollup_drift() -> Drift:
     diff = {k: raw.get(k, 0) - fine.get(k, 0) for k in raw.keys() | fine.keys()}
     diff = {k: d for k, d in diff.items() if d}
     daily_raw: Counter[tuple[Any, ...]] = Counter()
-    for (day, county_id, _s, category, _x, _b), n in raw.items():
+    station_raw: Counter[tuple[Any, ...]] = Counter()
+    for (day, county_id, station_id, category, _x, _b), n in raw.items():
         daily_raw[(day, county_id, category)] += n
-    daily = {tuple(r[:-1]): r[-1] for r in CompletionDaily.objects.values_list(*DAILY_FIELDS, "persons").iterator()}
-    daily_keys = sum(1 for k in daily_raw.keys() | daily.keys() if daily_raw.get(k, 0) != daily.get(k, 0))
-    return Drift(keys=len(diff), persons=sum(abs(d) for d in diff.values()), daily_keys=daily_keys)
+        station_raw[(day, county_id, station_id)] += n
+
+    def differing(model: Any, fields: tuple[str, ...], expected: Counter[tuple[Any, ...]]) -> int:
+        table = {tuple(r[:-1]): r[-1] for r in model.objects.values_list(*fields, "persons").iterator()}
+        return sum(1 for k in expected.keys() | table.keys() if expected.get(k, 0) != table.get(k, 0))
+
+    return Drift(keys=len(diff), persons=sum(abs(d) for d in diff.values()),
+                 daily_keys=differing(CompletionDaily, DAILY_FIELDS, daily_raw),
+                 station_keys=differing(CompletionStationDaily, STATION_FIELDS, station_raw))
 
 
 def rollup_check(*, repair: bool = True) -> Drift:
     """The scheduled check: log any drift and, with ``repair``, rebuild the tables."""
     drift = rollup_drift()
     if drift.any:
-        log.warning("completion rollup drift: %s keys (%s persons), %s daily keys%s", drift.keys, drift.persons,
-                    drift.daily_keys, "; rebuilding" if repair else "")
+        log.warning("completion rollup drift: %s keys (%s persons), %s daily keys, %s station keys%s", drift.keys,
+                    drift.persons, drift.daily_keys, drift.station_keys, "; rebuilding" if repair else "")
         if repair:
             with transaction.atomic():
                 rollup_rebuild()

@@ -3,8 +3,8 @@
 The dataclasses below are the contract the dashboard, the API and the ten-day bulletin read.
 
 Counting reads the summary tables of completed transfers (households.rollup_models: CompletionDaily,
-day × county × category, for the city, the counties, the categories and the series; CompletionRollup,
-which adds the station, for the station drill-down), with conditional SUMs grouped by county,
+day × county × category, for the city, the counties, the categories and the series;
+CompletionStationDaily, day × county × station, for the station drill-down), with conditional SUMs grouped by county,
 station, category or day. Every service that changes a completion keeps them in its transaction
 (households.rollup), so the figures are those of the raw rows; the cost grows with the days and
 counties, not with the people (bench/progress_bench.py gives the figures).
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from households.models import CompletionDaily, CompletionRollup
+from households.models import CompletionDaily, CompletionStationDaily
 from households.reference import SURVEY_ELIGIBLE_2012, Category
 from nongzhuancheng.figures import cut, ratio
 from nongzhuancheng.models import County, MemberUnit, PoliceStation
@@ -341,8 +341,8 @@ def station_progress(*, county: CountyRef, year: int, as_of: datetime.date) -> l
     period = Period.containing(as_of)
     counts = {
         row["station_id"]: row
-        for row in CompletionRollup.objects.filter(county_id=_county_id(county), completed_on__gte=jan1,
-                                                   completed_on__lte=as_of)
+        for row in CompletionStationDaily.objects.filter(county_id=_county_id(county), completed_on__gte=jan1,
+                                                         completed_on__lte=as_of)
         .values("station_id")
         .annotate(
             cumulative=_persons(),

@@ -15,7 +15,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from households import services
 from households.imports.jobs import import_file
-from households.models import CompletionDaily, CompletionRollup, Person
+from households.models import CompletionDaily, CompletionRollup, CompletionStationDaily, Person
 from households.reference import REQUIRED_DOCUMENTS, Category
 from households.rollup import age_band, raw_counts, rollup_check, rollup_drift
 from households.tasks import rollup_check_task
@@ -148,19 +148,23 @@ class RollupRepairTest(CastTestCase):
         self.complete(self.bob, on=D(2012, 10, 9), received_on=D(2012, 10, 1), members=[person_data(area="530621")])
         CompletionRollup.objects.filter(county=self.zhaoyang).update(persons=5)
         CompletionDaily.objects.filter(county=self.ludian).delete()
+        CompletionStationDaily.objects.filter(county=self.ludian).update(persons=7)
         with self.assertLogs("households.rollup", "WARNING") as logs:
             self.assertEqual(rollup_check_task(), 2)
-        self.assertIn("drift: 1 keys (3 persons), 1 daily keys", logs.output[0])
+        self.assertIn("drift: 1 keys (3 persons), 1 daily keys, 1 station keys", logs.output[0])
         self.assertFalse(rollup_drift().any)
         self.assertEqual(rollup_check().keys, 0)
 
         CompletionRollup.objects.all().delete()
         CompletionDaily.objects.all().delete()
+        CompletionStationDaily.objects.all().delete()
         out = io.StringIO()
         call_command("rollup_rebuild", stdout=out)
         self.assertEqual(out.getvalue().strip(), "rollup rebuilt: 3 persons")
         self.assertFalse(rollup_drift().any)
         self.assertEqual(selectors.county_progress(year=2012, as_of=D(2012, 10, 31)).cumulative, 3)
+        stations = selectors.station_progress(county=self.zhaoyang, year=2012, as_of=D(2012, 10, 31))
+        self.assertEqual(sum(s.cumulative for s in stations), 2)
 
     def test_the_2012_loader_counts_what_it_wrote(self):
         from demo import year2012

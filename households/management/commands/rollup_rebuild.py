@@ -9,7 +9,7 @@ from households.rollup import rollup_drift, rollup_rebuild
 
 
 class Command(BaseCommand):
-    help = "Rebuild the completion rollup (CompletionRollup, CompletionDaily) from the people rows."
+    help = "Rebuild the completion rollup (CompletionRollup, CompletionDaily, CompletionStationDaily) from the people rows."
 
     def add_arguments(self, parser):
         parser.add_argument("--since", type=datetime.date.fromisoformat, help="first day (YYYY-MM-DD)")
@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, since=None, until=None, check=False, **options):
         if check:
             drift = rollup_drift()
-            self.stdout.write(f"drift: {drift.keys} keys ({drift.persons} persons), {drift.daily_keys} daily keys")
+            self.stdout.write(f"drift: {drift.keys} keys ({drift.persons} persons), {drift.daily_keys} daily keys, "
+                              f"{drift.station_keys} station keys")
             return
         with transaction.atomic():
             total = rollup_rebuild(since=since, until=until)
