@@ -115,7 +115,7 @@ class CorrectionListView(ScopedSelectorsMixin, TemplateView):
         query = params.read(CorrectionListParams, self.request.GET)
         base = selectors.correction_list(user=self.request.user, state=query["state"] or None)
         page = CountedPaginator(base, self.paginate_by, count_from=base).get_page(query["page"])
-        context.update(page=page, rows=corrections.with_lines(page.object_list), chosen=query["state"],
+        context.update(page=page, rows=corrections.with_lines(page.object_list, self.request.user), chosen=query["state"],
                        states=CorrectionRequest.State.choices,
                        query=urlencode({"state": query["state"]}) if query["state"] else "")
         return context
@@ -128,7 +128,7 @@ class CorrectionDetailView(ScopedSelectorsMixin, TemplateView):
 
     def get_context_data(self, pk, **kwargs):
         context = super().get_context_data(**kwargs)
-        row = corrections.with_lines([_get_correction(self.request, pk)])[0]
+        row = corrections.with_lines([_get_correction(self.request, pk)], self.request.user)[0]
         actions = [{"move": m, "url": reverse("households:correction_move", args=[row.pk, m.name])}
                    for m in corrections.correction_moves_for(row, self.request.user)]
         context.update(correction=row, app=row.application, actions=actions)
