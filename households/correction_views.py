@@ -21,10 +21,12 @@ from nongzhuancheng import params
 from nongzhuancheng.models import County
 from nongzhuancheng.pagination import CountedPaginator
 from nongzhuancheng.scoping import (
+    APPLICATION,
     APPROVAL_RULE_EDIT,
     COMPLETION_APPROVE,
     CORRECTION_REQUEST,
     ScopedSelectorsMixin,
+    may_see,
 )
 
 from . import corrections, selectors, services
@@ -155,11 +157,12 @@ class CorrectionMoveView(ScopedSelectorsMixin, View):
 
 
 class CorrectionEvidenceView(ScopedSelectorsMixin, View):
-    """The evidence scan of a request in the user's scope (404 otherwise); never cached."""
+    """The evidence scan of a request in the user's scope, for a user who may see an application's
+    documents (404 otherwise); never cached."""
 
     def get(self, request, pk):
         row = _get_correction(request, pk)
-        if not row.evidence:
+        if not row.evidence or not may_see(request.user, APPLICATION, "documents"):
             raise Http404
         extension = row.evidence.name.rsplit(".", 1)[-1]
         response = FileResponse(row.evidence.open("rb"), content_type=row.evidence_type,

@@ -390,6 +390,13 @@ def visible_fields(user: User | None, model_name: str) -> frozenset[str] | None:
     return _MEMBER_UNIT_BASE[model_name] | MEMBER_UNIT_FIELDS.get(domain, {}).get(model_name, frozenset())
 
 
+def may_see(user: User | None, model_name: str, field: str) -> bool:
+    """Whether ``visible_fields`` shows ``field`` of ``model_name`` to the user (a scan of the documents
+    is the application's ``documents``: a page that serves one asks this first, and answers 404)."""
+    fields = visible_fields(user, model_name)
+    return fields is None or field in fields
+
+
 class FieldsShown:
     """``visible_fields`` for templates: ``{% if "phone" in nzc_fields.person %}`` (everything shows
     for a place). The context processor builds it for the signed-in user."""

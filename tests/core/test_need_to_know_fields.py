@@ -10,11 +10,12 @@ import datetime
 import tempfile
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from households import export_jobs, services
+from households import attachments, export_jobs, services
 from households.export_models import ExportJob
 from households.models import Person
 from households.reference import REQUIRED_DOCUMENTS
@@ -32,6 +33,8 @@ VILLAGE = "青岗岭村"
 HEAD_NAME = "户主张大山"
 DESTINATION = "龙泉路八十八号新居"
 OCCUPATION = "木匠师傅"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # a scan of the household register
+MEDIA = tempfile.mkdtemp(prefix="nzc-need-to-know-media-")
 NAMES = {"head": "甲一山", "spouse": "乙二水", "child10": "丙三木", "child17": "丁四林"}
 
 # what each domain must see (beyond name, masked number, sex, age, county, station, category, dates)
@@ -81,6 +84,9 @@ class NeedToKnowFieldsTest(CastTestCase):
         app = services.application_complete(application=app, actor=cls.alice, on=ON)
         cls.correct_completed(app, requester=cls.alice, approver=cls.dave,
                               household={"annual_income": Decimal(INCOME)})
+        with override_settings(MEDIA_ROOT=MEDIA):
+            cls.scan = attachments.attachment_add(application=app, kind="hukou_book", actor=cls.alice,
+                                                  upload=SimpleUploadedFile("hukou.pdf", PDF, "application/pdf"))
         cls.app = app
         cls.people = {key: app.members.get(name=name) for key, name in NAMES.items()}
         cls.units = {
@@ -165,6 +171,17 @@ class NeedToKnowFieldsTest(CastTestCase):
                 self.assertNotIn("ethnicity_display", person)
                 self.assertEqual("occupation" in person, OCCUPATION in sees)
                 self.assertEqual(person["birth_year"] is not None, True)  # every unit needs the age
+
+    @override_settings(MEDIA_ROOT=MEDIA)
+    def test_the_scans_of_the_documents_are_for_places_only(self):
+        url = reverse("households:attachment_file", args=[self.scan.pk])
+        for domain, user in self.units.items():
+            self.login(user)
+            self.assertEqual(self.client.get(url).status_code, 404, domain)
+        self.login(self.dave)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(b"".join(response.streaming_content), PDF)
 
     def test_a_county_office_still_sees_every_field(self):
         text, answers = self.walk(self.dave)
