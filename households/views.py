@@ -254,7 +254,8 @@ class HouseholdLookupView(ScopedSelectorsMixin, View):
                 if shown is None or field in shown}
         return JsonResponse({
             "found": True, "household": data,
-            "message": _("已找到本所登记的%(h)s，将沿用并更新其信息。") % {"h": household},
+            "message": _("已找到本所登记的%(h)s，将沿用并更新其信息。") % {
+                "h": household if "head_name" in data else household.number},
         })
 
 

@@ -7,6 +7,7 @@ field that some unit must not see; each unit walks every surface and the whole t
 is searched for them."""
 
 import datetime
+import json as jsonlib
 import tempfile
 from decimal import Decimal
 
@@ -105,7 +106,10 @@ class NeedToKnowFieldsTest(CastTestCase):
         def page(url, **query):
             response = self.client.get(url, query)
             self.assertEqual(response.status_code, 200, url)
-            texts[f"{url}?{query}"] = response.content.decode("utf-8-sig")
+            text = response.content.decode("utf-8-sig")
+            if response["Content-Type"].startswith("application/json"):  # Chinese unescaped, to be searched
+                text = jsonlib.dumps(response.json(), ensure_ascii=False)
+            texts[f"{url}?{query}"] = text
 
         def json(name, url, **query):
             response = api.get(url, query)
@@ -118,6 +122,7 @@ class NeedToKnowFieldsTest(CastTestCase):
         page(reverse("households:application_list"))
         page(reverse("households:correction_list"))
         page(reverse("public:application_notices", args=[self.app.pk]))
+        page(reverse("households:household_lookup"), number=self.app.household.number, station=self.app.station_id)
         page(reverse("entitlements:queue"))
         page(reverse("entitlements:queue"), format="csv")
         for person in visible:
