@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 
-from nongzhuancheng.scoping import APPLICATION_MOVE, ScopedSelectorsMixin
+from nongzhuancheng.scoping import APPLICATION, APPLICATION_MOVE, ScopedSelectorsMixin, may_see
 
 from . import attachments, selectors
 from .attachment_models import Attachment
@@ -39,9 +39,12 @@ class AttachmentAddView(ScopedSelectorsMixin, View):
 
 
 class AttachmentFileView(ScopedSelectorsMixin, View):
-    """One scan, for a user whose scope holds its application (404 otherwise); never cached."""
+    """One scan, for a user whose scope holds its application and who may see its documents (404
+    otherwise: a member unit sees no scan, ``scoping.visible_fields``); never cached."""
 
     def get(self, request, pk):
+        if not may_see(request.user, APPLICATION, "documents"):
+            raise Http404
         try:
             attachment = Attachment.objects.for_user(request.user).get(pk=pk)
         except Attachment.DoesNotExist:

@@ -21,10 +21,12 @@ from nongzhuancheng import params
 from nongzhuancheng.models import County
 from nongzhuancheng.pagination import CountedPaginator
 from nongzhuancheng.scoping import (
+    APPLICATION,
     APPROVAL_RULE_EDIT,
     COMPLETION_APPROVE,
     CORRECTION_REQUEST,
     ScopedSelectorsMixin,
+    may_see,
 )
 
 from . import corrections, selectors, services
@@ -115,7 +117,7 @@ class CorrectionListView(ScopedSelectorsMixin, TemplateView):
         query = params.read(CorrectionListParams, self.request.GET)
         base = selectors.correction_list(user=self.request.user, state=query["state"] or None)
         page = CountedPaginator(base, self.paginate_by, count_from=base).get_page(query["page"])
-        context.update(page=page, rows=corrections.with_lines(page.object_list), chosen=query["state"],
+        context.update(page=page, rows=corrections.with_lines(page.object_list, self.request.user), chosen=query["state"],
                        states=CorrectionRequest.State.choices,
                        query=urlencode({"state": query["state"]}) if query["state"] else "")
         return context
@@ -128,7 +130,7 @@ class CorrectionDetailView(ScopedSelectorsMixin, TemplateView):
 
     def get_context_data(self, pk, **kwargs):
         context = super().get_context_data(**kwargs)
-        row = corrections.with_lines([_get_correction(self.request, pk)])[0]
+        row = corrections.with_lines([_get_correction(self.request, pk)], self.request.user)[0]
         actions = [{"move": m, "url": reverse("households:correction_move", args=[row.pk, m.name])}
                    for m in corrections.correction_moves_for(row, self.request.user)]
         context.update(correction=row, app=row.application, actions=actions)
@@ -155,11 +157,12 @@ class CorrectionMoveView(ScopedSelectorsMixin, View):
 
 
 class CorrectionEvidenceView(ScopedSelectorsMixin, View):
-    """The evidence scan of a request in the user's scope (404 otherwise); never cached."""
+    """The evidence scan of a request in the user's scope, for a user who may see an application's
+    documents (404 otherwise); never cached."""
 
     def get(self, request, pk):
         row = _get_correction(request, pk)
-        if not row.evidence:
+        if not row.evidence or not may_see(request.user, APPLICATION, "documents"):
             raise Http404
         extension = row.evidence.name.rsplit(".", 1)[-1]
         response = FileResponse(row.evidence.open("rb"), content_type=row.evidence_type,

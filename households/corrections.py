@@ -26,7 +26,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nongzhuancheng.masking import mask
-from nongzhuancheng.scoping import CORRECTION_DECIDE, CORRECTION_REQUEST, HOUSEHOLD_CHANGE, allows, require
+from nongzhuancheng.scoping import (
+    APPLICATION,
+    CORRECTION_DECIDE,
+    CORRECTION_REQUEST,
+    HOUSEHOLD,
+    HOUSEHOLD_CHANGE,
+    PERSON,
+    allows,
+    require,
+    visible_fields,
+)
 from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 
 from . import attachments, services
@@ -216,13 +226,32 @@ def diff_lines(diff: Diff, people: dict[int, Person] | None = None) -> list[dict
     return lines
 
 
-def with_lines(rows: Any) -> list[CorrectionRequest]:
-    """Correction requests, each with ``lines``: its diff for people to read (two queries)."""
+def with_lines(rows: Any, user: Any = None) -> list[CorrectionRequest]:
+    """Correction requests, each with ``lines``: its diff for people to read (two queries). Given the
+    user who reads them, only the lines of fields and members the user may see (need-to-know:
+    ``scoping.visible_fields``; a member unit sees no other member's or hidden field's change)."""
     rows = list(rows)
-    people = {p.pk: p for p in Person.objects.filter(application_id__in={r.application_id for r in rows})}
+    members = Person.objects.filter(application_id__in={r.application_id for r in rows})
+    people = {p.pk: p for p in members}
+    shown = {section: visible_fields(user, section) for section in (APPLICATION, HOUSEHOLD, PERSON)} \
+        if user is not None else {}
+    if shown.get(PERSON) is not None:
+        visible_people = set(Person.objects.for_user(user).filter(pk__in=people).values_list("pk", flat=True))
     for row in rows:
-        row.lines = diff_lines(row.changes, people)
+        changes = row.changes or {}
+        if shown:
+            changes = {
+                section: ({pk: keep(fields, shown[PERSON]) for pk, fields in values.items()
+                           if shown[PERSON] is None or int(pk) in visible_people}
+                          if section == "people" else keep(values, shown.get(section)))
+                for section, values in changes.items()
+            }
+        row.lines = diff_lines(changes, people)
     return rows
+
+
+def keep(fields: dict[str, Any], visible: frozenset[str] | None) -> dict[str, Any]:
+    return fields if visible is None else {name: value for name, value in (fields or {}).items() if name in visible}
 
 
 def _summary(diff: Diff, app: TransferApplication) -> str:

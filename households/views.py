@@ -30,10 +30,13 @@ from nongzhuancheng.scoping import (
     APPLICATION_MOVE,
     APPLICATION_RECEIVE,
     CORRECTION_REQUEST,
+    HOUSEHOLD,
     ID_VIEW_WHOLE,
+    PERSON,
     NoScopedRowsMixin,
     ScopedSelectorsMixin,
     allows,
+    visible_fields,
 )
 
 from . import corrections, ids, selectors, services
@@ -246,10 +249,13 @@ class HouseholdLookupView(ScopedSelectorsMixin, View):
             household = selectors.household_find(user=request.user, station=station_id, number=number)
         if household is None:
             return JsonResponse({"found": False})
-        data = {field: getattr(household, field) for field in services.HOUSEHOLD_FIELDS}
+        shown = visible_fields(request.user, HOUSEHOLD)
+        data = {field: getattr(household, field) for field in services.HOUSEHOLD_FIELDS
+                if shown is None or field in shown}
         return JsonResponse({
             "found": True, "household": data,
-            "message": _("已找到本所登记的%(h)s，将沿用并更新其信息。") % {"h": household},
+            "message": _("已找到本所登记的%(h)s，将沿用并更新其信息。") % {
+                "h": household if "head_name" in data else household.number},
         })
 
 
@@ -283,8 +289,10 @@ class ApplicationListView(ScopedSelectorsMixin, TemplateView):
         base = selectors.application_list(user=self.request.user, filters=filters)
         # no GROUP BY for the member count: with one, PostgreSQL aggregates every row in scope before it
         # sorts by a date; the count is read from the members prefetched for the page
-        qs = base.select_related("station__county").prefetch_related(
-            Prefetch("members", queryset=Person.objects.only("id", "application_id", "name", "id_number").order_by("id")))
+        qs = base.select_related("station__county").prefetch_related(Prefetch(
+            "members",  # the members the user may see (need-to-know); every member for a place
+            queryset=Person.objects.for_user(self.request.user).only("id", "application_id", "name", "id_number")
+            .order_by("id")))
         key, descending = sort_of(sort, APPLICATION_SORTS, "-id")
         page = ListPage(qs, key=key, descending=descending, per_page=self.paginate_by, page=page_number,
                         after=after, count_from=base, max_offset_pages=self.max_offset_pages)
@@ -339,7 +347,7 @@ class ApplicationDetailView(ScopedSelectorsMixin, TemplateView):
     def get_context_data(self, pk, **kwargs):
         context = super().get_context_data(**kwargs)
         app = _get_application(self.request, pk)
-        members = list(app.members.order_by("id"))
+        members = list(_members(self.request.user, app))
         writer = allows(self.request.user, APPLICATION_MOVE)
         # the moves of the table this user may make now, with the table's labels, notes and finality
         actions = [
@@ -355,15 +363,21 @@ class ApplicationDetailView(ScopedSelectorsMixin, TemplateView):
             documents_editable=writer and app.is_open,
             actions=actions,
             events=_labelled(selectors.application_events(application=app)),
-            history=_record_history(app, members),
+            history=_record_history(app, members, self.request.user),
             overdue_days=working_days_between(app.due_on, timezone.localdate())
             if app.status == TransferApplication.Status.RECEIVED else 0,  # a returned one waits for the applicant
             attachments=list(app.attachments.all()),
             attachment_kinds=Attachment.Kind.choices,
             correctable=allows(self.request.user, CORRECTION_REQUEST) and app.status in CORRECTABLE,
-            corrections=corrections.with_lines(selectors.correction_list(user=self.request.user).filter(application=app)),
+            corrections=corrections.with_lines(selectors.correction_list(user=self.request.user).filter(application=app),
+                                               self.request.user),
         )
         return context
+
+
+def _members(user, app):
+    """The members of ``app`` the user may see (a member unit: those with a case of its kind)."""
+    return Person.objects.for_user(user).filter(application_id=app.pk).order_by("id")
 
 
 def _labelled(events):
@@ -375,8 +389,9 @@ def _labelled(events):
     return events
 
 
-def _record_history(app, members):
-    """The household's and the members' historical records, newest first, each with what changed.
+def _record_history(app, members, user):
+    """The household's and the members' historical records, newest first, each with what changed:
+    of the members and fields the user may see (need-to-know, ``scoping.visible_fields``).
 
     Two queries; the differences are worked out here between consecutive versions of each record."""
     rows = []
@@ -384,11 +399,15 @@ def _record_history(app, members):
         Household.history.filter(id=app.household_id).select_related("history_user").order_by("history_date", "history_id")
     )
     person_history = list(
-        Person.history.filter(application_id=app.pk).select_related("history_user").order_by("history_date", "history_id")
+        Person.history.filter(application_id=app.pk, id__in=[p.pk for p in members])
+        .select_related("history_user").order_by("history_date", "history_id")
     )
+    household_fields, person_fields = visible_fields(user, HOUSEHOLD), visible_fields(user, PERSON)
     for records, fields, label in (
-        (hh_history, services.HOUSEHOLD_FIELDS, _("户")),
-        (person_history, services.PERSON_FIELDS, _("成员")),
+        (hh_history, [f for f in services.HOUSEHOLD_FIELDS if household_fields is None or f in household_fields],
+         _("户")),
+        (person_history, [f for f in services.PERSON_FIELDS if person_fields is None or f in person_fields],
+         _("成员")),
     ):
         previous = {}
         for rec in records:
@@ -408,11 +427,19 @@ def _record_history(app, members):
                 "at": rec.history_date,
                 "who": rec.history_user,
                 "kind": rec.get_history_type_display(),
-                "what": f"{label} {getattr(rec, 'head_name', None) or getattr(rec, 'name', '')}",
+                "what": f"{label} {_record_name(rec, fields)}",
                 "changes": changes,
             })
     rows.sort(key=lambda r: r["at"], reverse=True)
     return rows
+
+
+def _record_name(rec, fields):
+    """A historical record's name: the household's head or the member's name, if the user may see it."""
+    for name in ("head_name", "name"):
+        if hasattr(rec, name):
+            return getattr(rec, name) if name in fields else ""
+    return ""
 
 
 class ApplicationMoveView(ScopedSelectorsMixin, View):
@@ -476,7 +503,7 @@ class ApplicationReceiptView(ScopedSelectorsMixin, TemplateView):
         context.update(
             app=app,
             household=app.household,
-            members=app.members.order_by("id"),
+            members=_members(self.request.user, app),
             time_limit=working_days_between(app.received_on, app.due_on),
             printed_on=timezone.localdate(),
         )
@@ -494,7 +521,7 @@ OVERDUE_COLUMNS = [
     Column(_l("申请编号"), "number"),
     Column(_l("县区"), "county.name"),
     Column(_l("受理派出所"), "station.name"),
-    Column(_l("户主姓名"), "household.head_name"),
+    Column(_l("户主姓名"), "household.head_name", field=(HOUSEHOLD, "head_name")),
     Column(_l("人数"), "member_count"),
     Column(_l("受理日期"), "received_on"),
     Column(_l("办结时限"), "due_on"),

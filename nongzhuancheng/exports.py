@@ -21,7 +21,7 @@ from django.utils import timezone
 from nongzhuancheng.masking import mask, mask_sql
 
 from .audit import AccessEvent, record
-from .scoping import ID_EXPORT_WHOLE, allows
+from .scoping import ID_EXPORT_WHOLE, allows, visible_fields
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {
@@ -36,6 +36,9 @@ class Column:
     source: str | Callable[[Any], Any]  # attribute path ("household.head_name"), dict key, or callable
     id_number: bool = False
     birth_date: bool = False  # a masked export shows the year only
+    # (model name, field) of a person's, household's or application's field: the column is left out
+    # for a user who may not see that field (need-to-know, ``scoping.visible_fields``)
+    field: tuple[str, str] | None = None
 
     def value(self, row):
         if callable(self.source):
@@ -46,6 +49,21 @@ class Column:
                 return None
             value = value.get(part) if isinstance(value, dict) else getattr(value, part)
         return value() if callable(value) else value
+
+
+def visible_columns(columns, user):
+    """The columns the user may see: a column of a field ``visible_fields`` leaves out is dropped."""
+    shown = {}
+    kept = []
+    for column in columns:
+        if column.field is not None:
+            model_name, name = column.field
+            if model_name not in shown:
+                shown[model_name] = visible_fields(user, model_name)
+            if shown[model_name] is not None and name not in shown[model_name]:
+                continue
+        kept.append(column)
+    return kept
 
 
 def neutralise(value):
@@ -109,6 +127,7 @@ def export_response(rows, columns, *, fmt, filename, user, sheet_title="data", r
     if fmt not in FORMATS:
         return HttpResponse("unknown format", status=400, content_type="text/plain; charset=utf-8")
     whole = bool(whole_reason) and allows(user, ID_EXPORT_WHOLE)
+    columns = visible_columns(columns, user)
     body = render(rows, columns, fmt, full_ids=whole, sheet_title=sheet_title)
     response = HttpResponse(body, content_type=FORMATS[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

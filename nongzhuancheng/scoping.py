@@ -1,6 +1,6 @@
 """Who may see what and who may do what, written once.
 
-Two questions, one module:
+Three questions, one module:
 
 * **What may this user see?** Every model a clerk, county officer or member unit can see has a
   manager built on ``ScopedQuerySet``. The model names the path from itself to its county and its
@@ -11,6 +11,9 @@ Two questions, one module:
   answers it, ``require(user, action)`` raises PermissionDenied, and ``for_user(user, action)``
   keeps only the rows the user may act on (none at all when the role may not take the action) —
   the same call for reading and for writing, as NetBox's ``restrict(user, action)``.
+* **Which of a row's fields may this user see?** ``visible_fields(user, model_name)`` answers it for
+  a person, household or application from ``MEMBER_UNIT_FIELDS`` (a member unit sees what its cases
+  need; places see everything). Pages (``nzc_fields``), API serializers and export columns ask it.
 
 Views, viewsets, admin, exports and services fetch through ``for_user``, so an object outside the
 user's scope answers 404 exactly like one that does not exist; a role that may not take an action
@@ -322,3 +325,103 @@ def no_scoped_rows(view: V) -> V:
     Combine it with ``login_required``; the URL walk test accepts a marked view."""
     view.shows_no_scoped_rows = True  # type: ignore[attr-defined]
     return view
+
+
+# Which fields the user may see ----------------------------------------------------------------
+#
+# Need-to-know has two halves: the rows (a member unit sees only the people who have a case of its
+# kind: the managers above and ``households.models.NeedToKnowMixin``) and the fields of those rows,
+# below. Places (clerk, county office, city office, administrator) work whole applications and see
+# every field. A member unit sees what the cases of its domain need, and nothing else:
+#
+# * every unit: who the person is (name, masked ID number, sex, birth date for the age, transfer
+#   category, completion date) and where the case is (county, station), the application's number,
+#   status, dates and its events (the status of the transfer its case follows from);
+# * housing (城镇住房): the household it houses (household number and head, township, village, old
+#   address), the members' relation to the head and the town address they move to;
+# * hrss (养老保险, 就业): occupation, employment status and education, which decide the pension scheme
+#   and the employment help;
+# * health (医疗保险): nothing more, enrolment needs who and where only;
+# * education (教育): the town address the family moves to, which decides the school place;
+# * family planning (原户籍地计划生育政策): marital status (the original domicile's policy depends on
+#   it), besides sex and age;
+# * land (承包地, 宅基地), forestry (林地林木), agriculture (集体分红): the household as its village knows
+#   it (household number, kind and head, township, village; land also the old address, where the
+#   homestead is) and the members' relation to the head.
+#
+# Nobody but places sees the household's annual income and income source, phones, the application's
+# note and document checklist, ethnicity or who received the application: no case of any unit needs
+# them. Derived keys follow their field (``sex_display`` follows ``sex``, ``income_band``
+# ``annual_income``, ``birth_year`` ``birth_date``). Field names are plain strings: this module
+# imports nothing from the apps.
+
+PERSON, HOUSEHOLD, APPLICATION = "person", "household", "application"
+
+_MEMBER_UNIT_BASE: dict[str, frozenset[str]] = {
+    PERSON: frozenset({"id", "application", "household", "name", "id_number", "sex", "birth_date", "category",
+                       "county", "station", "completed_on", "holds_claim"}),
+    HOUSEHOLD: frozenset({"id", "county", "station"}),
+    APPLICATION: frozenset({"id", "number", "status", "household", "county", "station", "received_on", "due_on",
+                            "completed_on", "members", "events"}),
+}
+_VILLAGE_HOUSEHOLD = frozenset({"number", "kind", "head_name", "township", "village"})
+
+MEMBER_UNIT_FIELDS: dict[str, dict[str, frozenset[str]]] = {
+    "housing": {PERSON: frozenset({"relation", "destination_address"}), HOUSEHOLD: _VILLAGE_HOUSEHOLD | {"address"}},
+    "hrss": {PERSON: frozenset({"occupation", "employment", "education"})},
+    "health": {},
+    "education": {PERSON: frozenset({"destination_address"})},
+    "family_planning": {PERSON: frozenset({"marital_status"})},
+    "land": {PERSON: frozenset({"relation"}), HOUSEHOLD: _VILLAGE_HOUSEHOLD | {"address"}},
+    "forestry": {PERSON: frozenset({"relation"}), HOUSEHOLD: _VILLAGE_HOUSEHOLD},
+    "agriculture": {PERSON: frozenset({"relation"}), HOUSEHOLD: _VILLAGE_HOUSEHOLD},
+}
+
+
+def visible_fields(user: User | None, model_name: str) -> frozenset[str] | None:
+    """The fields of ``model_name`` ("person", "household" or "application") the user may see:
+    None for every field (places), else the member unit's domain's set (the table above)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    assignment = assignment_of(user)
+    if assignment is None or assignment.role != MEMBER_UNIT:
+        return None
+    domain = assignment.member_unit.domain if assignment.member_unit_id else ""
+    return _MEMBER_UNIT_BASE[model_name] | MEMBER_UNIT_FIELDS.get(domain, {}).get(model_name, frozenset())
+
+
+def may_see(user: User | None, model_name: str, field: str) -> bool:
+    """Whether ``visible_fields`` shows ``field`` of ``model_name`` to the user (a scan of the documents
+    is the application's ``documents``: a page that serves one asks this first, and answers 404)."""
+    fields = visible_fields(user, model_name)
+    return fields is None or field in fields
+
+
+class FieldsShown:
+    """``visible_fields`` for templates: ``{% if "phone" in nzc_fields.person %}`` (everything shows
+    for a place). The context processor builds it for the signed-in user."""
+
+    def __init__(self, user: User | None):
+        self.user = user
+        self._cache: dict[str, frozenset[str] | None] = {}
+
+    def fields(self, model_name: str) -> frozenset[str] | None:
+        if model_name not in self._cache:
+            self._cache[model_name] = visible_fields(self.user, model_name)
+        return self._cache[model_name]
+
+    def __getitem__(self, model_name: str) -> _Shown:
+        return _Shown(self.fields(model_name))
+
+    def __getattr__(self, model_name: str) -> _Shown:
+        if model_name.startswith("_") or model_name not in (PERSON, HOUSEHOLD, APPLICATION):
+            raise AttributeError(model_name)
+        return self[model_name]
+
+
+class _Shown:
+    def __init__(self, fields: frozenset[str] | None):
+        self.fields = fields
+
+    def __contains__(self, name: str) -> bool:
+        return self.fields is None or name in self.fields

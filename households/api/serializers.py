@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from nongzhuancheng.scoping import ID_VIEW_WHOLE, allows
+from nongzhuancheng.scoping import APPLICATION, HOUSEHOLD, ID_VIEW_WHOLE, PERSON, allows, visible_fields
 
 from ..approval_models import CorrectionRequest
 from ..income import income_band
@@ -89,7 +89,56 @@ def full_id_context(request, detail):
     return {"full_id": bool(detail and allows(request.user, ID_VIEW_WHOLE))}
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+# Need-to-know: a key is left out of the answer (never sent as null) when the user may not see the
+# field it shows (nongzhuancheng.scoping.visible_fields, the one table). A derived key follows its field.
+DERIVED_FROM = {"income_band": "annual_income", "birth_year": "birth_date", "missing_documents": "documents",
+                "allowed_moves": "status", "county_name": "county", "station_name": "station"}
+
+
+def field_of(key):
+    """The model field an output key shows (``sex_display`` shows ``sex``)."""
+    if key in DERIVED_FROM:
+        return DERIVED_FROM[key]
+    return key.removesuffix("_display")
+
+
+def keep_visible(data, fields):
+    """``data`` without the keys of fields not in ``fields`` (None: every field is visible)."""
+    if fields is None:
+        return data
+    return {key: value for key, value in data.items() if field_of(key) in fields}
+
+
+def fields_for(request):
+    """{model name: visible fields} of the request's user; every field without a request."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {PERSON: None, HOUSEHOLD: None, APPLICATION: None}
+    return {name: visible_fields(user, name) for name in (PERSON, HOUSEHOLD, APPLICATION)}
+
+
+class NeedToKnowSerializer(serializers.ModelSerializer):
+    """Leaves out the fields the signed-in user may not see (``visible_fields(user, need_to_know)``)."""
+
+    need_to_know = ""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not self.need_to_know:
+            return data
+        return keep_visible(data, visible_fields(request.user, self.need_to_know))
+
+
+NEED_TO_KNOW_NOTE = (
+    " Need-to-know: a member unit gets only the fields the cases of its domain need "
+    "(nongzhuancheng.scoping.MEMBER_UNIT_FIELDS); the keys of the other fields are left out of the "
+    "answer, never sent as null, and a list or detail holds only the members it may see."
+)
+
+
+class HouseholdSerializer(NeedToKnowSerializer):
+    need_to_know = HOUSEHOLD
     county_name = serializers.CharField(source="county.name", read_only=True)
     station_name = serializers.CharField(source="station.name", read_only=True)
     kind_display = LabelField(HouseholdKind.choices, source="kind")
@@ -109,7 +158,8 @@ class HouseholdSerializer(serializers.ModelSerializer):
         return income_band(obj.annual_income)
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(NeedToKnowSerializer):
+    need_to_know = PERSON
     id_number = MaskedIdField()
     birth_date = MaskedBirthDateField()
     birth_year = BirthYearField()
@@ -134,13 +184,24 @@ class PersonSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True, default=None)
 
+    def to_representation(self, instance):
+        """An event's note follows the application's note (it may carry it, or a corrected value)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        fields = visible_fields(request.user, APPLICATION) if request is not None else None
+        if fields is not None and "note" not in fields:
+            data.pop("note", None)
+        return data
+
     class Meta:
         model = ApplicationEvent
         fields = ["id", "at", "actor", "from_status", "to_status", "note"]
         read_only_fields = fields
 
 
-class HouseholdBriefSerializer(serializers.ModelSerializer):
+class HouseholdBriefSerializer(NeedToKnowSerializer):
+    need_to_know = HOUSEHOLD
+
     class Meta:
         model = Household
         fields = ["id", "number", "head_name", "township", "village"]
@@ -154,7 +215,8 @@ class PersonBriefSerializer(PersonSerializer):
         read_only_fields = fields
 
 
-class ApplicationListSerializer(serializers.ModelSerializer):
+class ApplicationListSerializer(NeedToKnowSerializer):
+    need_to_know = APPLICATION
     household = HouseholdBriefSerializer(read_only=True)
     status_display = LabelField(TransferApplication.Status.choices, source="status")
     county_name = serializers.CharField(source="county.name", read_only=True)
@@ -192,9 +254,13 @@ def _iso(day):
     return day.isoformat() if day is not None else None
 
 
-def application_list_representation(rows, members):
+def application_list_representation(rows, members, fields=None):
     """ApplicationListSerializer's output (with masked numbers, as every list shows them) for ``rows``
-    (dicts of LIST_APPLICATION_VALUES) and ``members`` (tuples of LIST_MEMBER_VALUES, ordered by id)."""
+    (dicts of LIST_APPLICATION_VALUES) and ``members`` (tuples of LIST_MEMBER_VALUES, ordered by id),
+    without the keys ``fields`` (``fields_for(request)``: {model name: visible fields}) leaves out."""
+    fields = fields or {}
+    person_fields, household_fields = fields.get(PERSON), fields.get(HOUSEHOLD)
+    application_fields = fields.get(APPLICATION)
     from nongzhuancheng.masking import mask
 
     status_labels = _labels(TransferApplication.Status.choices)
@@ -202,26 +268,26 @@ def application_list_representation(rows, members):
     category_labels = _labels(Category.choices)
     by_application = {}
     for app_id, pk, name, id_number, sex, birth_date, relation, category, completed_on in members:
-        by_application.setdefault(app_id, []).append({
+        by_application.setdefault(app_id, []).append(keep_visible({
             "id": pk, "name": name, "id_number": mask(id_number), "sex": sex, "birth_date": None,
             "birth_year": birth_date.year if birth_date else None, "relation": relation,
             "relation_display": relation_labels.get(relation, relation), "category": category,
             "category_display": category_labels.get(category, category), "completed_on": _iso(completed_on),
-        })
+        }, person_fields))
     return [
-        {
+        keep_visible({
             "id": row["id"], "number": row["number"], "status": row["status"],
             "status_display": status_labels.get(row["status"], row["status"]),
-            "household": {
+            "household": keep_visible({
                 "id": row["household_id"], "number": row["household__number"],
                 "head_name": row["household__head_name"], "township": row["household__township"],
                 "village": row["household__village"],
-            },
+            }, household_fields),
             "county": row["county_id"], "county_name": row["county__name"], "station": row["station_id"],
             "station_name": row["station__name"], "received_on": _iso(row["received_on"]),
             "due_on": _iso(row["due_on"]), "completed_on": _iso(row["completed_on"]),
             "members": by_application.get(row["id"], []),
-        }
+        }, application_fields)
         for row in rows
     ]
 

@@ -91,8 +91,8 @@ class ServiceErrorsMixin:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="户列表"),
-    retrieve=extend_schema(summary="户详情"),
+    list=extend_schema(summary="户列表", description=s.NEED_TO_KNOW_NOTE),
+    retrieve=extend_schema(summary="户详情", description=s.NEED_TO_KNOW_NOTE),
     partial_update=extend_schema(summary="更正户的登记信息", request=s.HouseholdUpdateSerializer),
 )
 class HouseholdViewSet(
@@ -112,8 +112,8 @@ class HouseholdViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="转户人员列表（身份号码遮蔽）"),
-    retrieve=extend_schema(summary="转户人员详情"),
+    list=extend_schema(summary="转户人员列表（身份号码遮蔽）", description=s.NEED_TO_KNOW_NOTE),
+    retrieve=extend_schema(summary="转户人员详情", description=s.NEED_TO_KNOW_NOTE),
     partial_update=extend_schema(summary="更正人员信息", request=s.PersonUpdateSerializer),
 )
 class PersonViewSet(
@@ -157,8 +157,8 @@ class PersonViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="转户申请列表（身份号码遮蔽）"),
-    retrieve=extend_schema(summary="转户申请详情"),
+    list=extend_schema(summary="转户申请列表（身份号码遮蔽）", description=s.NEED_TO_KNOW_NOTE),
+    retrieve=extend_schema(summary="转户申请详情", description=s.NEED_TO_KNOW_NOTE),
     create=extend_schema(
         summary="受理转户申请（户及成员）",
         request=s.ApplicationCreateSerializer,
@@ -179,7 +179,8 @@ class ApplicationViewSet(
         qs = super().get_queryset()
         if self.action != "list":
             qs = qs.select_related("created_by", "household__county", "household__station").prefetch_related(
-                Prefetch("members", queryset=Person.objects.order_by("id")),
+                # the members the user may see (a member unit: only those with a case of its kind)
+                Prefetch("members", queryset=Person.objects.for_user(self.request.user).order_by("id")),
                 Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
             )
         return qs.order_by("-id")
@@ -196,9 +197,11 @@ class ApplicationViewSet(
 
     @property
     def prebuilt_list(self):
-        """Whether this list answer is built by PostgreSQL (list_json): JSON asked for, on PostgreSQL."""
+        """Whether this list answer is built by PostgreSQL (list_json): JSON asked for, on PostgreSQL, by
+        a role that sees every field (a member unit's answer leaves fields out: the Python path)."""
         return (self.action == "list" and list_json.available()
-                and isinstance(getattr(self.request, "accepted_renderer", None), list_json.PrebuiltJSONRenderer))
+                and isinstance(getattr(self.request, "accepted_renderer", None), list_json.PrebuiltJSONRenderer)
+                and all(fields is None for fields in s.fields_for(self.request).values()))
 
     @property
     def list_values(self):
@@ -209,7 +212,8 @@ class ApplicationViewSet(
     def list(self, request, *args, **kwargs):
         """Plain values and a hand-built representation (serializers.application_list_representation,
         documented by ApplicationListSerializer): one query for the page, one for its members. On
-        PostgreSQL the page's ids, then its JSON in one query (list_json)."""
+        PostgreSQL, for the roles that see every field, the page's ids, then its JSON in one query
+        (list_json)."""
         if any(name in request.query_params for name in ApplicationFilter.base_filters):
             queryset = self.filter_queryset(self.get_queryset())  # validated by the FilterSet
         else:  # no filter given: the FilterSet (deep-copied a request) would only hand on this
@@ -220,9 +224,10 @@ class ApplicationViewSet(
             envelope = {key: value for key, value in response.data.items() if key != "results"}
             response.data = list_json.paginated_body(envelope, list_json.page_json([row["id"] for row in page]))
             return response
-        members = (Person.objects.filter(application_id__any_of=[row["id"] for row in page])
+        members = (Person.objects.for_user(request.user).filter(application_id__any_of=[row["id"] for row in page])
                    .order_by("id").values_list(*s.LIST_MEMBER_VALUES))
-        return self.get_paginated_response(s.application_list_representation(page, members))
+        return self.get_paginated_response(
+            s.application_list_representation(page, members, s.fields_for(request)))
 
     def get_serializer_class(self):
         return s.ApplicationListSerializer if self.action == "list" else s.ApplicationDetailSerializer
@@ -328,7 +333,7 @@ class ApplicationViewSet(
                 errors["members"] = {str(pk): e for pk, e in exc.section_errors["people"].items()}
             raise exceptions.ValidationError({**errors, "detail": exc.messages}) from None
         if isinstance(result, CorrectionRequest):
-            row = corrections.with_lines([result])[0]
+            row = corrections.with_lines([result], request.user)[0]
             return Response(s.CorrectionSerializer(row, context=self.get_serializer_context()).data,
                             status=status.HTTP_201_CREATED)
         return self._detail(result)
@@ -338,7 +343,7 @@ class ApplicationViewSet(
     def events(self, request, pk=None):
         app = self.get_object()
         events = selectors.application_events(application=app)
-        return Response(s.EventSerializer(events, many=True).data)
+        return Response(s.EventSerializer(events, many=True, context=self.get_serializer_context()).data)
 
 
 @extend_schema_view(
@@ -356,12 +361,13 @@ class CorrectionViewSet(ServiceErrorsMixin, ScopedViewSetMixin, mixins.ListModel
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = corrections.with_lines(page if page is not None else self.filter_queryset(self.get_queryset()))
+        rows = corrections.with_lines(page if page is not None else self.filter_queryset(self.get_queryset()),
+                                    request.user)
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request, *args, **kwargs):
-        row = corrections.with_lines([self.get_object()])[0]
+        row = corrections.with_lines([self.get_object()], request.user)[0]
         return Response(self.get_serializer(row).data)
 
     @extend_schema(
@@ -378,7 +384,7 @@ class CorrectionViewSet(ServiceErrorsMixin, ScopedViewSetMixin, mixins.ListModel
         data.is_valid(raise_exception=True)
         row = corrections.correction_move(correction=row, move=data.validated_data["move"], actor=request.user,
                                           note=data.validated_data["note"])
-        return Response(self.get_serializer(corrections.with_lines([self.get_queryset().get(pk=row.pk)])[0]).data)
+        return Response(self.get_serializer(corrections.with_lines([self.get_queryset().get(pk=row.pk)], request.user)[0]).data)
 
     @extend_schema(summary="上传更正申请的证明材料（PDF、JPEG 或 PNG）", request=s.EvidenceSerializer,
                    responses={200: s.CorrectionSerializer})
@@ -389,7 +395,7 @@ class CorrectionViewSet(ServiceErrorsMixin, ScopedViewSetMixin, mixins.ListModel
         data.is_valid(raise_exception=True)
         row = corrections.correction_evidence_add(correction=row, actor=request.user,
                                                   upload=data.validated_data["evidence"])
-        return Response(self.get_serializer(corrections.with_lines([row])[0]).data)
+        return Response(self.get_serializer(corrections.with_lines([row], request.user)[0]).data)
 
 
 class IdCheckView(ServiceErrorsMixin, APIView):
