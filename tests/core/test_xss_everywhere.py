@@ -30,6 +30,7 @@ from entitlements.models import GuaranteeCase, Retention
 from entitlements.services import guarantee_move
 from households import corrections, services
 from households.models import ApplicationEvent, Attachment
+from nongzhuancheng.exports import FORMATS
 from nongzhuancheng.models import AccessEvent
 from oversight import inspections
 from oversight import services as oversight
@@ -441,6 +442,15 @@ class XssEverywhereTest(CastTestCase):
             cells = [c for row in csv.reader(io.StringIO(body)) for c in row]
             self.assertIn(f"'{prefix}1+1", cells)
             self.assertNotIn(f"{prefix}1+1", cells)
+        from openpyxl import load_workbook
+
+        response = self.client.get(reverse("entitlements:queue") + "?format=xlsx")
+        self.assertTrue(response["Content-Type"].startswith(FORMATS["xlsx"]))
+        sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+        cells = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+        self.assertIn(self.values["households.Person.name"], cells)
+        self.assertIn('\'=HYPERLINK("http://evil.example","x")', cells)
+        self.assertFalse([c for c in cells if c.startswith(("=", "+", "-", "@"))], cells)
 
 
 def pdf_text_and_metadata(data):
