@@ -127,10 +127,10 @@ EXPORTS = ("imports:export_applications", "imports:export_people", "entitlements
            "quotas:county", "quotas:station", "insights:table", "access_log", "households:overdue")
 
 
-# Not opened by the page walk: Django's admin (its list and change pages are opened apart, as an
-# administrator), the health and metrics
-# answers (no typed text), and the stored files (the rows made here have none; a file is sent as an
-# attachment with nosniff, tests/households/test_attachments.py)
+# Not opened by the page walk: Django's admin (its list, change and history pages are opened apart,
+# as an administrator), the health and metrics answers (no typed text), and the stored files (the
+# rows made here have none; a file is sent as an attachment with nosniff,
+# tests/households/test_attachments.py; the bulletin's PDF is rendered in PdfTest)
 SKIPPED = {"households:correction_evidence", "households:attachment_file", "imports:export_job_download",
            "imports:job_errors", "imports:template", "reports:bulletin_pdf", "bulletin-pdf"}
 
