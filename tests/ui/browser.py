@@ -33,6 +33,20 @@ BROWSER = [
 ]
 
 
+def chromium(profile, width=1280, height=1800):
+    """Debian's headless Chromium in Chinese, its profile in ``profile`` (also bench/browser_walk_bench.py)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--lang=zh-CN", f"--window-size={width},{height}", f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    browser.implicitly_wait(0)
+    return browser
+
+
 class BrowserTestCase(StaticLiveServerTestCase):
     width, height = 1280, 1800
 
@@ -40,15 +54,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.profile = tempfile.mkdtemp(prefix="nzc-chromium-")
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                    "--lang=zh-CN", f"--window-size={cls.width},{cls.height}", f"--user-data-dir={cls.profile}"):
-            options.add_argument(arg)
-        options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-        cls.browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        cls.browser.implicitly_wait(0)
+        cls.browser = chromium(cls.profile, cls.width, cls.height)
 
     @classmethod
     def tearDownClass(cls):
