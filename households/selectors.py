@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nongzhuancheng.models import PoliceStation
 from nongzhuancheng.pagination import SortKey
 from nongzhuancheng.roles import CLERK
-from nongzhuancheng.scoping import assignment_of
+from nongzhuancheng.scoping import assignment_of, visible_fields
 
 from .models import ApplicationEvent, Household, Person, TransferApplication
 
@@ -47,7 +47,12 @@ def application_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     filters = filters or {}
     qs = TransferApplication.objects.for_user(user).select_related("household", "station", "county")
     q = (filters.get("q") or "").strip()
-    if q:  # names and application numbers only: an ID number is searched whole, by POST (id_number)
+    if q and visible_fields(user, "person") is not None:
+        # a member unit: only the names of the people it sees (those with a case of its kind) and the
+        # application number; a name of another member or of the head would tell it who else is there
+        qs = qs.filter(Q(pk__in=Person.objects.for_user(user).filter(name__startswith=q).values("application_id"))
+                       | Q(number=q.upper()))
+    elif q:  # names and application numbers only: an ID number is searched whole, by POST (id_number)
         found = application_ids_matching(q)
         qs = qs.filter(pk__any_of=found) if isinstance(found, list) else qs.filter(pk__in=found)
     if filters.get("id_number"):

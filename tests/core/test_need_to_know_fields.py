@@ -206,3 +206,30 @@ class NeedToKnowFieldsTest(CastTestCase):
                 self.assertTrue({"annual_income", "income_source", "phone", "note"}.isdisjoint(fields), domain)
         self.assertIn("occupation", visible_fields(self.units["hrss"], "person"))
         self.assertNotIn("occupation", visible_fields(self.units["housing"], "person"))
+
+
+class NeedToKnowSearchTest(NeedToKnowFieldsTest):
+    """The search box finds, for a member unit, only the names of the people it sees: a name of
+    another member of the household (or of its head) must not tell it who else is there."""
+
+    def found(self, user, q):
+        self.login(user)
+        body = self.client.get(reverse("households:application_list"), {"q": q}).content.decode()
+        api = APIClient()
+        api.force_authenticate(user)
+        results = api.get("/api/v1/applications/", {"q": q}).json()["results"]
+        return (self.app.number in body), [row["id"] for row in results]
+
+    def test_a_member_unit_finds_its_own_people_by_name_and_no_one_else(self):
+        education = self.units["education"]  # sees the child of 10 only
+        self.assertEqual(self.found(education, NAMES["child10"]), (True, [self.app.pk]))
+        for other in ("head", "spouse", "child17"):
+            self.assertEqual(self.found(education, NAMES[other]), (False, []), other)
+        self.assertEqual(self.found(education, self.app.number), (True, [self.app.pk]))
+        self.assertEqual(self.found(self.dave, NAMES["spouse"]), (True, [self.app.pk]))  # a place finds all
+
+    # the walk of the parent class is not repeated here
+    test_each_member_unit_sees_the_fields_its_cases_need_and_no_other = None
+    test_the_scans_of_the_documents_are_for_places_only = None
+    test_a_county_office_still_sees_every_field = None
+    test_the_table_answers_none_for_places_and_a_set_for_units = None
