@@ -48,6 +48,10 @@ def main():
     call_command("migrate", verbosity=0)
     if not args.keep or not Person.objects.exists():
         load_people(args.persons)
+    with connection.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM entitlements_guaranteecase)")
+        opened = cur.fetchone()[0]
+    if not opened:  # a fresh load, or a database another bench loaded (--keep): users and cases as the demo
         started = time.perf_counter()
         call_command("seed_demo_users", verbosity=0)
         call_command("seed_demo_entitlements", verbosity=0)
