@@ -262,7 +262,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["nongzhuancheng.params.ApiFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "nongzhuancheng.apischema.PlainAutoSchema",
     "EXCEPTION_HANDLER": "nongzhuancheng.params.api_exception_handler",
 }
