@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -27,6 +28,8 @@ from django.db.models import Q, QuerySet
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from .params import MAX_PAGE, PageParam, ParamsForm, read_api
 
 
 def bounded_count(queryset: QuerySet[Any], limit: int | None = None) -> tuple[int, bool]:
@@ -80,6 +83,15 @@ def _positive_int(value: Any) -> int | None:
     return number if number > 0 else None
 
 
+class KeysetParams(ParamsForm):
+    """The API's page parameters: an id to start after or before, or a page number (malformed or
+    empty: 400, like every API parameter)."""
+
+    after = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    before = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    page = PageParam()
+
+
 class KeysetPagination(BasePagination):
     """Newest first by id. ``after`` / ``before`` (an id) choose the page; ``page`` (1, 2, …) is kept
     for the first pages. Answers ``count`` (exact up to the setting), ``count_is_exact``, ``next``,
@@ -93,8 +105,8 @@ class KeysetPagination(BasePagination):
         queryset as given, so that the joins those values need stay out of the count)."""
         self.request = request
         self.count, self.count_is_exact = bounded_count(queryset)
-        after = _positive_int(request.query_params.get("after"))
-        before = _positive_int(request.query_params.get("before"))
+        query = read_api(KeysetParams, request.query_params)
+        after, before = query["after"], query["before"]
         values = getattr(view, "list_values", None)
         if values:
             queryset = queryset.values(*values)
@@ -111,7 +123,7 @@ class KeysetPagination(BasePagination):
             self.rows = rows
             return rows
         else:
-            number = min(_positive_int(request.query_params.get("page")) or 1, self.max_offset_pages)
+            number = min(query["page"] or 1, self.max_offset_pages)
             offset = (number - 1) * self.page_size
             rows = list(ordered[offset: offset + self.page_size + 1])
             self.has_previous = number > 1
@@ -166,11 +178,12 @@ class KeysetPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
-            {"name": name, "required": False, "in": "query", "description": text, "schema": {"type": "integer"}}
-            for name, text in (
-                ("after", "The page after this id (the next link)."),
-                ("before", "The page before this id (the previous link)."),
-                ("page", "A page number, for the first pages only."),
+            {"name": name, "required": False, "in": "query", "description": text,
+             "schema": {"type": "integer", "minimum": 1, "maximum": top}}
+            for name, text, top in (
+                ("after", "The page after this id (the next link).", 2**63 - 1),
+                ("before", "The page before this id (the previous link).", 2**63 - 1),
+                ("page", "A page number, for the first pages only.", MAX_PAGE),
             )
         ]
 

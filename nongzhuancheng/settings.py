@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["nongzhuancheng.params.ApiFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "nongzhuancheng.apischema.PlainAutoSchema",
     "EXCEPTION_HANDLER": "nongzhuancheng.params.api_exception_handler",
 }
@@ -314,7 +314,7 @@ NZC_BULLETIN_ISSUER = os.environ.get("NZC_BULLETIN_ISSUER", "昭通市城乡统�
 # Spreadsheet imports: limits with clear errors, and when a file goes to the Celery worker.
 NZC_IMPORT_MAX_BYTES = envint("NZC_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 NZC_IMPORT_MAX_ROWS = envint("NZC_IMPORT_MAX_ROWS", 200_000)
-NZC_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("NZC_IMPORT_MAX_UNCOMPRESSED_BYTES", 300 * 1024 * 1024)
+NZC_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("NZC_IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
 NZC_IMPORT_MAX_ZIP_RATIO = envint("NZC_IMPORT_MAX_ZIP_RATIO", 100)
 NZC_IMPORT_INLINE_BYTES = envint("NZC_IMPORT_INLINE_BYTES", 200 * 1024)
 NZC_EXPORT_INLINE_ROWS = envint("NZC_EXPORT_INLINE_ROWS", 5000)

@@ -41,9 +41,10 @@ class ProgressParams(params.ParamsForm):
     format = params.FormatParam()
 
 
-def parse_params(data):
-    """(year, as_of) from ?year=&as_of= (BadParameters when one is bad); defaults: today and its year."""
-    cleaned = params.read(ProgressParams, data)
+def parse_params(data, *, api=False):
+    """(year, as_of) from ?year=&as_of= (BadParameters when one is bad; for the API, ``api``, an empty
+    one too: params.read_api); defaults: today and its year."""
+    cleaned = (params.read_api if api else params.read)(ProgressParams, data)
     as_of, year = cleaned.get("as_of"), cleaned.get("year")
     if as_of is None:
         today = timezone.localdate()

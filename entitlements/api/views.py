@@ -96,7 +96,7 @@ class DeliverySummaryView(APIView):
 
     @extend_schema(responses=DeliveryRowSerializer(many=True))
     def get(self, request):
-        as_of = params.read(DeliveryParams, request.query_params)["as_of"] or timezone.localdate()
+        as_of = params.read_api(DeliveryParams, request.query_params)["as_of"] or timezone.localdate()
         rows = selectors.delivery_summary(as_of=as_of, user=request.user)
         for r in rows:
             r.delivery_rate = cut(r.delivery_rate, 6)

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from nongzhuancheng.api_fields import TextField
 from nongzhuancheng.scoping import APPLICATION, HOUSEHOLD, ID_VIEW_WHOLE, PERSON, allows, visible_fields
 
 from ..approval_models import CorrectionRequest
@@ -339,7 +340,7 @@ class PersonInputSerializer(serializers.Serializer):
     fine); sex and birth date optional (derived from the number; a typed value must agree)."""
 
     name = serializers.CharField(max_length=40, label=_("姓名"))
-    id_number = serializers.CharField(max_length=40, label=_("公民身份号码"))
+    id_number = TextField(max_length=40, label=_("公民身份号码"))
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, label=_("性别"))
     birth_date = serializers.DateField(required=False, label=_("出生日期"))
     ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, default=Ethnicity.HAN, label=_("民族"))
@@ -427,7 +428,7 @@ class DocumentsSerializer(serializers.Serializer):
 
 
 class IdCheckInputSerializer(serializers.Serializer):
-    id_number = serializers.CharField(max_length=40, label=_("公民身份号码"))
+    id_number = TextField(max_length=40, label=_("公民身份号码"))
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, label=_("性别"))
     birth_date = serializers.DateField(required=False, label=_("出生日期"))
 

@@ -42,7 +42,11 @@ def max_rows() -> int:
 
 
 def max_uncompressed() -> int:
-    return _limit("NZC_IMPORT_MAX_UNCOMPRESSED_BYTES", 300 * 1024 * 1024)
+    """The most an .xlsx may unpack to. Its reader (python-calamine) holds the first sheet whole while
+    the rows are validated, so this bounds a worker's memory for a workbook as NZC_IMPORT_MAX_BYTES does
+    for a CSV: 100 MB is about 131,000 rows of the template's columns, whose check peaks at about
+    545 MB (tests/households/test_import_memory.py); one of 200,000 rows, 161 MB unpacked, peaked at 744 MB."""
+    return _limit("NZC_IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
 
 
 def max_ratio() -> int:
@@ -121,7 +125,7 @@ def _zip_check(data: bytes) -> None:
             raise ImportRefused(_("该工作簿的压缩比异常（疑似“压缩炸弹”），已拒绝。"))
     if total > max_uncompressed():
         raise ImportRefused(
-            _("该工作簿解压后达 %(size)s MB，超过上限 %(max)s MB（疑似“压缩炸弹”），已拒绝。")
+            _("该工作簿解压后达 %(size)s MB，超过上限 %(max)s MB。请拆分为几个较小的工作簿后分批导入。")
             % {"size": total // 1048576, "max": max_uncompressed() // 1048576}
         )
     _unpacked_size_check(archive, infos)

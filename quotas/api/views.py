@@ -62,7 +62,7 @@ class CityProgressView(APIView):
 
     @extend_schema(parameters=DATE_PARAMS, responses=s.CityProgressSerializer)
     def get(self, request):
-        year, as_of = parse_params(request.query_params)
+        year, as_of = parse_params(request.query_params, api=True)
         progress = selectors.county_progress(year=year, as_of=as_of, user=request.user)
         return Response(s.CityProgressSerializer(progress).data)
 
@@ -77,7 +77,7 @@ class CountyProgressView(APIView):
         county = selectors.visible_counties(request.user).filter(code=code).first()
         if county is None:
             raise Http404
-        year, as_of = parse_params(request.query_params)
+        year, as_of = parse_params(request.query_params, api=True)
         city = selectors.county_progress(year=year, as_of=as_of, user=request.user)
         row = next(c for c in city.counties if c.county_id == county.pk)
         data = {

@@ -86,3 +86,49 @@ class BoundsTest(CastTestCase):
     def test_the_default_last_year_is_a_few_years_ahead(self):
         self.assertGreater(params.last_year(), datetime.date.today().year)
         self.assertEqual(params.first_year(), 2010)
+
+
+class EmptyValuesTest(CastTestCase):
+    """One rule a side for an empty value: the API refuses a typed parameter sent empty, a page's form
+    (which submits every field) takes it as no filter."""
+
+    def test_the_api_refuses_an_empty_typed_parameter_naming_it(self):
+        self.login(self.dave)
+        for url, name in [("/api/v1/applications/?received_to=", "received_to"),
+                          ("/api/v1/applications/?status=", "status"),
+                          ("/api/v1/people/?county=%20", "county"),
+                          ("/api/v1/applications/?after=", "after"),
+                          ("/api/v1/progress/?as_of=", "as_of")]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("不能为空", response.json()[name][0])
+                self.assertIn(f"参数 {name}", response.json()[name][0])
+
+    def test_the_api_takes_an_empty_text_parameter_and_an_absent_one(self):
+        self.login(self.dave)
+        self.assertEqual(self.client.get("/api/v1/applications/?q=").status_code, 200)
+        self.assertEqual(self.client.get("/api/v1/applications/?status=received").status_code, 200)
+        self.assertEqual(self.client.get("/api/v1/applications/?page=abc").status_code, 400)
+
+    def test_the_message_is_in_the_users_language(self):
+        self.login(self.dave)
+        response = self.client.get("/api/v1/applications/?received_to=", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertEqual(response.status_code, 400)
+        self.assertNotIn("不能为空", response.json()["received_to"][0])
+
+    def test_a_page_takes_an_empty_value_as_no_filter(self):
+        self.login(self.dave)
+        self.assertEqual(self.client.get("/households/applications/?received_to=&status=").status_code, 200)
+        self.assertEqual(self.client.get("/progress/?as_of=&year=").status_code, 200)
+
+    def test_the_api_refuses_a_number_where_its_schema_says_text(self):
+        self.login(self.dave)
+        response = self.client.post("/api/v1/id-check/", {"id_number": 0}, content_type="application/json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("须为文本", response.json()["id_number"][0])
+
+    def test_an_integer_filter_refuses_a_fraction(self):
+        self.login(self.dave)
+        self.assertEqual(self.client.get("/api/v1/targets/?year=0.5").status_code, 400)
+        self.assertEqual(self.client.get("/api/v1/targets/?year=2012").status_code, 200)
