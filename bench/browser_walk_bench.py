@@ -56,20 +56,11 @@ return e && e.loadEventEnd > 0 ? [e.requestStart, e.responseEnd, e.startTime, e.
 def signed_in_cookie(user):
     """A session of ``user`` in the database (the second factor verified when the user needs one)."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from nongzhuancheng.scoping import SECOND_FACTOR, allows
-    from nongzhuancheng.signin import second_factor_required
+    from tests.base import sign_in
 
     client = Client()
-    client.force_login(user)
-    if second_factor_required(user) or allows(user, SECOND_FACTOR):
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-            user=user, name="bench", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    sign_in(client, user)
     return client.cookies
 
 

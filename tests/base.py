@@ -53,6 +53,19 @@ def load_reference():
         call_command("loaddata", "fixtures/reference.json", verbosity=0)
 
 
+def sign_in(client, user):
+    """Signs ``user`` in on ``client`` (a Django test client); a user who needs a second factor also
+    gives a code (a confirmed TOTP device verified in the session), as after the real two steps
+    (tests/core/test_signin.py). The browser walk bench signs in the same way."""
+    client.force_login(user)
+    if second_factor_required(user) or allows(user, SECOND_FACTOR):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
 class CastTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -78,14 +91,7 @@ class CastTestCase(TestCase):
         """Signs ``user`` in (on ``client``, the test's own by default); a user who needs a second
         factor also gives a code (a confirmed TOTP device verified in the session), as after the real
         two steps (tests/core/test_signin.py)."""
-        client = client or self.client
-        client.force_login(user)
-        if second_factor_required(user) or allows(user, SECOND_FACTOR):
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-                user=user, name="test", confirmed=True)
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+        sign_in(client or self.client, user)
 
     @staticmethod
     def receive(actor, members=None, documents=REQUIRED_DOCUMENTS, received_on=None, **household):
