@@ -386,7 +386,8 @@ def visible_fields(user: User | None, model_name: str) -> frozenset[str] | None:
     assignment = assignment_of(user)
     if assignment is None or assignment.role != MEMBER_UNIT:
         return None
-    domain = assignment.member_unit.domain if assignment.member_unit_id else ""
+    unit = assignment.member_unit
+    domain = unit.domain if unit is not None else ""
     return _MEMBER_UNIT_BASE[model_name] | MEMBER_UNIT_FIELDS.get(domain, {}).get(model_name, frozenset())
 
 
