@@ -48,9 +48,23 @@ serve:
 
 run: system-deps demo serve
 
-# --durations: the slowest tests, to keep an eye on the suite's time
+# The suite in two processes, one a core: the longest files (fuzz, probes, import memory, the
+# text-field walk, the demo loads, the move tables) beside the rest, each on its own test database
+# (PostgreSQL: <name>_side) and media folders; both must pass. They use no Redis and no fixed port.
+# --durations: the slowest tests, to keep an eye on the suite's time.
+SIDE_TESTS := tests/core/test_params_fuzz.py tests/core/test_probes.py tests/core/test_api_fuzz.py \
+	tests/core/test_xss_everywhere.py tests/households/test_import_memory.py \
+	tests/households/test_services_seed_demo.py tests/demo/test_demo_looks_real.py tests/households/test_workflow.py
 test: install messages
-	$(PY) -m pytest -q -p no:cacheprovider --durations=15
+	@side_log=$$(mktemp); side_dir=$$(mktemp -d); \
+	side_db=$${DATABASE_URL:+$${DATABASE_URL}_side}; \
+	DATABASE_URL="$$side_db" MEDIA_ROOT="$$side_dir/media" NZC_PRIVATE_ROOT="$$side_dir/private" \
+	  $(PY) -m pytest -q -p no:cacheprovider --durations=8 $(SIDE_TESTS) > "$$side_log" 2>&1 & side=$$!; \
+	$(PY) -m pytest -q -p no:cacheprovider --durations=15 $(foreach t,$(SIDE_TESTS),--ignore=$(t)); main_status=$$?; \
+	wait $$side; side_status=$$?; \
+	echo "--- the longest files, run beside the rest: $(words $(SIDE_TESTS)) files ---"; cat "$$side_log"; \
+	rm -rf "$$side_log" "$$side_dir"; \
+	test $$main_status = 0 && test $$side_status = 0
 
 # The fault suite alone (part of `make test` too): its own Redis on port 6390, a real worker, PostgreSQL.
 faults: install messages
