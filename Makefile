@@ -57,9 +57,8 @@ SIDE_TESTS := tests/core/test_params_fuzz.py tests/core/test_probes.py tests/cor
 	tests/households/test_services_seed_demo.py tests/demo/test_demo_looks_real.py tests/households/test_workflow.py
 test: install messages
 	@side_log=$$(mktemp); side_dir=$$(mktemp -d); \
-	side_db=$${DATABASE_URL:+$${DATABASE_URL}_side}; \
-	DATABASE_URL="$$side_db" MEDIA_ROOT="$$side_dir/media" NZC_PRIVATE_ROOT="$$side_dir/private" \
-	  $(PY) -m pytest -q -p no:cacheprovider --durations=8 $(SIDE_TESTS) > "$$side_log" 2>&1 & side=$$!; \
+	env $${DATABASE_URL:+DATABASE_URL="$${DATABASE_URL}_side"} MEDIA_ROOT="$$side_dir/media" \
+	  NZC_PRIVATE_ROOT="$$side_dir/private" $(PY) -m pytest -q -p no:cacheprovider --durations=8 $(SIDE_TESTS) > "$$side_log" 2>&1 & side=$$!; \
 	$(PY) -m pytest -q -p no:cacheprovider --durations=15 $(foreach t,$(SIDE_TESTS),--ignore=$(t)); main_status=$$?; \
 	wait $$side; side_status=$$?; \
 	echo "--- the longest files, run beside the rest: $(words $(SIDE_TESTS)) files ---"; cat "$$side_log"; \

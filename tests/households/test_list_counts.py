@@ -1,6 +1,7 @@
 """A list's bounded count: an estimate (a long list) is kept for the next pages, an exact count never."""
 
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
 
 from households.models import TransferApplication
@@ -17,7 +18,8 @@ class BoundedCountCacheTest(CastTestCase):
     def test_an_estimate_is_read_once_then_from_the_cache_and_an_exact_count_every_time(self):
         rows = TransferApplication.objects.filter(station=self.zy_station)
         with override_settings(LIST_EXACT_COUNT_UP_TO=2):
-            with self.assertNumQueries(2):  # the bounded count and the planner's estimate
+            # the bounded count and (PostgreSQL) the planner's estimate; elsewhere the limit is the estimate
+            with self.assertNumQueries(2 if connection.vendor == "postgresql" else 1):
                 total, exact = bounded_count(rows)
             self.assertFalse(exact)
             self.assertGreaterEqual(total, 3)
