@@ -1,6 +1,8 @@
 """Households API: thin viewsets that read through selectors / scoped querysets and write through
 households.services. Out of scope answers 404, a read-only role 403 on writes, errors are JSON."""
 
+from functools import cached_property
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -195,7 +197,7 @@ class ApplicationViewSet(
     renderer_classes = [list_json.PrebuiltJSONRenderer,
                         *[r for r in api_settings.DEFAULT_RENDERER_CLASSES if r is not JSONRenderer]]
 
-    @property
+    @cached_property  # read by list_values while paginating and by list: asked once a request
     def prebuilt_list(self):
         """Whether this list answer is built by PostgreSQL (list_json): JSON asked for, on PostgreSQL, by
         a role that sees every field (a member unit's answer leaves fields out: the Python path)."""
