@@ -171,7 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "nongzhuancheng.auth.AssignmentModelBackend",  # ModelBackend, the user read with its assignment
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -61,3 +61,29 @@ class SearchIdsTest(CastTestCase):
         number = TransferApplication.objects.get(pk=min(self.found)).number
         self.assertEqual(self.search(number.lower()), {min(self.found)})
         self.assertEqual(self.search("无此人"), set())
+
+    def test_the_probes_keep_to_the_users_place_and_the_answer_is_what_for_user_shows(self):
+        from unittest import mock
+
+        from households import selectors
+        from tests.base import person_data
+
+        elsewhere = self.receive(self.bob, members=[person_data(area="530621", name="张伟乙")]).pk  # 鲁甸县
+        in_county = selectors.application_ids_matching("张伟", user=self.dave)
+        self.assertNotIn(elsewhere, in_county)  # 昭阳区's officer: his county's people only
+        self.assertIn(elsewhere, selectors.application_ids_matching("张伟", user=self.frank))  # the city
+        self.assertIn(elsewhere, selectors.application_ids_matching("张伟"))
+        for user, expected in ((self.dave, self.found), (self.erin, {elsewhere}), (self.frank, self.found | {elsewhere}),
+                               (self.alice, self.found), (self.carol, set())):
+            shown = set(selectors.application_list(user=user, filters={"q": "张伟"}).values_list("pk", flat=True))
+            self.assertEqual(shown, expected, user.username)
+            with mock.patch.object(selectors, "SEARCH_IDS_UP_TO", 1):  # the subquery of a common prefix
+                shown = set(selectors.application_list(user=user, filters={"q": "张伟"}).values_list("pk", flat=True))
+            self.assertEqual(shown, expected, user.username)
+
+    def test_a_prefix_with_like_wildcards_is_taken_literally(self):
+        from tests.base import person_data
+
+        literal = self.receive(self.alice, members=[person_data(name="张_伟")]).pk
+        self.assertEqual(self.search("张_"), {literal})
+        self.assertEqual(self.search("%"), set())
