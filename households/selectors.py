@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nongzhuancheng.lookups import Rare, prefix_pattern, prefix_sql
 from nongzhuancheng.models import PoliceStation
 from nongzhuancheng.pagination import SortKey
 from nongzhuancheng.roles import CLERK
@@ -51,7 +52,7 @@ def application_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     if q and visible_fields(user, "person") is not None:
         # a member unit: only the names of the people it sees (those with a case of its kind) and the
         # application number; a name of another member or of the head would tell it who else is there
-        qs = qs.filter(Q(pk__in=Person.objects.for_user(user).filter(name__startswith=q).values("application_id"))
+        qs = qs.filter(Q(pk__in=Person.objects.for_user(user).filter(name__prefix=q).values("application_id"))
                        | Q(number=q.upper()))
     elif q:  # names and application numbers only: an ID number is searched whole, by POST (id_number)
         found = application_ids_matching(q, user=user)
@@ -137,10 +138,10 @@ def application_ids_matching(q: str, *, user: Any = None) -> Any:
     rows in a branch) stays one subquery. Given the ``user``, the probes keep to the user's place
     (``scoping.place_filter``: a county's 张伟, not the city's), so the list and count that follow look up
     fewer ids; the caller still scopes what it shows with ``for_user``."""
-    by_person = Person.objects.filter(name__startswith=q).values_list("application_id", flat=True)
+    by_person = Person.objects.filter(name__prefix=q).values_list("application_id", flat=True)
     people, households, others = _search_probes(q, user)
     if len(people) > SEARCH_IDS_UP_TO or len(households) > SEARCH_IDS_UP_TO:
-        by_head_or_number = TransferApplication.objects.filter(Q(household__head_name__startswith=q) | Q(number=q.upper()))
+        by_head_or_number = TransferApplication.objects.filter(Q(household__head_name__prefix=q) | Q(number=q.upper()))
         return by_person.union(by_head_or_number.values_list("id", flat=True))
     return sorted(set(people).union(others))
 
@@ -150,11 +151,9 @@ def _search_probes(q: str, user: Any) -> tuple[list[int], list[int], list[int]]:
     name starts with ``q``, the households whose head's name does, and the applications of those
     households or with ``q`` as their number (each branch at most ``SEARCH_IDS_UP_TO`` + 1 rows), in
     the user's place when it has one. Written in SQL: a search runs on every keystroke's request, and
-    building three ORM queries cost more than the database's work (the same LIKE as
-    ``__startswith``, served by the prefix indexes)."""
-    # LIKE %s (PostgreSQL) / LIKE %s ESCAPE '\\' (SQLite): the operator of ``__startswith``
-    like = connection.operators["startswith"] % "%s"  # type: ignore[attr-defined]
-    pattern = connection.ops.prep_for_like_query(q) + "%"
+    building three ORM queries cost more than the database's work (the condition of ``__prefix``,
+    served by the prefix indexes)."""
+    pattern = prefix_pattern(connection, q)  # the condition of ``__prefix`` (LIKE here, GLOB on SQLite)
     limit = SEARCH_IDS_UP_TO + 1
 
     def where(model: Any) -> tuple[str, list[Any]]:
@@ -163,8 +162,8 @@ def _search_probes(q: str, user: Any) -> tuple[list[int], list[int], list[int]]:
 
     (in_person, person_place), (in_household, household_place) = where(Person), where(Household)
     person, household, application = (m._meta.db_table for m in (Person, Household, TransferApplication))
-    sql = (f"WITH p AS (SELECT application_id FROM {person} WHERE name {like}{in_person} LIMIT %s), "
-           f"h AS (SELECT id FROM {household} WHERE head_name {like}{in_household} LIMIT %s) "
+    sql = (f"WITH p AS (SELECT application_id FROM {person} WHERE {prefix_sql(connection, 'name')}{in_person} LIMIT %s), "
+           f"h AS (SELECT id FROM {household} WHERE {prefix_sql(connection, 'head_name')}{in_household} LIMIT %s) "
            "SELECT 1, application_id FROM p UNION ALL SELECT 2, id FROM h "
            f"UNION ALL SELECT 3, id FROM {application} WHERE household_id IN (SELECT id FROM h) "
            f"UNION ALL SELECT 3, id FROM {application} WHERE number = %s")
@@ -191,14 +190,14 @@ def application_overdue_list(*, user: Any, today: datetime.date | None = None,
     not yet finished), the most overdue first. A returned application (退回补正) waits for the
     applicant, not the office: it is never overdue (``application_returned_list`` counts it apart).
     One waiting for the county's approval (待县级审批) is the office's turn too: its time runs on."""
-    return _past_due(user, today, filters).filter(
-        status__in=[TransferApplication.Status.RECEIVED, TransferApplication.Status.AWAITING_APPROVAL])
+    return _past_due(user, today, filters).filter(Rare(Q(  # a few among all (lookups.Rare: SQLite's planner)
+        status__in=[TransferApplication.Status.RECEIVED, TransferApplication.Status.AWAITING_APPROVAL])))
 
 
 def application_returned_list(*, user: Any, today: datetime.date | None = None,
                               filters: dict[str, Any] | None = None) -> QuerySet[TransferApplication]:
     """Returned applications (退回补正) past their time limit: the applicant's turn, counted apart."""
-    return _past_due(user, today, filters).filter(status=TransferApplication.Status.RETURNED)
+    return _past_due(user, today, filters).filter(Rare(Q(status=TransferApplication.Status.RETURNED)))
 
 
 def _past_due(user: Any, today: datetime.date | None, filters: dict[str, Any] | None) -> QuerySet[TransferApplication]:

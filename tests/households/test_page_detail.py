@@ -153,9 +153,9 @@ class ApplicationDetailPageTest(CastTestCase):
         for _ in range(3):
             services.person_update(person=self.app.members.first(), actor=self.alice, occupation="务工")
         self.login(self.alice)
-        # session, user, assignment, header county, application, members, events, household and person
-        # history, the scans, the correction requests, the county approval rule
-        with self.assertNumQueries(11):
+        # session, the user with its assignment, the header's station and its county, application, members,
+        # events, household and person history, the scans, the correction requests, the county approval rule
+        with self.assertNumQueries(12):
             self.client.get(detail(self.app))
 
 
@@ -181,8 +181,8 @@ class ReceiptPageTest(CastTestCase):
     def test_its_query_count_is_fixed(self):
         app = self.receive(self.alice, members=[person_data() for _ in range(4)])
         self.login(self.alice)
-        # session, user, assignment, header county, application, members
-        with self.assertNumQueries(5):
+        # session, the user with its assignment, the header's station and its county, application, members
+        with self.assertNumQueries(6):
             self.client.get(reverse("households:application_receipt", args=[app.pk]))
 
     def test_out_of_scope_receipts_answer_404(self):
@@ -222,7 +222,8 @@ class OverduePageTest(CastTestCase):
         for day in range(1, 21):
             self.receive(self.alice, received_on=datetime.date(2012, 9, day))
         self.login(self.alice)
-        # session, user, assignment, count, page, the overdue and returned counts beside it, people
-        with self.assertNumQueries(8):
+        # session, the user with its assignment, the header's station and its county, count, page, the
+        # overdue and returned counts beside it, people
+        with self.assertNumQueries(9):
             response = self.client.get(reverse("households:overdue"))
         self.assertEqual(len(response.context["rows"]), 20)

@@ -59,9 +59,9 @@ class DashboardPageTest(ScenarioTestCase):
     def test_the_dashboard_costs_a_fixed_number_of_queries(self):
         self.login(self.frank)
         self.client.get(reverse("quotas:dashboard") + Q)  # warm caches (content types, sessions)
-        # session + user + the second factor's device (the city office signs in with a code) + assignment, counties, revisions, counts, period series (2), categories (2),
+        # session + the user with its assignment + the second factor's device (the city office signs in with a code), counties, revisions, counts, period series (2), categories (2),
         # member units (revisions, units, their linked counties)
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(13):
             self.client.get(reverse("quotas:dashboard") + Q)
 
     def test_it_offers_2012_when_the_year_has_no_target(self):
