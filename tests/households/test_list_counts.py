@@ -85,5 +85,8 @@ class SearchIdsTest(CastTestCase):
         from tests.base import person_data
 
         literal = self.receive(self.alice, members=[person_data(name="张_伟")]).pk
+        starred = self.receive(self.alice, members=[person_data(name="张*[?伟")]).pk
         self.assertEqual(self.search("张_"), {literal})
-        self.assertEqual(self.search("%"), set())
+        self.assertEqual(self.search("张*[?"), {starred})
+        for wildcard in ("%", "_", "*", "?", "[", "张?", "张%"):
+            self.assertEqual(self.search(wildcard), set(), wildcard)
