@@ -13,6 +13,7 @@ twice and skipping numbers already claimed); application numbers from
 
 import contextlib
 import datetime
+import json
 import math
 import random
 from collections import Counter
@@ -131,12 +132,28 @@ def explicit_timestamps(*models):
             f.auto_now, f.auto_now_add = now, now_add
 
 
+# The columns written by generate_transfers, in the order its rows give them (bulk.layout adds the rest).
+HOUSEHOLD_FIELDS = ("id", "county_id", "station_id", "number", "kind", "head_name", "township", "village", "address",
+                    "annual_income", "income_source", "created_at", "updated_at")
+APPLICATION_FIELDS = ("id", "number", "household_id", "county_id", "station_id", "status", "received_on", "due_on",
+                      "completed_on", "documents", "note", "created_at", "updated_at")
+EVENT_FIELDS = ("id", "application_id", "from_status", "to_status", "at")
+PERSON_FIELDS = ("id", "application_id", "household_id", "name", "id_number", "sex", "birth_date", "ethnicity",
+                 "education", "marital_status", "relation", "occupation", "employment", "phone", "category",
+                 "destination_address", "holds_claim", "county_id", "station_id", "completed_on")
+
+
 def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=None, progress=None, keys=None):
     """Create completed transfers following ``curve`` ({date: persons}), split to counties by
     population × DEVIATION, to stations, categories and households, one day's batch at a time.
     Returns the persons created. ``progress`` (an object with ``update(n)``) is told the persons of
     each batch written; ``keys`` (a Counter), when given, gets the summary-table keys of the persons
-    written (``households.rollup.keys_of``), for ``rollup_apply``."""
+    written (``households.rollup.completion_key``), for ``rollup_apply``.
+
+    The rows are plain tuples in the database's form (``bulk.copy_rows``), not model instances: the
+    same values ``bulk.insert`` would write for the instances (dates and times adapted by the
+    connection, the other columns their defaults, ``bulk.layout``), without the cost of building
+    half a million objects."""
     counties = list(County.objects.order_by("code"))
     stations = {}
     for s in PoliceStation.objects.order_by("code"):
@@ -146,6 +163,19 @@ def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=N
     due_cache = {}
     seq = households_seq if households_seq is not None else [Household.objects.count()]
     tz = timezone.get_current_timezone()
+    ops = connection.ops
+    adapt_date, adapt_time, adapt_decimal = ops.adapt_datefield_value, ops.adapt_datetimefield_value, ops.adapt_decimalfield_value
+    adapted_days = {}  # date: its database form (received, due and completion days repeat a lot)
+
+    def db_day(value):
+        if value not in adapted_days:
+            adapted_days[value] = adapt_date(value)
+        return adapted_days[value]
+
+    documents = json.dumps(list(REQUIRED_DOCUMENTS), ensure_ascii=False)
+    layouts = {model: bulk.layout(model, fields) for model, fields in (
+        (Household, HOUSEHOLD_FIELDS), (TransferApplication, APPLICATION_FIELDS), (ApplicationEvent, EVENT_FIELDS),
+        (Person, PERSON_FIELDS))}
     created = 0
     for day in sorted(curve):
         total = curve[day]
@@ -155,7 +185,11 @@ def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=N
         wobble = [DEVIATION.get(c.code, 1.0) * (1 + 0.12 * math.sin(day.toordinal() / 17 + i)) for i, c in enumerate(counties)]
         per_county = split(total, [c.population_2020 * w for c, w in zip(counties, wobble, strict=True)])
         people = People(rng, today=day, id_numbers=ids)
-        households, apps, events, people_rows = [], [], [], []
+        stamp = ops.adapt_datetimefield_value(datetime.datetime.combine(day, datetime.time(16, 0), tzinfo=tz))
+        completed_on = db_day(day)
+        received_at_of = {}
+        # one entry a household: (household values, application values, person values) without the ids
+        drawn = []
         for county, n in zip(counties, per_county, strict=True):
             while n > 0:
                 size = min(rng.choice((1, 1, 2, 2, 3, 3, 3, 4, 4, 5)), n)
@@ -165,61 +199,63 @@ def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=N
                 received = day - datetime.timedelta(days=rng.randint(1, 9))
                 if received not in due_cache:
                     due_cache[received] = add_working_days(received, 10)
-                stamp = datetime.datetime.combine(day, datetime.time(16, 0), tzinfo=tz)
-                received_at = datetime.datetime.combine(received, datetime.time(9, 30), tzinfo=tz)
+                if received not in received_at_of:
+                    received_at_of[received] = adapt_time(
+                        datetime.datetime.combine(received, datetime.time(9, 30), tzinfo=tz))
+                received_at = received_at_of[received]
                 township = rng.choice(TOWNSHIPS)
                 village = rng.choice(VILLAGES)
                 members = people.family(county, size=size)
                 income, source = people.household_income(size)
-                hh = Household(
-                    county=county, station=station, number=f"D{day.year % 100:02d}{seq[0]:08d}",
-                    kind="agricultural", head_name=members[0]["name"],
-                    township=township, village=village, address=f"{township}{village}{rng.randint(1, 300)}号",
-                    annual_income=income, income_source=source,
-                    created_at=received_at, updated_at=stamp,
-                )
-                app = TransferApplication(
-                    household=hh, county=county, station=station, status="completed", received_on=received,
-                    due_on=due_cache[received], completed_on=day, documents=list(REQUIRED_DOCUMENTS), note="",
-                    created_at=received_at, updated_at=stamp,
-                )
-                households.append(hh)
-                apps.append(app)
+                household = (county.pk, station.pk, f"D{day.year % 100:02d}{seq[0]:08d}", "agricultural",
+                             members[0]["name"], township, village, f"{township}{village}{rng.randint(1, 300)}号",
+                             None if income is None else adapt_decimal(income), source, received_at, stamp)
+                application = (county, station, received, (
+                    county.pk, station.pk, "completed", db_day(received), db_day(due_cache[received]), completed_on,
+                    documents, "", received_at, stamp))
                 category = rng.choices(categories, category_weights)[0]
                 street = rng.choice(STREETS)
+                persons = []
                 for m in members:
-                    people_rows.append(Person(
-                        application=app, household=hh, name=m["name"], id_number=m["id_number"], sex=m["sex"],
-                        birth_date=m["birth_date"], ethnicity=m["ethnicity"], education=m["education"],
-                        marital_status=m["marital_status"], relation=m["relation"], occupation=m["occupation"],
-                        employment=m["employment"], phone=m["phone"], category=category,
-                        destination_address=f"{county.name}{street}{rng.randint(1, 400)}号",
-                        holds_claim=True, county=county, station=station, completed_on=day,
+                    persons.append((
+                        m["name"], m["id_number"], m["sex"], adapt_date(m["birth_date"]), m["ethnicity"],
+                        m["education"], m["marital_status"], m["relation"], m["occupation"], m["employment"],
+                        m["phone"], category, f"{county.name}{street}{rng.randint(1, 400)}号", True,
+                        county.pk, station.pk, completed_on,
                     ))
-        bulk.insert(Household, households)
-        for app in apps:
-            app.household_id = app.household.pk
-        bulk.reserve_ids(TransferApplication, apps)
-        for app in apps:
-            app.number = application_number(county_code=app.county.code, received_on=app.received_on, serial=app.pk)
-        bulk.insert(TransferApplication, apps)
-        for app in apps:
-            events.append(ApplicationEvent(application_id=app.pk, from_status="", to_status="received",
-                                           at=app.created_at))
-            events.append(ApplicationEvent(application_id=app.pk, from_status="received", to_status="completed",
-                                           at=app.updated_at))
-        for p in people_rows:
-            p.application_id, p.household_id = p.application.pk, p.household.pk
-        bulk.insert(ApplicationEvent, events)
-        bulk.insert(Person, people_rows)
-        created += len(people_rows)
-        if keys is not None:
-            keys.update(rollup.keys_of(people_rows))
+                    if keys is not None:
+                        keys[rollup.completion_key(day, county.pk, station.pk, category, m["sex"], m["birth_date"])] += 1
+                drawn.append((household, application, persons))
+        count = sum(len(persons) for _h, _a, persons in drawn)
+        household_ids = bulk.reserve_id_range(Household._meta.db_table, len(drawn))
+        _write(Household, layouts, household_ids, [household for household, _a, _p in drawn])
+        app_ids = bulk.reserve_id_range(TransferApplication._meta.db_table, len(drawn))
+        _write(TransferApplication, layouts, app_ids, [
+            (application_number(county_code=county.code, received_on=received, serial=app_id), household_id, *values)
+            for app_id, household_id, (_h, (county, station, received, values), _p) in zip(
+                app_ids, household_ids, drawn, strict=True)])
+        events = []
+        for app_id, (_h, (_c, _s, _r, values), _p) in zip(app_ids, drawn, strict=True):
+            received_at = values[-2]
+            events.append((app_id, "", "received", received_at))
+            events.append((app_id, "received", "completed", stamp))
+        _write(ApplicationEvent, layouts, bulk.reserve_id_range(ApplicationEvent._meta.db_table, len(events)), events)
+        _write(Person, layouts, bulk.reserve_id_range(Person._meta.db_table, count), [
+            (app_id, household_id, *person)
+            for app_id, household_id, (_h, _a, persons) in zip(app_ids, household_ids, drawn, strict=True)
+            for person in persons])
+        created += count
         if progress is not None:
-            progress.update(len(people_rows))
+            progress.update(count)
         if stdout and day.day == 1:
             stdout.write(f"  {day}: {created:,} persons")
     return created
+
+
+def _write(model, layouts, ids, rows):
+    """Write ``rows`` (values of the model's fields in ``layouts``, after the id) with the ``ids``."""
+    columns, rest = layouts[model]
+    bulk.copy_rows(model._meta.db_table, columns, ((pk, *row, *rest) for pk, row in zip(ids, rows, strict=True)))
 
 
 def seed_targets_2012(scale):

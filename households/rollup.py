@@ -51,12 +51,18 @@ def age_band(birth_date: datetime.date, day: datetime.date) -> str:
     return AgeBand.AGE_60_UP.value
 
 
+def completion_key(completed_on: datetime.date, county_id: int, station_id: int, category: str, sex: str,
+                   birth_date: datetime.date) -> Key:
+    """The rollup key of a completed person given its values (for rows written without instances)."""
+    return (completed_on, county_id, station_id, category, sex, age_band(birth_date, completed_on))
+
+
 def person_key(person: Any) -> Key | None:
     """The rollup key of a person (a Person or anything with its attributes); None if not completed."""
     if person.completed_on is None:
         return None
-    return (person.completed_on, person.county_id, person.station_id, person.category, person.sex,
-            age_band(person.birth_date, person.completed_on))
+    return completion_key(person.completed_on, person.county_id, person.station_id, person.category, person.sex,
+                          person.birth_date)
 
 
 def keys_of(people: Iterable[Any]) -> Counter[Key]:

@@ -100,6 +100,24 @@ def _preparer(field: models.Field, now: Any) -> Callable[[Any], Any] | None:
     return None
 
 
+def layout(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str], tuple[Any, ...]]:
+    """(columns, rest) for writing whole rows of ``model`` with ``copy_rows`` without instances.
+
+    ``columns`` are those of ``fields`` (attnames, e.g. ``"county_id"``), in that order, then those of
+    the model's other concrete fields; ``rest`` holds the values ``insert`` would write for those
+    others (an instance's defaults in the database's form, the time of the call for ``auto_now``
+    fields), to be appended to each row of values of ``fields`` (already in the database's form)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    others = [f for f in model._meta.concrete_fields if f.attname not in set(fields)]
+    rest = []
+    for f in others:
+        prep = _preparer(f, now)
+        value = f.get_default()
+        rest.append(prep(value) if prep else value)
+    return [str(by_attname[name].column) for name in fields] + [str(f.column) for f in others], tuple(rest)
+
+
 def insert(model: type[models.Model], objs: Sequence[models.Model], *, reserve: bool = True) -> int:
     """Insert model instances in bulk (ids reserved first unless they are set already).
 
