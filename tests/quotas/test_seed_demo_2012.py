@@ -4,7 +4,8 @@ import datetime
 import io
 
 from django.core.management import call_command
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
+from django.utils import timezone
 
 from demo import year2012
 from demo.people import IdNumbers
@@ -69,6 +70,30 @@ class SeedSmallTest(CastTestCase):
         self.assertEqual(app.status, "completed")
         self.assertEqual(app.number, f"{app.county.code}{app.received_on:%Y%m%d}{app.pk:07d}")
         self.assertEqual(list(app.events.values_list("to_status", flat=True)), ["received", "completed"])
+
+    def test_the_rows_written_as_plain_values_read_back_as_valid_models_that_point_at_each_other(self):
+        """The year is written as plain column values (bulk.layout / copy_rows), not model instances:
+        every row must still be what the models say, and each person, application and event must point
+        at its own household and case."""
+        from households.models import ApplicationEvent, Household
+
+        seeded = TransferApplication.objects.filter(household__number__startswith="D")
+        for app in seeded.select_related("household").order_by("?")[:40]:
+            app.household.full_clean(validate_unique=False)
+            app.full_clean(validate_unique=False)
+            self.assertEqual(app.documents, list(year2012.REQUIRED_DOCUMENTS))
+            self.assertEqual((app.county_id, app.station_id), (app.household.county_id, app.household.station_id))
+            self.assertEqual(app.created_at.date(), app.received_on)
+            self.assertEqual(timezone.localtime(app.updated_at).date(), app.completed_on)
+            for person in app.members.all():
+                person.full_clean(validate_unique=False, validate_constraints=False)
+                self.assertEqual((person.household_id, person.county_id, person.station_id, person.completed_on),
+                                 (app.household_id, app.county_id, app.station_id, app.completed_on))
+            events = list(ApplicationEvent.objects.filter(application=app).order_by("at"))
+            self.assertEqual([(e.from_status, e.to_status) for e in events], [("", "received"), ("received", "completed")])
+        self.assertEqual(Household.objects.filter(number__startswith="D").count(), seeded.count())
+        self.assertFalse(Person.objects.filter(application__household__number__startswith="D")
+                         .exclude(household_id=F("application__household_id")).exists())
 
     def test_the_summary_tables_agree_with_the_rows(self):
         """The seed counts its persons into the summary tables as it writes them (not by a rebuild):
