@@ -185,7 +185,7 @@ def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=N
         wobble = [DEVIATION.get(c.code, 1.0) * (1 + 0.12 * math.sin(day.toordinal() / 17 + i)) for i, c in enumerate(counties)]
         per_county = split(total, [c.population_2020 * w for c, w in zip(counties, wobble, strict=True)])
         people = People(rng, today=day, id_numbers=ids)
-        stamp = ops.adapt_datetimefield_value(datetime.datetime.combine(day, datetime.time(16, 0), tzinfo=tz))
+        stamp = adapt_time(datetime.datetime.combine(day, datetime.time(16, 0), tzinfo=tz))
         completed_on = db_day(day)
         received_at_of = {}
         # one entry a household: (household values, application values, person values) without the ids
@@ -210,7 +210,7 @@ def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=N
                 household = (county.pk, station.pk, f"D{day.year % 100:02d}{seq[0]:08d}", "agricultural",
                              members[0]["name"], township, village, f"{township}{village}{rng.randint(1, 300)}号",
                              None if income is None else adapt_decimal(income), source, received_at, stamp)
-                application = (county, station, received, (
+                application = (county, received, received_at, (
                     county.pk, station.pk, "completed", db_day(received), db_day(due_cache[received]), completed_on,
                     documents, "", received_at, stamp))
                 category = rng.choices(categories, category_weights)[0]
@@ -232,13 +232,10 @@ def generate_transfers(*, curve, ids, seed="2012", stdout=None, households_seq=N
         app_ids = bulk.reserve_id_range(TransferApplication._meta.db_table, len(drawn))
         _write(TransferApplication, layouts, app_ids, [
             (application_number(county_code=county.code, received_on=received, serial=app_id), household_id, *values)
-            for app_id, household_id, (_h, (county, station, received, values), _p) in zip(
+            for app_id, household_id, (_h, (county, received, _at, values), _p) in zip(
                 app_ids, household_ids, drawn, strict=True)])
-        events = []
-        for app_id, (_h, (_c, _s, _r, values), _p) in zip(app_ids, drawn, strict=True):
-            received_at = values[-2]
-            events.append((app_id, "", "received", received_at))
-            events.append((app_id, "received", "completed", stamp))
+        events = [event for app_id, (_h, (_c, _r, received_at, _v), _p) in zip(app_ids, drawn, strict=True)
+                  for event in ((app_id, "", "received", received_at), (app_id, "received", "completed", stamp))]
         _write(ApplicationEvent, layouts, bulk.reserve_id_range(ApplicationEvent._meta.db_table, len(events)), events)
         _write(Person, layouts, bulk.reserve_id_range(Person._meta.db_table, count), [
             (app_id, household_id, *person)

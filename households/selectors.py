@@ -138,9 +138,9 @@ def application_ids_matching(q: str, *, user: Any = None) -> Any:
     rows in a branch) stays one subquery. Given the ``user``, the probes keep to the user's place
     (``scoping.place_filter``: a county's 张伟, not the city's), so the list and count that follow look up
     fewer ids; the caller still scopes what it shows with ``for_user``."""
-    by_person = Person.objects.filter(name__prefix=q).values_list("application_id", flat=True)
     people, households, others = _search_probes(q, user)
     if len(people) > SEARCH_IDS_UP_TO or len(households) > SEARCH_IDS_UP_TO:
+        by_person = Person.objects.filter(name__prefix=q).values_list("application_id", flat=True)
         by_head_or_number = TransferApplication.objects.filter(Q(household__head_name__prefix=q) | Q(number=q.upper()))
         return by_person.union(by_head_or_number.values_list("id", flat=True))
     return sorted(set(people).union(others))
@@ -157,7 +157,7 @@ def _search_probes(q: str, user: Any) -> tuple[list[int], list[int], list[int]]:
     limit = SEARCH_IDS_UP_TO + 1
 
     def where(model: Any) -> tuple[str, list[Any]]:
-        place = (place_filter(user, model) or {}) if user is not None else {}
+        place = place_filter(user, model) or {}  # no user, or none by place: the probe is not narrowed
         return "".join(f" AND {model._meta.get_field(path).column} = %s" for path in place), list(place.values())
 
     (in_person, person_place), (in_household, household_place) = where(Person), where(Household)

@@ -109,7 +109,8 @@ def layout(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str],
     fields), to be appended to each row of values of ``fields`` (already in the database's form)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    others = [f for f in model._meta.concrete_fields if f.attname not in set(fields)]
+    given = set(fields)
+    others = [f for f in model._meta.concrete_fields if f.attname not in given]
     rest = []
     for f in others:
         prep = _preparer(f, now)

@@ -163,13 +163,13 @@ def assignment_of(user: User | None) -> StaffAssignment | None:
     loaded with ``ASSIGNMENT_PATHS``)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    if not hasattr(user, "_nzc_assignment") and "assignment" in getattr(getattr(user, "_state", None),
-                                                                        "fields_cache", {}):
-        user._nzc_assignment = user._state.fields_cache["assignment"]  # type: ignore[union-attr]
     if not hasattr(user, "_nzc_assignment"):
-        # by name: nongzhuancheng.models imports this module (ScopedQuerySet), not the other way
-        StaffAssignment = apps.get_model("nongzhuancheng", "StaffAssignment")
-        user._nzc_assignment = StaffAssignment.objects.filter(user_id=user.pk).first()  # type: ignore[union-attr,misc]
+        loaded = user._state.fields_cache  # type: ignore[union-attr]
+        if "assignment" in loaded:  # read with the user (None: the user has none)
+            user._nzc_assignment = loaded["assignment"]  # type: ignore[union-attr]
+        else:  # by name: nongzhuancheng.models imports this module (ScopedQuerySet), not the other way
+            StaffAssignment = apps.get_model("nongzhuancheng", "StaffAssignment")
+            user._nzc_assignment = StaffAssignment.objects.filter(user_id=user.pk).first()  # type: ignore[union-attr,misc]
     return user._nzc_assignment  # type: ignore[union-attr]
 
 
