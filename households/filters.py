@@ -19,7 +19,7 @@ class DateFilter(django_filters.DateFilter):
     field_class = params.DateParam
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(params.ValidatingFilterSet):
     q = django_filters.CharFilter(label=_("身份号码、姓名、户主或申请编号"), method="_noop", max_length=params.MAX_TEXT)
     status = django_filters.ChoiceFilter(choices=TransferApplication.Status.choices, label=_("状态"), method="_noop")
     county = django_filters.ModelChoiceFilter(queryset=County.objects.all(), label=_("县区"), method="_noop")

@@ -45,16 +45,51 @@ def bounded_count(queryset: QuerySet[Any], limit: int | None = None) -> tuple[in
         sql, params = counted.query.sql_with_params()
     except EmptyResultSet:  # e.g. pk__in=[]: nothing to count
         return 0, True
-    key = "nzc:count:" + hashlib.sha256(f"{queryset.db}|{limit}|{sql}|{params!r}".encode()).hexdigest()
+    key = _count_key(queryset.db, limit, sql, params)
     total = cache.get(key)
     if total is not None:
         return total, False
-    seen = counted[: limit + 1].count()
+    with connections[queryset.db].cursor() as cursor:  # the statement compiled for the key, not again
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {int(limit) + 1}) counted", params)
+        seen = cursor.fetchone()[0]
+    return _seen(queryset, seen, limit, key)
+
+
+def _count_key(db: str, limit: int, sql: str, params: Any) -> str:
+    return "nzc:count:" + hashlib.sha256(f"{db}|{limit}|{sql}|{params!r}".encode()).hexdigest()
+
+
+def _seen(queryset: QuerySet[Any], seen: int, limit: int, key: str) -> tuple[int, bool]:
+    """bounded_count's answer once ``seen`` (at most ``limit`` + 1) rows were counted."""
     if seen <= limit:
         return seen, True
     total = max(estimated_count(queryset), seen)
     cache.set(key, total, settings.LIST_COUNT_CACHE_SECONDS)
     return total, False
+
+
+def first_ids_counted(queryset: QuerySet[Any], size: int, limit: int | None = None) -> tuple[list[int], int, bool]:
+    """The ids of the first ``size`` rows of ``queryset``, newest (highest id) first, and
+    bounded_count's (total, exact) of it, in one statement: the page is read with a window count over at most ``limit`` + 1 rows
+    (``COUNT(*) OVER ()``), or, when an estimate is kept for this list, on its own. A first page of a
+    search costs one query instead of two."""
+    limit = settings.LIST_EXACT_COUNT_UP_TO if limit is None else limit
+    try:
+        sql, params = queryset.order_by("-pk").values_list("pk", flat=True).query.sql_with_params()
+    except EmptyResultSet:
+        return [], 0, True
+    key = _count_key(queryset.db, limit, "first:" + sql, params)
+    total = cache.get(key)
+    with connections[queryset.db].cursor() as cursor:
+        if total is not None:
+            cursor.execute(f"{sql} LIMIT {int(size)}", params)
+            return [row[0] for row in cursor.fetchall()], total, False
+        cursor.execute(f"SELECT page.*, COUNT(*) OVER () FROM ({sql} LIMIT {int(limit) + 1}) page "
+                       f"ORDER BY 1 DESC LIMIT {int(size)}", params)
+        rows = cursor.fetchall()
+    seen = rows[0][1] if rows else 0
+    total, exact = _seen(queryset, seen, limit, key)
+    return [row[0] for row in rows], total, exact
 
 
 def estimated_count(queryset: QuerySet[Any]) -> int:
@@ -104,10 +139,17 @@ class KeysetPagination(BasePagination):
         """The page's rows: model instances, or dicts of the view's ``list_values`` (counted on the
         queryset as given, so that the joins those values need stay out of the count)."""
         self.request = request
-        self.count, self.count_is_exact = bounded_count(queryset)
         query = read_api(KeysetParams, request.query_params)
         after, before = query["after"], query["before"]
         values = getattr(view, "list_values", None)
+        if values == ("id",) and not after and not before and (query["page"] or 1) == 1:
+            # a first page of ids (the list built by the database): the page and its count in one query
+            ids, self.count, self.count_is_exact = first_ids_counted(queryset, self.page_size + 1)
+            self.has_previous, self.page_number = False, 1
+            self.has_next = len(ids) > self.page_size
+            self.rows = [{"id": pk} for pk in ids[: self.page_size]]
+            return self.rows
+        self.count, self.count_is_exact = bounded_count(queryset)
         if values:
             queryset = queryset.values(*values)
         ordered = queryset.order_by("-pk")

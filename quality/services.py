@@ -29,7 +29,7 @@ from nongzhuancheng.scoping import DUPLICATE_DECIDE, QUALITY_OVERRIDE, require
 from nongzhuancheng.workflow import TransitionNotAllowed, transition
 
 from .models import DuplicatePair, Finding, ScanCandidate
-from .rules import ERROR, PERSON, RULES, Rule
+from .rules import BY_CODE, ERROR, PERSON, RULES, Rule
 
 log = logging.getLogger(__name__)
 Basis = DuplicatePair.Basis
@@ -50,14 +50,94 @@ def _rows(rule: Rule, application_ids: Sequence[int] | None) -> QuerySet:
 def findings_sync(*, application_ids: Sequence[int] | None = None, rules: Iterable[Rule] = RULES) -> dict[str, int]:
     """Bring the open findings in step with the rows: a new finding for each row that breaks a rule
     and has none open, ``resolved_at`` for each open finding whose row no longer breaks it. For the
-    whole city (the nightly scan) or for some applications (after a change). Returns {rule: open
-    findings of the rows looked at}."""
+    whole city (the nightly scan: statements a rule, the database finds and writes) or for some
+    applications (after a change: one statement finds what their rows break, the few findings are
+    written from it). Returns {rule: open findings of the rows looked at}."""
+    rules = list(rules)
+    if application_ids is None:
+        return _sync_everyone(rules)
+    ids = [int(i) for i in application_ids]
+    return _sync_rows(ids, breaking(ids, rules) if ids else [], rules)
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A row of some applications that breaks a rule (``person_id`` None: a rule about the application)."""
+
+    rule: str
+    person_id: int | None
+    application_id: int
+    household_id: int
+    county_id: int
+    station_id: int
+    name: str
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.rule, self.person_id if self.person_id is not None else self.application_id)
+
+
+def breaking(application_ids: Sequence[int], rules: Iterable[Rule] = RULES) -> list[Breach]:
+    """Every row of these applications that breaks a rule, in one statement (each rule's predicate
+    a branch of a UNION ALL), in the order of the rules, then of the rows."""
+    rules = list(rules)
+    parts: list[str] = []
+    params: list[Any] = []
+    for rule in rules:
+        rows = rule.matching(_rows(rule, application_ids)).order_by()
+        if rule.level == PERSON:
+            sql, p = rows.values_list("pk", "application_id", "household_id", "county_id", "station_id",
+                                      "name").query.sql_with_params()
+            parts.append(f"SELECT %s, q.* FROM ({sql}) q")
+        else:
+            sql, p = rows.values_list("pk", "household_id", "county_id", "station_id").query.sql_with_params()
+            parts.append(f"SELECT %s, NULL, q.*, '' FROM ({sql}) q")
+        params += [rule.code, *p]
+    with connection.cursor() as cur:
+        cur.execute(" UNION ALL ".join(parts), params)
+        found = [Breach(*row) for row in cur.fetchall()]
+    order = {rule.code: i for i, rule in enumerate(rules)}
+    found.sort(key=lambda b: (order[b.rule], b.person_id or 0, b.application_id))
+    return found
+
+
+def _sync_rows(application_ids: list[int], found: list[Breach], rules: list[Rule]) -> dict[str, int]:
+    """findings_sync for some applications, from what ``breaking`` found in their rows."""
+    now = timezone.now()
+    codes = [rule.code for rule in rules]
+    severity = {rule.code: rule.severity for rule in rules}
+    open_ = Finding.objects.filter(application_id__in=application_ids, rule__in=codes, resolved_at__isnull=True)
+    held = {(rule, person_id if person_id is not None else application_id): pk
+            for pk, rule, person_id, application_id in open_.values_list("pk", "rule", "person_id", "application_id")}
+    new: dict[tuple[str, int], Breach] = {}
+    for b in found:
+        if b.key not in held:
+            new.setdefault(b.key, b)
+    Finding.objects.bulk_create([
+        Finding(rule=b.rule, severity=severity[b.rule], found_at=now, override_reason="", person_id=b.person_id,
+                application_id=b.application_id, household_id=b.household_id, county_id=b.county_id,
+                station_id=b.station_id)
+        for b in new.values()
+    ])
+    keep = {b.key for b in found}
+    stale = [pk for key, pk in held.items() if key not in keep]
+    if stale:
+        Finding.objects.filter(pk__in=stale).update(resolved_at=now)
+    counts = dict.fromkeys(codes, 0)
+    for rule, _key in keep:
+        counts[rule] += 1
+    return counts
+
+
+def _sync_everyone(rules: list[Rule]) -> dict[str, int]:
+    """findings_sync over every row: for each rule, one INSERT … SELECT of the new findings, one
+    UPDATE of the stale ones, one count."""
     now = timezone.now()
     qn = connection.ops.quote_name
     table = qn(Finding._meta.db_table)
     counts = {}
     for rule in rules:
-        matching = rule.matching(_rows(rule, application_ids))
+        matching = rule.matching(_rows(rule, None))
         if rule.level == PERSON:
             open_ = Finding.objects.filter(rule=rule.code, person_id=OuterRef("pk"), resolved_at__isnull=True)
             columns = {"person_id": "id", "application_id": "application_id", "household_id": "household_id",
@@ -76,30 +156,23 @@ def findings_sync(*, application_ids: Sequence[int] | None = None, rules: Iterab
                 [rule.code, rule.severity, connection.ops.adapt_datetimefield_value(now), *params],
             )
         stale = Finding.objects.filter(rule=rule.code, resolved_at__isnull=True)
-        if application_ids is not None:
-            stale = stale.filter(application_id__in=application_ids)
         if rule.level == PERSON:
-            stale = stale.exclude(person_id__in=rule.matching(_rows(rule, application_ids)).values("pk"))
+            stale = stale.exclude(person_id__in=rule.matching(_rows(rule, None)).values("pk"))
         else:
             stale = stale.filter(person__isnull=True).exclude(
-                application_id__in=rule.matching(_rows(rule, application_ids)).values("pk"))
+                application_id__in=rule.matching(_rows(rule, None)).values("pk"))
         stale.update(resolved_at=now)
-        still = Finding.objects.filter(rule=rule.code, resolved_at__isnull=True)
-        if application_ids is not None:
-            still = still.filter(application_id__in=application_ids)
-        counts[rule.code] = still.count()
+        counts[rule.code] = Finding.objects.filter(rule=rule.code, resolved_at__isnull=True).count()
     return counts
 
 
-def _messages(application: TransferApplication) -> tuple[list[str], list[str]]:
-    """(hard errors, warnings) of one application's rows, as the clerk reads them."""
+def _messages(found: list[Breach]) -> tuple[list[str], list[str]]:
+    """(hard errors, warnings) of what one application's rows break, as the clerk reads them."""
     hard: list[str] = []
     warnings: list[str] = []
-    for rule in RULES:
-        rows = rule.matching(_rows(rule, [application.pk]))
-        texts = ([rule.text(name) for name in rows.values_list("name", flat=True)] if rule.level == PERSON
-                 else [rule.text()] if rows.exists() else [])
-        (hard if rule.severity == ERROR else warnings).extend(texts)
+    for b in found:
+        rule = BY_CODE[b.rule]
+        (hard if rule.severity == ERROR else warnings).append(rule.text(b.name))
     return hard, warnings
 
 
@@ -109,11 +182,12 @@ def entry_check(*, application: TransferApplication, actor: Any, override_reason
     EntryRefused for a hard error, or (``confirm_warnings``) for warnings without a reason; otherwise
     the findings are recorded (with the reason, if given: let stand) and the probable duplicates too.
     Returns the notices for the clerk."""
-    hard, warnings = _messages(application)
+    found = breaking([application.pk])
+    hard, warnings = _messages(found)
     if hard or (confirm_warnings and warnings and not override_reason):
         raise EntryRefused(hard=hard, warnings=warnings)
     if warnings:
-        findings_sync(application_ids=[application.pk])
+        _sync_rows([application.pk], found, RULES)
         if override_reason:
             require(actor, QUALITY_OVERRIDE)
             Finding.objects.filter(application=application, resolved_at__isnull=True).update(

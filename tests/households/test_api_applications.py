@@ -1,5 +1,6 @@
 import datetime
 
+from django.db import connection
 from django.http import HttpRequest  # django-axes: authenticate() needs the request
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -229,13 +230,15 @@ class ApplicationListApiTest(ApiCase):
         for _ in range(3):
             self.receive(self.alice, members=[person_data(), person_data(relation="child")])
         api = self.as_user(self.alice)
-        # count, the page with household/station/county, the members of the page
-        with self.assertNumQueries(3):
+        # count, the page with household/station/county, the members of the page; on PostgreSQL the
+        # first page's ids with their count (a window count), then the page's JSON
+        queries = 2 if connection.vendor == "postgresql" else 3
+        with self.assertNumQueries(queries):
             body = api.get("/api/v1/applications/").json()
         self.assertEqual(body["count"], 3)
         for _ in range(5):
             self.receive(self.alice, members=[person_data(), person_data(relation="child")])
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(queries):
             body = api.get("/api/v1/applications/").json()
         self.assertEqual(body["count"], 8)
         self.assertEqual(len(body["results"]), 8)

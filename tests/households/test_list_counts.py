@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import override_settings
 
 from households.models import TransferApplication
-from nongzhuancheng.pagination import bounded_count
+from nongzhuancheng.pagination import bounded_count, first_ids_counted
 from tests.base import CastTestCase
 
 
@@ -32,6 +32,30 @@ class BoundedCountCacheTest(CastTestCase):
         self.receive(self.alice)
         self.assertEqual(bounded_count(rows, 10), (5, True))  # an exact count is never kept
 
+
+    def test_a_first_page_with_its_count_agrees_with_the_page_and_the_bounded_count(self):
+        rows = TransferApplication.objects.filter(station=self.zy_station)
+        newest = list(rows.order_by("-pk").values_list("pk", flat=True))
+        for size, limit in ((2, 10), (10, 10), (2, 3), (10, 3), (1, 0)):
+            with self.subTest(size=size, limit=limit):
+                cache.clear()
+                with self.assertNumQueries(1 if limit >= len(newest) else self._estimate_queries()):
+                    ids, total, exact = first_ids_counted(rows, size, limit)
+                self.assertEqual(ids, newest[:size])
+                cache.clear()
+                self.assertEqual((total, exact), bounded_count(rows, limit))
+        with override_settings(LIST_EXACT_COUNT_UP_TO=2):
+            cache.clear()
+            _ids, total, exact = first_ids_counted(rows, 2)
+            self.assertFalse(exact)
+            with self.assertNumQueries(1):  # the estimate kept: only the page is read
+                self.assertEqual(first_ids_counted(rows, 2), (newest[:2], total, False))
+        self.assertEqual(first_ids_counted(rows.filter(county=self.ludian), 5), ([], 0, True))
+        self.assertEqual(first_ids_counted(rows.filter(pk__in=[]), 5), ([], 0, True))
+
+    @staticmethod
+    def _estimate_queries():
+        return 2 if connection.vendor == "postgresql" else 1  # the page, and the planner's estimate
 
 class SearchIdsTest(CastTestCase):
     @classmethod

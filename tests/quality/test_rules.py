@@ -101,3 +101,49 @@ class RuleTest(QualityTestCase):
         from households import services
 
         return services.application_complete(application=app, actor=self.alice, on=on)
+
+
+class TwoPathsTest(QualityTestCase):
+    """The re-check of a few applications (one statement finds their breaches, Python writes the
+    findings) and the nightly scan (statements a rule over everyone) leave the same open findings."""
+
+    def open_findings(self):
+        from quality.models import Finding
+
+        return sorted(Finding.objects.filter(resolved_at__isnull=True).values_list(
+            "rule", "person_id", "application_id", "household_id", "county_id", "station_id"))
+
+    def test_the_recheck_of_some_applications_agrees_with_the_scan_of_everyone(self):
+        from quality.models import Finding
+        from quality.services import breaking, findings_sync
+
+        apps = [
+            self.enter([born(1980, 1, 1), born(1979, 1, 1, relation="child")], annual_income="900000", override=OK),
+            self.enter([born(1997, 1, 1, education="10"), born(1997, 3, 1, relation="spouse", male=False)],
+                       override=OK),
+            self.enter([born(1980, 1, 1)]),
+        ]
+        TransferApplication.objects.filter(pk=apps[2].pk).update(
+            status=TransferApplication.Status.COMPLETED, completed_on=datetime.date(2012, 5, 1))  # old data
+        ids = [a.pk for a in apps]
+        counts = findings_sync(application_ids=ids)
+        by_rows = self.open_findings()
+        self.assertEqual({r for r, *_ in by_rows},
+                         {"child_older_than_parent", "income_out_of_range", "education_age",
+                          "spouse_under_marriage_age", "completed_before_received", "head_under_16"})
+        self.assertEqual(counts["education_age"], 1)
+        self.assertEqual(sum(counts.values()), len(by_rows))
+        self.assertEqual(findings_sync(application_ids=ids), counts)  # a second run adds nothing
+        self.assertEqual(self.open_findings(), by_rows)
+        Finding.objects.all().delete()
+        findings_sync()
+        self.assertEqual(self.open_findings(), by_rows)
+        # a fixed record: the re-check resolves its finding, and only its own
+        Person.objects.filter(application=apps[1], relation="head").update(education="80")
+        findings_sync(application_ids=[apps[1].pk])
+        self.assertNotIn("education_age", {r for r, *_ in self.open_findings()})
+        self.assertEqual(len(self.open_findings()), len(by_rows) - 1)
+        # the clerk's messages come in the order of the rule table
+        order = [b.rule for b in breaking(ids)]
+        positions = [list(BY_CODE).index(code) for code in order]
+        self.assertEqual(positions, sorted(positions))
