@@ -33,6 +33,7 @@ class ServiceFormMixin:
 
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdminMixin, ServiceFormMixin, SimpleHistoryAdmin):
+    need_to_know = "household"  # scoping.ScopedAdminMixin: no pages for a member unit
     list_display = ["number", "head_name", "kind", "county", "station", "township", "village", "updated_at"]
     list_filter = ["kind", "income_source", "county"]
     search_fields = ["number", "head_name", "address"]
@@ -75,6 +76,7 @@ class PersonAdminForm(forms.ModelForm):
 
 @admin.register(Person)
 class PersonAdmin(ScopedAdminMixin, ServiceFormMixin, SimpleHistoryAdmin):
+    need_to_know = "person"  # scoping.ScopedAdminMixin: no pages for a member unit
     form = PersonAdminForm
     list_display = ["name", "masked_id", "sex", "birth_date", "category", "county", "station", "completed_on", "holds_claim"]
     list_filter = ["category", "county", "holds_claim", "ethnicity", "employment"]
@@ -167,6 +169,7 @@ def _move_action(name, label):
 
 @admin.register(TransferApplication)
 class TransferApplicationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    need_to_know = "application"  # scoping.ScopedAdminMixin: no pages for a member unit
     list_display = ["number", "household", "status", "county", "station", "received_on", "due_on", "completed_on"]
     list_filter = ["status", "county", "received_on"]
     search_fields = ["number", "household__head_name"]  # never an ID number in a URL
@@ -193,6 +196,7 @@ class TransferApplicationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ApplicationEvent)
 class ApplicationEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    need_to_know = "application"  # scoping.ScopedAdminMixin: no pages for a member unit
     list_display = ["application", "at", "actor", "from_status", "to_status", "note"]
     list_filter = ["to_status"]
     list_select_related = ["application", "actor"]

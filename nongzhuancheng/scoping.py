@@ -311,13 +311,39 @@ class ScopedAdminMixin:
     by id without the admin's queryset): an object out of scope, or deleted, answers 404 there
     for everyone but an administrator."""
 
+    # "person", "household" or "application": the admin shows whole rows of these (every field, and
+    # the history of every field), so a user who may see only some of their fields (a member unit,
+    # even one made staff) gets none of its pages; the site's own pages show it what it may see
+    need_to_know: str | None = None
+
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return super().get_queryset(request).for_user(request.user)  # type: ignore[misc]
 
+    def _fields_limited(self, request: HttpRequest) -> bool:
+        return self.need_to_know is not None and visible_fields(request.user, self.need_to_know) is not None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return not self._fields_limited(request) and super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._fields_limited(request) and super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._fields_limited(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return not self._fields_limited(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._fields_limited(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
     def _require_in_scope(self, request: HttpRequest, object_id: Any) -> None:
         from django.contrib.admin.utils import unquote
+        from django.core.exceptions import PermissionDenied
         from django.http import Http404
 
+        if self._fields_limited(request):
+            raise PermissionDenied
         if getattr(request.user, "is_superuser", False):
             return
         pk_name = self.model._meta.pk.attname  # type: ignore[attr-defined]

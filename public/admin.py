@@ -53,6 +53,7 @@ class StationDeskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(ScopedAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+    need_to_know = "person"  # scoping.ScopedAdminMixin: no pages for a member unit
     list_display = ["application", "kind", "recipient", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["kind", "state"]
     search_fields = ["application__number"]
@@ -61,6 +62,7 @@ class NoticeAdmin(ScopedAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(NoticePreference)
 class NoticePreferenceAdmin(ScopedAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+    need_to_know = "person"  # scoping.ScopedAdminMixin: no pages for a member unit
     list_display = ["application", "opted_out", "phone", "recorded_by", "recorded_at"]
     list_select_related = ["application", "recorded_by"]
 
@@ -78,6 +80,7 @@ class LookupLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Grievance)
 class GrievanceAdmin(ScopedAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+    need_to_know = "person"  # scoping.ScopedAdminMixin: no pages for a member unit
     list_display = ["reference", "kind", "county", "state", "due_on", "submitted_at", "answered_at"]
     list_filter = ["kind", "state", "county"]
     search_fields = ["reference", "application__number"]

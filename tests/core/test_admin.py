@@ -184,3 +184,45 @@ class UserAdminTest(CastTestCase):
         self.assertEqual(accepted.status_code, 302, getattr(accepted, "context", None) and accepted.context.get("errors"))
         post = StaffAssignment.objects.get(user=user)
         self.assertEqual((post.role, post.station, post.county), ("clerk", self.ld_station, self.ludian))
+
+
+class MemberUnitAdminTest(CastTestCase):
+    """The admin shows whole rows and the history of every field: a member unit, which may see only
+    the fields its cases need, gets none of the pages of people, households, applications and their
+    notices, even made staff with every permission (the site's own pages show it what it may see)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from django.contrib.auth.models import Permission
+
+        from households.models import Household, Person, TransferApplication
+        from public.models import Notice
+
+        cls.models = [Household, Person, TransferApplication, Notice]
+        app = cls.complete(cls, cls.alice)
+        cls.rows = {Household: app.household, Person: app.members.first(), TransferApplication: app}
+        for user in (cls.grace, cls.dave):
+            user.is_staff = True
+            user.save()
+            user.user_permissions.set(Permission.objects.all())
+
+    def test_a_member_unit_made_staff_opens_no_page_of_people_households_or_applications(self):
+        self.login(self.grace)
+        index = self.client.get(reverse("admin:index"))
+        self.assertEqual(index.status_code, 200)
+        for model in self.models:
+            with self.subTest(model=model.__name__):
+                self.assertNotContains(index, admin_url(model, "changelist"))
+                self.assertEqual(self.client.get(admin_url(model, "changelist")).status_code, 403)
+                row = self.rows.get(model)
+                if row is not None:
+                    for view in ("change", "history"):
+                        self.assertEqual(self.client.get(admin_url(model, view, row.pk)).status_code, 403)
+
+    def test_a_county_officer_made_staff_still_reads_them_in_scope(self):
+        self.login(self.dave)
+        from households.models import Person
+
+        self.assertEqual(self.client.get(admin_url(Person, "changelist")).status_code, 200)
+        self.assertEqual(self.client.get(admin_url(Person, "history", self.rows[Person].pk)).status_code, 200)

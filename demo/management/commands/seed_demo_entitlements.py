@@ -149,7 +149,9 @@ class Command(BaseCommand):
             return 0
         rng = random.Random(f"{seed}-transitions")
         made = 0
-        for i in range(12):
+        for i in range(120):  # twelve households; a drawn member already claimed in the big year: draw again
+            if made == 12:
+                break
             a = clerks[i % len(clerks)]
             completed = today.replace(year=today.year - 5) + datetime.timedelta(days=rng.randint(3, 85))
             received = completed - datetime.timedelta(days=rng.randint(1, 5))
@@ -162,14 +164,14 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     app = household_services.application_create(
                         actor=a.user, household={
-                            "number": f"{TRANSITION_PREFIX}{i + 1:04d}", "kind": "agricultural",
+                            "number": f"{TRANSITION_PREFIX}{made + 1:04d}", "kind": "agricultural",
                             "head_name": members[0]["name"], "township": a.station.county.name,
                             "village": "新街村", "address": f"新街村{rng.randint(1, 200)}号",
                         }, members=members, documents=REQUIRED_DOCUMENTS, received_on=received,
                     )
                     household_services.application_complete(application=app, actor=a.user, on=completed)
             except ValidationError:
-                continue  # an ID number already claimed: skip this household
+                continue  # a member's ID number already claimed: another household
             made += 1
         return made
 
