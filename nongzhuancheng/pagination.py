@@ -139,6 +139,7 @@ class KeysetPagination(BasePagination):
         """The page's rows: model instances, or dicts of the view's ``list_values`` (counted on the
         queryset as given, so that the joins those values need stay out of the count)."""
         self.request = request
+        self.page_number: int | None = None
         query = read_api(KeysetParams, request.query_params)
         after, before = query["after"], query["before"]
         values = getattr(view, "list_values", None)
@@ -153,7 +154,6 @@ class KeysetPagination(BasePagination):
         if values:
             queryset = queryset.values(*values)
         ordered = queryset.order_by("-pk")
-        self.page_number = None
         if after:
             rows = list(ordered.filter(pk__lt=after)[: self.page_size + 1])
             self.has_previous = True
