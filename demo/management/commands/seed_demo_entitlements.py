@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from demo.people import People
+from demo.people import IdNumbers, People
 from entitlements import services
 from entitlements.models import (
     KIND_DOMAIN,
@@ -149,13 +149,15 @@ class Command(BaseCommand):
             return 0
         rng = random.Random(f"{seed}-transitions")
         made = 0
-        for i in range(120):  # twelve households; a drawn member already claimed in the big year: draw again
+        ids = IdNumbers()
+        ids.taken = _Held()  # the big year holds the first numbers of every day: draw past them
+        for i in range(24):  # twelve households (one refused for another reason: the next)
             if made == 12:
                 break
             a = clerks[i % len(clerks)]
             completed = today.replace(year=today.year - 5) + datetime.timedelta(days=rng.randint(3, 85))
             received = completed - datetime.timedelta(days=rng.randint(1, 5))
-            people = People(rng, today=completed)
+            people = People(rng, today=completed, id_numbers=ids)
             members = people.family(a.station.county, size=rng.randint(2, 3), ethnicity="01")
             for m in members:
                 m.update(category=rng.choice(["migrant_worker", "urban_village", "small_town"]),
@@ -171,7 +173,7 @@ class Command(BaseCommand):
                     )
                     household_services.application_complete(application=app, actor=a.user, on=completed)
             except ValidationError:
-                continue  # a member's ID number already claimed: another household
+                continue  # refused: another household
             made += 1
         return made
 
@@ -197,6 +199,13 @@ class Command(BaseCommand):
                 )
                 shown.update(len(chunk))
         return opened
+
+
+class _Held:
+    """The ID numbers someone already has (``IdNumbers.taken``, asked of the database one at a time)."""
+
+    def __contains__(self, number):
+        return Person.objects.filter(id_number=number).exists()
 
 
 class _Shaper:
