@@ -70,9 +70,12 @@ def guarantee_initial_state(*, kind: str, person: Any, completed_on: datetime.da
     return GState.REQUESTED if needed else GState.NOT_NEEDED
 
 
-def build_records(people: Sequence[Any], completed_on: datetime.date,
-                  housing_holder_id: int | None) -> tuple[list[Retention], list[GuaranteeCase]]:
-    """Unsaved Retention and GuaranteeCase rows for ``people`` (all of one application)."""
+def build_records(people: Sequence[Any], completed_on: datetime.date, housing_holder_id: int | None, *,
+                  plain: bool = False) -> tuple[list[Any], list[Any]]:
+    """Unsaved Retention and GuaranteeCase rows for ``people`` (all of one application): model
+    instances, or (``plain``) records of ``bulk.record_type`` for ``bulk.insert``."""
+    make_retention = bulk.record_type(Retention) if plain else Retention
+    make_case = bulk.record_type(GuaranteeCase) if plain else GuaranteeCase
     retentions, cases = [], []
     for p in people:
         common = {
@@ -80,7 +83,7 @@ def build_records(people: Sequence[Any], completed_on: datetime.date,
             "station_id": p.station_id, "opened_on": completed_on,
         }
         for rkind in RetentionKind:
-            retentions.append(Retention(
+            retentions.append(make_retention(
                 kind=rkind, state=RState.KEPT,
                 transition_ends_on=transition_end(completed_on) if rkind == RetentionKind.FAMILY_PLANNING else None,
                 **common,
@@ -89,7 +92,7 @@ def build_records(people: Sequence[Any], completed_on: datetime.date,
             state = guarantee_initial_state(
                 kind=kind, person=p, completed_on=completed_on, housing_holder_id=housing_holder_id
             )
-            cases.append(GuaranteeCase(
+            cases.append(make_case(
                 kind=kind, state=state, requested_on=completed_on if state == GState.REQUESTED else None, **common
             ))
     return retentions, cases
@@ -193,8 +196,8 @@ def _open_chunk(app_ids: list[int], *, actor: Any, person_fields: Sequence[str],
         .order_by("application_id", "pk")
         .values(*_PERSON_VALUES, "has_records", *person_fields)
     )
-    retentions: list[Retention] = []
-    cases: list[GuaranteeCase] = []
+    retentions: list[Any] = []
+    cases: list[Any] = []
     opened = 0
     opened_as: dict[int, str] = {}  # id(record): the state it was opened in (shape may move it on)
     for app_id, group in groupby(rows, key=lambda r: r["application_id"]):
@@ -207,8 +210,8 @@ def _open_chunk(app_ids: list[int], *, actor: Any, person_fields: Sequence[str],
         completed_on = completed[app_id]
         assert completed_on is not None  # completed_on__isnull=False above
         rs, cs = build_records([p for p, m in zip(people, members, strict=True) if not m["has_records"]],
-                               completed_on, holder.pk)
-        new_records: list[Retention | GuaranteeCase] = [*rs, *cs]
+                               completed_on, holder.pk, plain=True)
+        new_records: list[Any] = [*rs, *cs]
         for record in new_records:
             opened_as[id(record)] = record.state
         if shape is not None:

@@ -60,3 +60,28 @@ class BulkWriterTest(CastTestCase):
             self.assertNotIn("INSERT INTO", sql)  # COPY is not a query Django logs: only the nextval
         else:
             self.assertIn("INSERT INTO", sql)
+
+    def test_plain_records_insert_as_the_model_instances_do(self):
+        Record = bulk.record_type(Household)
+        self.assertIs(bulk.record_type(Household), Record)  # made once a model
+        fields = dict(county_id=self.zhaoyang.pk, station_id=self.zy_station.pk, head_name="户主", township="北闸镇",
+                      village="塘房村", address="北闸镇塘房村1号")
+        record, instance = Record(number="R0001", **fields), Household(number="R0002", **fields)
+        self.assertIsNone(record.pk)
+        for f in Household._meta.concrete_fields:  # every field, at the model's default where not given
+            if f.attname != "number":
+                self.assertEqual(getattr(record, f.attname), getattr(instance, f.attname), f.attname)
+        bulk.insert(Household, [record, instance])
+        self.assertEqual(record.pk, record.id)
+        written = {h.number: h for h in Household.objects.filter(number__in=["R0001", "R0002"])}
+        self.assertEqual(written["R0001"].pk, record.pk)
+        skip = {"id", "number", "created_at", "updated_at"}
+        for f in Household._meta.concrete_fields:
+            if f.attname not in skip:
+                self.assertEqual(getattr(written["R0001"], f.attname), getattr(written["R0002"], f.attname), f.attname)
+
+    def test_a_callable_default_is_made_anew_for_each_record(self):
+        Record = bulk.record_type(TransferApplication)  # documents: JSONField(default=list)
+        a, b = Record(), Record()
+        self.assertEqual(a.documents, [])
+        self.assertIsNot(a.documents, b.documents)
