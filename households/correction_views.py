@@ -7,7 +7,6 @@ write, selectors read through ``for_user`` (out of scope: 404)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -183,7 +182,7 @@ class ApprovalQueueView(ScopedSelectorsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         base = selectors.approval_queue(user=self.request.user)
-        qs = base.annotate(member_count=Count("members"))
+        qs = base.annotate(member_count=selectors.member_count(self.request.user))
         page = CountedPaginator(qs, self.paginate_by, count_from=base).get_page(
             params.read(PageParams, self.request.GET)["page"])
         apps = list(page.object_list)

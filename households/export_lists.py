@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nongzhuancheng.exports import Column, visible_columns
 from nongzhuancheng.scoping import APPLICATION, HOUSEHOLD, PERSON
 
 from .models import Person
-from .selectors import APPLICATION_SORTS, application_list, sort_of
+from .selectors import APPLICATION_SORTS, application_list, member_count, sort_of
 
 APPLICATION_COLUMNS = [
     Column(_("申请编号"), "number", field=(APPLICATION, "number")),
@@ -66,7 +66,7 @@ def export_rows(*, user: Any, kind: str, filters: Any) -> tuple[QuerySet[Any], l
     """The rows and columns of the export of ``kind`` ("applications" or "people"): the columns
     of the fields the user may see (need-to-know), for the request and the worker alike."""
     if kind == "applications":
-        rows = application_list(user=user, filters=filters).annotate(member_count=Count("members"))
+        rows = application_list(user=user, filters=filters).annotate(member_count=member_count(user))
         if filters.get("sort"):  # the list page's order (the list and its export read one form)
             key, descending = sort_of(filters["sort"], APPLICATION_SORTS, "-id")
             rows = rows.order_by(*([f"-{key.field}", "-id"] if descending else [key.field, "id"]))

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -209,6 +209,14 @@ def _past_due(user: Any, today: datetime.date | None, filters: dict[str, Any] | 
     if filters.get("station"):
         qs = qs.filter(station_id=filters["station"])
     return qs.select_related("household", "station", "county").order_by("due_on", "id")
+
+
+def member_count(user: Any) -> Subquery:
+    """The members of each application the user may see ("人数"; a member unit: those with a case of its
+    kind, as its lists show them), as a correlated subquery: computed for the rows of a page only (a
+    join with GROUP BY makes PostgreSQL aggregate every row in scope before it sorts and limits)."""
+    people = Person.objects.for_user(user).filter(application=OuterRef("pk")).order_by().values("application")
+    return Subquery(people.annotate(n=Count("id")).values("n"), output_field=IntegerField())
 
 
 def people_of(applications: QuerySet[TransferApplication]) -> QuerySet[Person]:

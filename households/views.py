@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -510,13 +510,6 @@ class ApplicationReceiptView(ScopedSelectorsMixin, TemplateView):
         return context
 
 
-def member_count():
-    """The members of each application as a correlated subquery: computed for the rows of the page only
-    (a join with GROUP BY makes PostgreSQL aggregate every row in scope before it sorts and limits)."""
-    people = Person.objects.filter(application=OuterRef("pk")).order_by().values("application")
-    return Subquery(people.annotate(n=Count("id")).values("n"), output_field=IntegerField())
-
-
 OVERDUE_COLUMNS = [
     Column(_l("申请编号"), "number"),
     Column(_l("县区"), "county.name"),
@@ -549,7 +542,7 @@ class OverdueView(ScopedSelectorsMixin, TemplateView):
         returned = selectors.application_returned_list(user=request.user, today=today, filters=filters)
         show_returned = query["show"] == "returned"
         base = returned if show_returned else overdue
-        qs = base.select_related("station__county").annotate(member_count=member_count())  # no GROUP BY
+        qs = base.select_related("station__county").annotate(member_count=selectors.member_count(request.user))
         key, descending = sort_of(query["sort"], OVERDUE_SORTS, "due_on")
         if query["format"]:
             rows = list(qs.order_by(f"-{key.field}" if descending else key.field, "id")[:settings.NZC_EXPORT_INLINE_ROWS])
