@@ -140,9 +140,13 @@ def application_ids_matching(q: str, *, user: Any = None) -> Any:
     fewer ids; the caller still scopes what it shows with ``for_user``."""
     people, households, others = _search_probes(q, user)
     if len(people) > SEARCH_IDS_UP_TO or len(households) > SEARCH_IDS_UP_TO:
-        by_person = Person.objects.filter(name__prefix=q).values_list("application_id", flat=True)
-        by_head_or_number = TransferApplication.objects.filter(Q(household__head_name__prefix=q) | Q(number=q.upper()))
-        return by_person.union(by_head_or_number.values_list("id", flat=True))
+        # kept to the user's place too: a county's 张, not the city's
+        # (three branches: an OR across the join to households would read every household)
+        by_person = Person.objects.filter(name__prefix=q, **(place_filter(user, Person) or {}))
+        apps = TransferApplication.objects.filter(**(place_filter(user, TransferApplication) or {}))
+        return by_person.values_list("application_id", flat=True).union(
+            apps.filter(household__head_name__prefix=q).values_list("id", flat=True),
+            apps.filter(number=q.upper()).values_list("id", flat=True))
     return sorted(set(people).union(others))
 
 
