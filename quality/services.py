@@ -57,7 +57,15 @@ def findings_sync(*, application_ids: Sequence[int] | None = None, rules: Iterab
     if application_ids is None:
         return _sync_everyone(rules)
     ids = [int(i) for i in application_ids]
-    return _sync_rows(ids, breaking(ids, rules) if ids else [], rules)
+    counts = dict.fromkeys((rule.code for rule in rules), 0)
+    for i in range(0, len(ids), RECHECK_CHUNK):  # a statement's parameters stay within SQLite's limit
+        chunk = ids[i:i + RECHECK_CHUNK]
+        for code, n in _sync_rows(chunk, breaking(chunk, rules), rules).items():
+            counts[code] += n
+    return counts
+
+
+RECHECK_CHUNK = 500  # applications a re-check statement looks at (each rule's branch names them all)
 
 
 @dataclass(frozen=True)

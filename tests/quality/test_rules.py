@@ -147,3 +147,18 @@ class TwoPathsTest(QualityTestCase):
         order = [b.rule for b in breaking(ids)]
         positions = [list(BY_CODE).index(code) for code in order]
         self.assertEqual(positions, sorted(positions))
+
+    def test_many_applications_are_rechecked_in_chunks_with_the_same_findings(self):
+        from unittest import mock
+
+        from quality import services
+        from quality.models import Finding
+
+        apps = [self.enter([born(1980, 1, 1), born(1979, 1, 1, relation="child")], override=OK) for _ in range(5)]
+        ids = [a.pk for a in apps]
+        whole = services.findings_sync(application_ids=ids)
+        Finding.objects.all().delete()
+        with mock.patch.object(services, "RECHECK_CHUNK", 2):
+            self.assertEqual(services.findings_sync(application_ids=ids), whole)
+        self.assertEqual(whole["child_older_than_parent"], 5)
+        self.assertEqual(Finding.objects.filter(rule="child_older_than_parent", resolved_at__isnull=True).count(), 5)
