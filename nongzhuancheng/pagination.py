@@ -70,9 +70,9 @@ def _seen(queryset: QuerySet[Any], seen: int, limit: int, key: str) -> tuple[int
 
 def first_ids_counted(queryset: QuerySet[Any], size: int, limit: int | None = None) -> tuple[list[int], int, bool]:
     """The ids of the first ``size`` rows of ``queryset``, newest (highest id) first, and
-    bounded_count's (total, exact) of it, in one statement: the page is read with a window count over at most ``limit`` + 1 rows
-    (``COUNT(*) OVER ()``), or, when an estimate is kept for this list, on its own. A first page of a
-    search costs one query instead of two."""
+    bounded_count's (total, exact) of it, in one statement: the page is read with a window count
+    over at most ``limit`` + 1 rows (``COUNT(*) OVER ()``), or, when an estimate is kept for this
+    list, on its own. A first page of a search costs one query instead of two."""
     limit = settings.LIST_EXACT_COUNT_UP_TO if limit is None else limit
     try:
         sql, params = queryset.order_by("-pk").values_list("pk", flat=True).query.sql_with_params()

@@ -82,7 +82,12 @@ class Breach:
 
     @property
     def key(self) -> tuple[str, int]:
-        return (self.rule, self.person_id if self.person_id is not None else self.application_id)
+        return _finding_key(self.rule, self.person_id, self.application_id)
+
+
+def _finding_key(rule: str, person_id: int | None, application_id: int) -> tuple[str, int]:
+    """What one open finding is of: the rule and its person (or, for a rule about the application, it)."""
+    return (rule, person_id if person_id is not None else application_id)
 
 
 def breaking(application_ids: Sequence[int], rules: Iterable[Rule] = RULES) -> list[Breach]:
@@ -115,7 +120,7 @@ def _sync_rows(application_ids: list[int], found: list[Breach], rules: list[Rule
     codes = [rule.code for rule in rules]
     severity = {rule.code: rule.severity for rule in rules}
     open_ = Finding.objects.filter(application_id__in=application_ids, rule__in=codes, resolved_at__isnull=True)
-    held = {(rule, person_id if person_id is not None else application_id): pk
+    held = {_finding_key(rule, person_id, application_id): pk
             for pk, rule, person_id, application_id in open_.values_list("pk", "rule", "person_id", "application_id")}
     new: dict[tuple[str, int], Breach] = {}
     for b in found:
@@ -145,7 +150,7 @@ def _sync_everyone(rules: list[Rule]) -> dict[str, int]:
     table = qn(Finding._meta.db_table)
     counts = {}
     for rule in rules:
-        matching = rule.matching(_rows(rule, None))
+        matching = rule.matching()  # everyone holding a claim (or every claiming application)
         if rule.level == PERSON:
             open_ = Finding.objects.filter(rule=rule.code, person_id=OuterRef("pk"), resolved_at__isnull=True)
             columns = {"person_id": "id", "application_id": "application_id", "household_id": "household_id",
@@ -165,10 +170,9 @@ def _sync_everyone(rules: list[Rule]) -> dict[str, int]:
             )
         stale = Finding.objects.filter(rule=rule.code, resolved_at__isnull=True)
         if rule.level == PERSON:
-            stale = stale.exclude(person_id__in=rule.matching(_rows(rule, None)).values("pk"))
+            stale = stale.exclude(person_id__in=matching.values("pk"))
         else:
-            stale = stale.filter(person__isnull=True).exclude(
-                application_id__in=rule.matching(_rows(rule, None)).values("pk"))
+            stale = stale.filter(person__isnull=True).exclude(application_id__in=matching.values("pk"))
         stale.update(resolved_at=now)
         counts[rule.code] = Finding.objects.filter(rule=rule.code, resolved_at__isnull=True).count()
     return counts
