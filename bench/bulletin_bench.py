@@ -83,6 +83,19 @@ def main(argv=None):
     t, best, data = median_time(lambda: selectors.bulletin_data(period=period), args.runs)
     print(f"bulletin_data, city, {period.label}: median {t * 1000:.0f} ms (best {best * 1000:.0f} ms); "
           f"cumulative {data.cumulative:,}, rate {data.rate}, {data.provincial_multiple} times the provincial task")
+    from entitlements import selectors as entitlement_selectors
+    from entitlements.models import GuaranteeCase
+
+    cases = GuaranteeCase.objects.count()
+    if cases:
+        as_of = period.end
+        t_tables, _b, _r = median_time(lambda: (entitlement_selectors.delivery_summary(as_of=as_of),
+                                                entitlement_selectors.retention_summary(as_of=as_of)), args.runs)
+        t_records, _b, _r = median_time(lambda: entitlement_selectors._delivery_from_records(as_of, None, None),
+                                        max(1, args.runs // 2))
+        print(f"guarantee and retention figures ({cases:,} guarantee cases) from the summary tables: "
+              f"{t_tables * 1000:.0f} ms; the guarantee figures alone counted from the records: "
+              f"{t_records * 1000:.0f} ms ({t_tables / t_records:.3f} of it)")
     county = County.objects.order_by("-population_2020").first()
     t, best, _ = median_time(lambda: selectors.bulletin_data(period=period, county=county), args.runs)
     print(f"bulletin_data, {county.name} (stations ranked): median {t * 1000:.0f} ms (best {best * 1000:.0f} ms)")

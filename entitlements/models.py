@@ -369,3 +369,6 @@ def state_label(model, value):
         return model.State(value).label
     except ValueError:
         return value
+
+
+from .rollup_models import *  # noqa: E402,F401,F403  (summary tables of the records)

@@ -2,10 +2,12 @@
 
 ``delivery_summary`` and ``retention_summary`` are the contract the ten-day bulletin reads.
 
-State as of a date: only records opened (transfer completed) on or before ``as_of`` count. A case
-delivered or refused after ``as_of`` counts as it stood then: ``in_progress`` if it had been
-started by then, otherwise ``requested``. A retention circulated or given up after ``as_of``
-counts as ``kept``. (A case re-requested after a refusal counts by its latest request.)
+State as of a date: only records opened (transfer completed) on or before ``as_of`` count, each in
+the state ``entitlements.rollup`` says it stood in then (a case delivered or refused after
+``as_of`` counts ``in_progress`` if it had been started by then, otherwise ``requested``; a
+retention circulated or given up after ``as_of`` counts as ``kept``). The figures add up the
+summary tables (``entitlements.rollup_models``); a clerk, who sees one station's records, gets
+them counted from the records themselves by the same rule.
 """
 
 import datetime
@@ -13,11 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from nongzhuancheng.figures import ratio
 from nongzhuancheng.models import County
+from nongzhuancheng.roles import CLERK
+from nongzhuancheng.scoping import assignment_of
 
 from .models import (
     GuaranteeCase,
@@ -27,6 +31,7 @@ from .models import (
     RetentionEvent,
     RetentionKind,
 )
+from .rollup_models import DeliveryDays, GuaranteeDaily, RetentionDaily
 
 GState = GuaranteeCase.State
 RState = Retention.State
@@ -96,10 +101,33 @@ def _visible_kinds(model: Any, user: Any) -> list:
     return list(model.KINDS) if user is None else model.kinds_in_scope(user)
 
 
-def delivery_summary(*, as_of: datetime.date, user: Any = None, county: Any = None) -> list[DeliveryRow]:
-    """Guarantee delivery by county and kind at ``as_of`` (one row per county × kind, zeros included).
+def _from_records(user: Any) -> bool:
+    """Whether the user's figures are counted from the records: a clerk's scope (a station) is finer
+    than the summary tables' (a county)."""
+    assignment = assignment_of(user) if user is not None else None
+    return assignment is not None and assignment.role == CLERK and not getattr(user, "is_superuser", False)
 
-    ``user`` limits the rows to what the user may see (None: everything, for the bulletin)."""
+
+def _rollup_rows(model: Any, as_of: datetime.date, counties: list[tuple[int, str]], kinds: list) -> QuerySet:
+    return model.objects.filter(day__lte=as_of, county_id__in=[pk for pk, _ in counties],
+                                kind__in=[k.value for k in kinds])
+
+
+def _delivery_from_rollup(as_of: datetime.date, counties: list[tuple[int, str]], kinds: list,
+                          ) -> tuple[dict[tuple[int, str], dict[str, int]], dict[tuple[int, str], list[tuple[int, int]]]]:
+    counts: dict[tuple[int, str], dict[str, int]] = {}
+    for c, k, state, n in (_rollup_rows(GuaranteeDaily, as_of, counties, kinds)
+                           .values_list("county_id", "kind", "state").annotate(n=Sum("change")).order_by()):
+        counts.setdefault((c, k), {})[state] = n
+    histograms: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for c, k, days, n in (_rollup_rows(DeliveryDays, as_of, counties, kinds)
+                          .values_list("county_id", "kind", "days").annotate(n=Sum("cases")).order_by()):
+        histograms.setdefault((c, k), []).append((days, n))
+    return counts, histograms
+
+
+def _delivery_from_records(as_of: datetime.date, user: Any, county: Any,
+                           ) -> tuple[dict[tuple[int, str], dict[str, int]], dict[tuple[int, str], list[tuple[int, int]]]]:
     qs = GuaranteeCase.objects.all() if user is None else GuaranteeCase.objects.for_user(user)
     qs = qs.filter(opened_on__lte=as_of)
     if county is not None:
@@ -108,8 +136,8 @@ def delivery_summary(*, as_of: datetime.date, user: Any = None, county: Any = No
     refused = Q(state=GState.REFUSED, refused_on__lte=as_of)
     closed_later = Q(state=GState.DELIVERED, delivered_on__gt=as_of) | Q(state=GState.REFUSED, refused_on__gt=as_of)
     started = Q(started_on__isnull=False, started_on__lte=as_of)
-    counts = {
-        (r["county_id"], r["kind"]): r
+    counts: dict[tuple[int, str], dict[str, int]] = {
+        (r["county_id"], r["kind"]): {s: r[s] for s in GState.values if s in r}  # type: ignore[literal-required]
         for r in qs.values("county_id", "kind").annotate(
             requested=Count("pk", filter=Q(state=GState.REQUESTED) | (closed_later & ~started)),
             in_progress=Count("pk", filter=Q(state=GState.IN_PROGRESS) | (closed_later & started)),
@@ -123,12 +151,24 @@ def delivery_summary(*, as_of: datetime.date, user: Any = None, county: Any = No
         qs.filter(delivered).values_list("county_id", "kind", "days_to_deliver").annotate(n=Count("pk")).order_by()
     ):
         histograms.setdefault((c, k), []).append((days or 0, n))
+    return counts, histograms
+
+
+def delivery_summary(*, as_of: datetime.date, user: Any = None, county: Any = None) -> list[DeliveryRow]:
+    """Guarantee delivery by county and kind at ``as_of`` (one row per county × kind, zeros included).
+
+    ``user`` limits the rows to what the user may see (None: everything, for the bulletin)."""
+    counties, kinds = _counties(user, county), _visible_kinds(GuaranteeCase, user)
+    if _from_records(user):
+        counts, histograms = _delivery_from_records(as_of, user, county)
+    else:
+        counts, histograms = _delivery_from_rollup(as_of, counties, kinds)
     rows = []
-    for county_id, county_name in _counties(user, county):
-        for kind in _visible_kinds(GuaranteeCase, user):
+    for county_id, county_name in counties:
+        for kind in kinds:
             r = counts.get((county_id, kind.value), {})
-            requested, in_progress = r.get("requested", 0), r.get("in_progress", 0)
-            dlv, ref, nn = r.get("delivered", 0), r.get("refused", 0), r.get("not_needed", 0)
+            requested, in_progress = r.get(GState.REQUESTED, 0), r.get(GState.IN_PROGRESS, 0)
+            dlv, ref, nn = r.get(GState.DELIVERED, 0), r.get(GState.REFUSED, 0), r.get(GState.NOT_NEEDED, 0)
             rows.append(DeliveryRow(
                 county_id=county_id, county_name=county_name, kind=kind.value, kind_label=str(kind.label),
                 requested=requested, in_progress=in_progress, delivered=dlv, refused=ref, not_needed=nn,
@@ -155,26 +195,28 @@ def delivery_totals(rows: list[DeliveryRow]) -> list[DeliveryRow]:
 
 def retention_summary(*, as_of: datetime.date, user: Any = None, county: Any = None) -> list[RetentionRow]:
     """Retentions by county and kind at ``as_of``: kept, circulated, given up (persons)."""
-    qs = Retention.objects.all() if user is None else Retention.objects.for_user(user)
-    qs = qs.filter(opened_on__lte=as_of)
-    if county is not None:
-        qs = qs.filter(county_id=getattr(county, "pk", county))
-    changed_by = Q(changed_on__lte=as_of)
-    counts = {
-        (r["county_id"], r["kind"]): r
+    counties, kinds = _counties(user, county), _visible_kinds(Retention, user)
+    counts: dict[tuple[int, str], dict[str, int]] = {}
+    if _from_records(user):
+        qs = Retention.objects.for_user(user).filter(opened_on__lte=as_of)
+        changed_by = Q(changed_on__lte=as_of)
         for r in qs.values("county_id", "kind").annotate(
             kept=Count("pk", filter=Q(state=RState.KEPT) | ~changed_by),
             circulated=Count("pk", filter=Q(state=RState.CIRCULATED) & changed_by),
             given_up=Count("pk", filter=Q(state=RState.GIVEN_UP) & changed_by),
-        ).order_by()
-    }
+        ).order_by():
+            counts[(r["county_id"], r["kind"])] = {s: r[s] for s in RState.values}
+    else:
+        for c, k, state, n in (_rollup_rows(RetentionDaily, as_of, counties, kinds)
+                               .values_list("county_id", "kind", "state").annotate(n=Sum("change")).order_by()):
+            counts.setdefault((c, k), {})[state] = n
     rows = []
-    for county_id, county_name in _counties(user, county):
-        for kind in _visible_kinds(Retention, user):
+    for county_id, county_name in counties:
+        for kind in kinds:
             r = counts.get((county_id, kind.value), {})
             rows.append(RetentionRow(
                 county_id=county_id, county_name=county_name, kind=kind.value, kind_label=str(kind.label),
-                kept=r.get("kept", 0), circulated=r.get("circulated", 0), given_up=r.get("given_up", 0),
+                kept=r.get(RState.KEPT, 0), circulated=r.get(RState.CIRCULATED, 0), given_up=r.get(RState.GIVEN_UP, 0),
             ))
     return rows
 

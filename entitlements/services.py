@@ -4,6 +4,7 @@ A state changes only by a move of the model's ``WORKFLOW`` table, made by
 ``nongzhuancheng.workflow.transition`` (policy, scoped lock, table, save, event row in one
 transaction): ``guarantee_move`` for ``GuaranteeCase.state``, ``retention_move`` (circulate /
 give up / restore) for ``Retention.state``. HTML views, the API and the admin all call them.
+Every write keeps the summary tables in step in its own transaction (``entitlements.rollup``).
 """
 
 import datetime
@@ -21,6 +22,7 @@ from nongzhuancheng import bulk
 from nongzhuancheng.scoping import ENTITLEMENT_WORK, require
 from nongzhuancheng.workflow import Move, TransitionNotAllowed, transition
 
+from . import rollup
 from .models import (
     GuaranteeCase,
     GuaranteeEvent,
@@ -117,6 +119,7 @@ def entitlements_open(*, application: Any, actor: Any = None) -> int:
     retentions, cases = build_records(todo, application.completed_on, holder.pk if holder else None)
     Retention.objects.bulk_create(retentions)
     GuaranteeCase.objects.bulk_create(cases)
+    rollup.records_opened(retentions, cases)
     # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+; fetch them to be safe.
     opened = {"note": _("转户办结，自动建档")}
     ret_ids = Retention.objects.filter(person__in=todo).values_list("pk", "state")
@@ -223,6 +226,7 @@ def _open_chunk(app_ids: list[int], *, actor: Any, person_fields: Sequence[str],
         return 0
     bulk.insert(Retention, retentions)
     bulk.insert(GuaranteeCase, cases)
+    rollup.records_opened(retentions, cases)
     with translation.override(settings.LANGUAGE_CODE):
         note = _("转户办结，自动建档")
     actor_id = actor.pk if actor is not None else None
@@ -259,8 +263,10 @@ def entitlements_close_withdrawn(*, application: Any, actor: Any = None) -> int:
     transferred under another record): the records its completion opened are removed with their
     events, so that no member unit works them and no figure counts them. Returns the rows removed."""
     removed = 0
-    for model in (GuaranteeCase, Retention):
-        removed += model.objects.filter(application=application).delete()[1].get(model._meta.label, 0)
+    with rollup.following(cases=GuaranteeCase.objects.filter(application=application),
+                          retentions=Retention.objects.filter(application=application)):
+        for model in (GuaranteeCase, Retention):
+            removed += model.objects.filter(application=application).delete()[1].get(model._meta.label, 0)
     return removed
 
 
@@ -270,9 +276,17 @@ def entitlements_follow_correction(*, application: Any, actor: Any = None, chang
     A new completion date moves the family-planning transition end (and the opening date of
     cases still waiting in their first state); a corrected birth date re-decides the education,
     pension and employment cases that nobody has worked yet (a system move of the table)."""
+    changed = changed or {}
+    if not ("completed_on" in changed and application.completed_on) and not changed.get("person_ids"):
+        return
+    with rollup.following(cases=GuaranteeCase.objects.filter(application=application),
+                          retentions=Retention.objects.filter(application=application)):
+        _follow_correction(application=application, actor=actor, changed=changed)
+
+
+def _follow_correction(*, application: Any, actor: Any, changed: dict) -> None:
     from households.models import Person
 
-    changed = changed or {}
     on = application.completed_on
     if "completed_on" in changed and on:
         for r in Retention.objects.select_for_update().filter(application=application, kind=RetentionKind.FAMILY_PLANNING):
@@ -413,8 +427,9 @@ def guarantee_move(*, case: GuaranteeCase, actor: Any, move: str | Move | None =
                                       details=details, note=note)
 
     try:
-        return transition(workflow=GUARANTEES, move=move, obj=case, queryset=GuaranteeCase.objects, actor=actor,
-                          note=reason, apply=apply, record=record)
+        with rollup.following(cases=GuaranteeCase.objects.filter(pk=case.pk)):
+            return transition(workflow=GUARANTEES, move=move, obj=case, queryset=GuaranteeCase.objects,
+                              actor=actor, note=reason, apply=apply, record=record)
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and "note" in exc.error_dict:
             # the table's note of a guarantee move is its reason (the refusal's)
@@ -475,8 +490,9 @@ def _retention_transition(*, retention: Retention, move: str, actor: Any, change
         RetentionEvent.objects.create(retention=r, actor=actor, on=when[0], from_state=before, to_state=m.target,
                                       details=details, note=note)
 
-    return transition(workflow=RETENTIONS, move=move, obj=retention, queryset=Retention.objects, actor=actor,
-                      note=note, apply=apply, record=record)
+    with rollup.following(retentions=Retention.objects.filter(pk=retention.pk)):
+        return transition(workflow=RETENTIONS, move=move, obj=retention, queryset=Retention.objects, actor=actor,
+                          note=note, apply=apply, record=record)
 
 
 def retention_circulate(*, retention: Retention, actor: Any, counterparty: str, term_ends_on: Any, price: Any,

@@ -8,8 +8,7 @@ calls ``rollup_apply`` — or ``rollup_rebuild`` for a range of days it wrote in
 transaction, so the counts move with the rows or not at all. ``rollup_drift`` compares the tables
 with the raw rows (the scheduled check repairs what it finds).
 
-Counts are added with one UPSERT a key (``INSERT … ON CONFLICT … DO UPDATE SET persons = persons +
-excluded.persons``), which PostgreSQL and SQLite (3.24+) both run and which two concurrent
+Counts are added with one UPSERT a key (``nongzhuancheng.bulk.add_counts``), which two concurrent
 completions cannot lose. Keys whose count falls to zero are deleted."""
 
 from __future__ import annotations
@@ -25,6 +24,8 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, DateField, F, Func, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThan
+
+from nongzhuancheng import bulk
 
 from .models import Person
 from .rollup_models import AgeBand, CompletionDaily, CompletionRollup, CompletionStationDaily
@@ -113,21 +114,7 @@ def rollup_apply(deltas: Counter[Key] | dict[Key, int]) -> None:
 
 
 def _upsert(model: Any, fields: tuple[str, ...], deltas: dict[Any, int]) -> None:
-    if not deltas:
-        return
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    cols = ", ".join(qn(f) for f in fields)
-    marks = ", ".join(["%s"] * (len(fields) + 1))
-    sql = (f"INSERT INTO {table} ({cols}, persons) VALUES ({marks}) ON CONFLICT ({cols}) "
-           f"DO UPDATE SET persons = {table}.persons + excluded.persons")
-    adapt = connection.ops.adapt_datefield_value
-    rows = [(adapt(k[0]), *k[1:], n) for k, n in deltas.items()]
-    days = sorted({k[0] for k in deltas})
-    with connection.cursor() as cur:
-        cur.executemany(sql, rows)
-        if any(n < 0 for n in deltas.values()):
-            model.objects.filter(completed_on__in=days, persons__lte=0).delete()
+    bulk.add_counts(model, fields, deltas, count="persons")
 
 
 class _YearsBefore(Func):

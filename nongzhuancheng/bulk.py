@@ -201,3 +201,32 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
             yield row
 
     return copy_rows(model._meta.db_table, [str(f.column) for f in chosen], prepared())
+
+
+def add_counts(model: type[models.Model], fields: Sequence[str], deltas: dict[tuple[Any, ...], int], *,
+               count: str, signed: bool = False) -> None:
+    """Add ``deltas`` ({key: n}, key values in the order of ``fields``) to the counter rows of a
+    summary table whose unique key is ``fields``, in the current transaction: one UPSERT a key
+    (``INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n``, PostgreSQL and SQLite 3.24+),
+    which two concurrent writers cannot lose. Zero deltas are skipped. Rows whose count falls to
+    zero are deleted (with ``signed`` False, rows below zero too: a count that cannot be negative).
+    The first key field is a date: the deletion looks only at the days written."""
+    deltas = {k: n for k, n in deltas.items() if n}
+    if not deltas:
+        return
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    columns = [str(model._meta.get_field(f).column) for f in fields]  # type: ignore[union-attr]
+    cols = ", ".join(qn(c) for c in columns)
+    marks = ", ".join(["%s"] * (len(fields) + 1))
+    sql = (f"INSERT INTO {table} ({cols}, {qn(count)}) VALUES ({marks}) ON CONFLICT ({cols}) "
+           f"DO UPDATE SET {qn(count)} = {table}.{qn(count)} + excluded.{qn(count)}")
+    adapt = connection.ops.adapt_datefield_value
+    # in key order: two writers lock the rows they share in the same order (no deadlock)
+    rows = [(adapt(k[0]), *k[1:], n) for k, n in sorted(deltas.items())]
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+    if any(n < 0 for n in deltas.values()) or signed:
+        days = sorted({k[0] for k in deltas})
+        gone = {f"{count}": 0} if signed else {f"{count}__lte": 0}
+        model._default_manager.filter(**{f"{fields[0]}__in": days}, **gone).delete()

@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "households.tasks.rollup_check_task",
         "schedule": crontab(minute=40, hour=2),
     },
+    "entitlement-rollup-check": {  # the records' summary tables against the records, repaired if they drift
+        "task": "entitlements.tasks.rollup_check_task",
+        "schedule": crontab(minute=50, hour=2),
+    },
     "export-files-past-their-time": {
         "task": "households.tasks.export_jobs_expire_task",
         "schedule": crontab(minute=5),
