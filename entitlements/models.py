@@ -88,9 +88,9 @@ class EntitlementScopeMixin:
     (``for_user(user, ENTITLEMENT_WORK)``: the policy leaves clerks and the city reader nothing)."""
 
     scope_county = "county"
-    scope_station = "station"
+    scope_station: str | None = "station"
     scope_kind = "kind"
-    KINDS = ()
+    KINDS: tuple = ()
 
     @classmethod
     def scope_for_user(cls, queryset, user, assignment):
@@ -101,7 +101,9 @@ class EntitlementScopeMixin:
             return queryset.all()
         if role == COUNTY_OFFICER:
             return queryset.filter(**{cls.scope_county: assignment.county_id})
-        if role == CLERK:
+        if role == CLERK:  # a table without stations (the summary tables): nothing
+            if cls.scope_station is None:
+                return queryset.none()
             return queryset.filter(**{cls.scope_station: assignment.station_id})
         return queryset.none()
 

@@ -108,19 +108,20 @@ def _from_records(user: Any) -> bool:
     return assignment is not None and assignment.role == CLERK and not getattr(user, "is_superuser", False)
 
 
-def _rollup_rows(model: Any, as_of: datetime.date, counties: list[tuple[int, str]], kinds: list) -> QuerySet:
-    return model.objects.filter(day__lte=as_of, county_id__in=[pk for pk, _ in counties],
-                                kind__in=[k.value for k in kinds])
+def _rollup_rows(model: Any, user: Any, as_of: datetime.date, counties: list[tuple[int, str]],
+                 kinds: list) -> QuerySet:
+    qs = model.objects.all() if user is None else model.objects.for_user(user)
+    return qs.filter(day__lte=as_of, county_id__in=[pk for pk, _ in counties], kind__in=[k.value for k in kinds])
 
 
-def _delivery_from_rollup(as_of: datetime.date, counties: list[tuple[int, str]], kinds: list,
+def _delivery_from_rollup(as_of: datetime.date, user: Any, counties: list[tuple[int, str]], kinds: list,
                           ) -> tuple[dict[tuple[int, str], dict[str, int]], dict[tuple[int, str], list[tuple[int, int]]]]:
     counts: dict[tuple[int, str], dict[str, int]] = {}
-    for c, k, state, n in (_rollup_rows(GuaranteeDaily, as_of, counties, kinds)
+    for c, k, state, n in (_rollup_rows(GuaranteeDaily, user, as_of, counties, kinds)
                            .values_list("county_id", "kind", "state").annotate(n=Sum("change")).order_by()):
         counts.setdefault((c, k), {})[state] = n
     histograms: dict[tuple[int, str], list[tuple[int, int]]] = {}
-    for c, k, days, n in (_rollup_rows(DeliveryDays, as_of, counties, kinds)
+    for c, k, days, n in (_rollup_rows(DeliveryDays, user, as_of, counties, kinds)
                           .values_list("county_id", "kind", "days").annotate(n=Sum("cases")).order_by()):
         histograms.setdefault((c, k), []).append((days, n))
     return counts, histograms
@@ -162,7 +163,7 @@ def delivery_summary(*, as_of: datetime.date, user: Any = None, county: Any = No
     if _from_records(user):
         counts, histograms = _delivery_from_records(as_of, user, county)
     else:
-        counts, histograms = _delivery_from_rollup(as_of, counties, kinds)
+        counts, histograms = _delivery_from_rollup(as_of, user, counties, kinds)
     rows = []
     for county_id, county_name in counties:
         for kind in kinds:
@@ -207,7 +208,7 @@ def retention_summary(*, as_of: datetime.date, user: Any = None, county: Any = N
         ).order_by():
             counts[(r["county_id"], r["kind"])] = {s: r[s] for s in RState.values}
     else:
-        for c, k, state, n in (_rollup_rows(RetentionDaily, as_of, counties, kinds)
+        for c, k, state, n in (_rollup_rows(RetentionDaily, user, as_of, counties, kinds)
                                .values_list("county_id", "kind", "state").annotate(n=Sum("change")).order_by()):
             counts.setdefault((c, k), {})[state] = n
     rows = []

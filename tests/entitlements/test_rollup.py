@@ -59,7 +59,7 @@ class FiguresAgree:
         counties = selectors._counties(None, None)
         kinds = list(GuaranteeCase.KINDS)
         for on in days:
-            counts, histograms = selectors._delivery_from_rollup(on, counties, kinds)
+            counts, histograms = selectors._delivery_from_rollup(on, None, counties, kinds)
             raw_counts, raw_histograms = selectors._delivery_from_records(on, None, None)
             self.assertEqual(nonzero(counts), nonzero(raw_counts), f"guarantee states on {on}")
             self.assertEqual({k: sorted(v) for k, v in histograms.items()},
@@ -225,3 +225,14 @@ class RollupRepairTest(EntitlementsTestCase):
         self.assertEqual(county["medical"].requested, 8)
         kept = {r.kind: r.kept for r in selectors.retention_summary(as_of=D(2026, 10, 1), user=self.alice)}
         self.assertEqual(kept["farmland"], 4)
+
+    def test_the_tables_are_scoped_as_the_records_and_a_clerk_reads_none_of_them(self):
+        self.complete_family(on=FIRST_DAY)
+        self.complete_family(actor=self.bob, on=FIRST_DAY)
+        self.assertEqual(set(GuaranteeDaily.objects.for_user(self.heidi).values_list("kind", flat=True)), {"medical"})
+        self.assertEqual(set(GuaranteeDaily.objects.for_user(self.dave).values_list("county_id", flat=True)),
+                         {self.zhaoyang.pk})
+        self.assertEqual(set(GuaranteeDaily.objects.for_user(self.frank).values_list("county_id", flat=True)),
+                         {self.zhaoyang.pk, self.ludian.pk})
+        for model in (GuaranteeDaily, RetentionDaily, DeliveryDays):
+            self.assertFalse(model.objects.for_user(self.alice).exists())

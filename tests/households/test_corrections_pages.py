@@ -95,7 +95,8 @@ class CorrectionPagesTest(CastTestCase):
         self.receive(self.bob, members=[taken])
         self.login(self.alice)
         url = reverse("households:application_correct", args=[self.app.pk])
-        for number, words in ((self.person.id_number[:16] + "00", "校验"), (taken["id_number"], "鲁甸县")):
+        wrong_check = self.person.id_number[:17] + ("1" if self.person.id_number[17] == "0" else "0")
+        for number, words in ((wrong_check, "校验"), (taken["id_number"], "鲁甸县")):
             with self.subTest(number=number):
                 response = self.client.post(url, form_data(self.app, **{f"p{self.person.pk}-id_number": number,
                                                                         "c-reason": "身份证为准"}))
