@@ -22,23 +22,28 @@ from nongzhuancheng.scoping import ScopedQuerySet
 from .models import EntitlementScopeMixin, GuaranteeCase, GuaranteeKind, Retention, RetentionKind
 
 
-class _Scoped(EntitlementScopeMixin):
-    """Scoped as the records are, a member unit by its kinds; a county is the finest place, so a
-    clerk reads none of these (a clerk's figures are counted from the station's records)."""
+class _CountyDay(EntitlementScopeMixin, models.Model):
+    """A summary row of a county on a day, scoped as the records are (a member unit by its kinds); a
+    county is the finest place, so a clerk reads none of these (a clerk's figures are counted from
+    the station's records)."""
 
     scope_station = None
 
-
-class GuaranteeDaily(_Scoped, models.Model):
-    KINDS = tuple(GuaranteeKind)
-
     day = models.DateField(_("日期"))
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class GuaranteeDaily(_CountyDay):
+    KINDS = tuple(GuaranteeKind)
+
     kind = models.CharField(_("保障事项"), max_length=12, choices=GuaranteeKind.choices)
     state = models.CharField(_("状态"), max_length=12, choices=GuaranteeCase.State.choices)
     change = models.IntegerField(_("件数变化"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("五项保障每日变化")
@@ -48,16 +53,12 @@ class GuaranteeDaily(_Scoped, models.Model):
         indexes = [models.Index(fields=["county", "day"], name="guarantee_daily_county_day")]
 
 
-class RetentionDaily(_Scoped, models.Model):
+class RetentionDaily(_CountyDay):
     KINDS = tuple(RetentionKind)
 
-    day = models.DateField(_("日期"))
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"))
     kind = models.CharField(_("保留事项"), max_length=24, choices=RetentionKind.choices)
     state = models.CharField(_("状态"), max_length=12, choices=Retention.State.choices)
     change = models.IntegerField(_("件数变化"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("五项保留每日变化")
@@ -67,16 +68,13 @@ class RetentionDaily(_Scoped, models.Model):
         indexes = [models.Index(fields=["county", "day"], name="retention_daily_county_day")]
 
 
-class DeliveryDays(_Scoped, models.Model):
+class DeliveryDays(_CountyDay):
     KINDS = tuple(GuaranteeKind)
 
     day = models.DateField(_("落实日期"))  # the day the case counts as delivered (not before it was opened)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"))
     kind = models.CharField(_("保障事项"), max_length=12, choices=GuaranteeKind.choices)
     days = models.IntegerField(_("落实用时（天）"))
     cases = models.IntegerField(_("件数"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("落实用时汇总")
