@@ -158,6 +158,9 @@ _PROMETHEUS_ENGINES = {"django.db.backends.postgresql": "django_prometheus.db.ba
 if envbool("NZC_DB_METRICS", True):
     DATABASES["default"]["ENGINE"] = _PROMETHEUS_ENGINES.get(DATABASES["default"]["ENGINE"],
                                                              DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and envbool("DB_PREPARED_STATEMENTS", True):
+    # only the statements nongzhuancheng.prepared asks for are prepared (Django's default: none)
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30

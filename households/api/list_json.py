@@ -20,6 +20,7 @@ from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
 from nongzhuancheng.masking import mask_sql
+from nongzhuancheng.prepared import prepared_cursor
 
 from ..models import Household, Person, TransferApplication
 from ..reference import Category, Relation
@@ -92,7 +93,7 @@ def page_json(ids: Sequence[int]) -> list[str]:
     """The JSON text of each application of ``ids``, in the order given."""
     if not ids:
         return []
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once a connection (its plan does not depend on the ids)
         cursor.execute(_sql(translation.get_language()), {"ids": list(ids)})
         by_id = dict(cursor.fetchall())
     return [by_id[pk] for pk in ids if pk in by_id]

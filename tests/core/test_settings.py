@@ -15,6 +15,7 @@ from django.conf import settings
 db = settings.DATABASES["default"]
 print(json.dumps({
     "engine": db["ENGINE"], "name": str(db["NAME"]), "conn_max_age": db["CONN_MAX_AGE"],
+    "prepare_threshold": db.get("OPTIONS", {}).get("prepare_threshold"),
     "eager": settings.CELERY_TASK_ALWAYS_EAGER, "broker": settings.CELERY_BROKER_URL,
     "backend": settings.CELERY_RESULT_BACKEND, "debug": settings.DEBUG,
     "secret_key": settings.SECRET_KEY, "allowed_hosts": settings.ALLOWED_HOSTS,
@@ -72,6 +73,11 @@ class ProductionSettingsTest(SimpleTestCase):
         self.assertEqual(s["name"], "nzc")
         self.assertEqual(s["conn_max_age"], 60)
         self.assertEqual(loaded(DATABASE_URL="postgres://nzc@db/nzc", CONN_MAX_AGE="0")["conn_max_age"], 0)
+
+    def test_on_postgresql_only_the_statements_asked_for_are_prepared_unless_turned_off(self):
+        self.assertEqual(loaded(DATABASE_URL="postgres://nzc@db/nzc")["prepare_threshold"], 2**31 - 1)
+        self.assertIsNone(loaded(DATABASE_URL="postgres://nzc@db/nzc", DB_PREPARED_STATEMENTS="0")["prepare_threshold"])
+        self.assertIsNone(loaded()["prepare_threshold"])  # SQLite
 
     def test_debug_off_without_a_secret_key_refuses_to_start(self):
         for value in ("0", "false", "off", "no"):

@@ -99,3 +99,28 @@ class PrebuiltPageTest(CastTestCase):
             self.assertEqual(built, expected, language)
         self.assertEqual(built[1]["household"]["head_name"], odd)
         self.assertEqual(built[0]["status_display"], "Completed")
+
+    def test_the_page_statement_is_prepared_once_a_connection_and_answers_the_current_rows(self):
+        if connection.vendor != "postgresql":
+            raise SkipTest("prepared statements are PostgreSQL's")
+        app = self.receive(self.alice, members=[person_data()], received_on=datetime.date(2012, 3, 2))
+
+        def prepared():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                               ["%json_build_object(%"])
+                return cursor.fetchone()[0]
+
+        before = prepared()
+        with translation.override("zh-hans"):
+            with self.assertNumQueries(1):  # seen by Django's wrappers like any query
+                first = json.loads(list_json.page_json([app.pk])[0])
+            self.assertEqual(prepared(), before + 1)
+            services.person_update(person=app.members.get(), actor=self.dave, name="李新名")
+            again = json.loads(list_json.page_json([app.pk])[0])
+            self.assertEqual(prepared(), before + 1)  # executed again, not prepared again
+        self.assertNotEqual(first["members"][0]["name"], "李新名")
+        self.assertEqual(again["members"][0]["name"], "李新名")  # the prepared plan reads the rows as they are now
+        with translation.override("en"):
+            list_json.page_json([app.pk])
+        self.assertEqual(prepared(), before + 2)  # another language, another statement
