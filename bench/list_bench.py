@@ -1,7 +1,7 @@
 """Lists and exports at 1.55 million transferred people on PostgreSQL.
 
     .venv/bin/python bench/list_bench.py [--db nzc_bench] [--persons 1550000] [--keep] [--port 8110]
-                                         [--duration 10] [--connections 8]
+                                         [--duration 10] [--connections 8] [--no-trgm] [--no-exports]
 
 Loads the people as bench/progress_bench.py does (reused with --keep), applies the migrations (the
 name prefix indexes), then, in one run:
@@ -115,6 +115,7 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the wrk runs (median shown)")
     parser.add_argument("--no-trgm", action="store_true", help="skip building the pg_trgm index to compare")
+    parser.add_argument("--no-exports", action="store_true", help="the API's lists only, not the exports")
     args = parser.parse_args()
 
     if not args.keep:
@@ -180,26 +181,33 @@ def main():
            "ALLOWED_HOSTS": "127.0.0.1", "REDIS_URL": "", "CELERY_TASK_ALWAYS_EAGER": "1", "LOG_LEVEL": "ERROR",
            # the API's throttle (600 requests a minute a user) would answer 429 within the first second
            "NZC_API_RATE_USER": "10000000/min"}
-    gunicorn = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "nongzhuancheng.wsgi:application", f"--bind=127.0.0.1:{args.port}",
-         "--workers=2", "--log-level=warning"], env=env, cwd=ROOT)
+    # a second site, the same but for the list's JSON statement planned on every request
+    # (DB_PREPARED_STATEMENTS=0): the reference of the prepared statement's gain; idle while the
+    # first is loaded
+    unprepared = f"http://127.0.0.1:{args.port + 1}"
+    sites = [subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "nongzhuancheng.wsgi:application", f"--bind=127.0.0.1:{port}",
+         "--workers=2", "--log-level=warning"], env={**env, **extra}, cwd=ROOT)
+        for port, extra in ((args.port, {}), (args.port + 1, {"DB_PREPARED_STATEMENTS": "0"}))]
     try:
         wait_for(base + "/api/v1/me/")
+        wait_for(unprepared + "/api/v1/me/")
         targets = (
-            ("trivial endpoint /api/v1/me/", "/api/v1/me/"),
-            ("application list, page 1", "/api/v1/applications/"),
-            (f"application list, {page_label} (?after=)", f"/api/v1/applications/?after={after}"),
-            (f"name search ?q={name}", "/api/v1/applications/?q=" + urllib.parse.quote(name)),
-            ("ID number search ?q=<18 digits>", f"/api/v1/applications/?q={id_number}"),
+            ("trivial endpoint /api/v1/me/", base + "/api/v1/me/"),
+            ("application list, page 1", base + "/api/v1/applications/"),
+            (f"application list, {page_label} (?after=)", base + f"/api/v1/applications/?after={after}"),
+            (f"name search ?q={name}", base + "/api/v1/applications/?q=" + urllib.parse.quote(name)),
+            ("ID number search ?q=<18 digits>", base + f"/api/v1/applications/?q={id_number}"),
+            ("application list, page 1, its JSON statement not prepared", unprepared + "/api/v1/applications/"),
         )
-        for _label, path in targets:  # a short warm-up run of each
-            wrk(base + path, token, duration=2, connections=args.connections)
+        for _label, url in targets:  # a short warm-up run of each
+            wrk(url, token, duration=2, connections=args.connections)
         # interleaved rounds: on a shared machine a burst of other work then falls on every path alike,
         # not on whichever ran at that moment; the median of the rounds is shown
         rounds = {label: [] for label, _path in targets}
         for _round in range(args.rounds):
-            for label, path in targets:
-                rounds[label].append(wrk(base + path, token, duration=args.duration, connections=args.connections))
+            for label, url in targets:
+                rounds[label].append(wrk(url, token, duration=args.duration, connections=args.connections))
         run = {}
         for label, results in rounds.items():
             run[label] = tuple(statistics.median(r[i] for r in results) for i in range(3))
@@ -207,19 +215,24 @@ def main():
             print(f"{label}: {rps:.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms "
                   f"(median of {args.rounds} rounds; requests/s {', '.join(f'{r[0]:.0f}' for r in results)})")
         # one connection: a request's own latency, without the queue of 8 connections on 2 workers
-        search_path = targets[3][1]
-        alone = wrk(base + search_path, token, duration=args.duration, connections=1)
+        alone = wrk(targets[3][1], token, duration=args.duration, connections=1)
         print(f"name search ?q={name}, 1 connection: {alone[0]:.0f} requests/s, p50 {alone[1]:.1f} ms, "
               f"p99 {alone[2]:.1f} ms")
     finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
-    trivial, first, deep, search, by_id = run.values()
-    print(f"list page 1 / trivial endpoint: {first[0] / trivial[0]:.2f} of its requests/s (target ≥ 0.50)")
+        for site in sites:
+            site.terminate()
+        for site in sites:
+            site.wait(timeout=30)
+    trivial, first, deep, search, by_id, planned = run.values()
+    print(f"list page 1 / trivial endpoint: {first[0] / trivial[0]:.2f} of its requests/s (target ≥ 0.50); "
+          f"with its JSON statement planned on every request {planned[0] / trivial[0]:.2f}")
     print(f"{page_label} / page 1: {deep[0] / first[0]:.2f} of its requests/s, p50 {deep[1] / first[1]:.2f}× "
           "(target within 20 %)")
     print(f"name search p99: {search[2]:.1f} ms with {args.connections} connections (target < 50 ms), "
           f"{alone[2]:.1f} ms alone; ID number search p99: {by_id[2]:.1f} ms")
+
+    if args.no_exports:
+        return
 
     # exports ------------------------------------------------------------------------------------------
     rows, columns = export_rows(user=officer, kind="people", filters={})

@@ -140,7 +140,10 @@ class KeysetPagination(BasePagination):
         queryset as given, so that the joins those values need stay out of the count)."""
         self.request = request
         self.page_number: int | None = None
-        query = read_api(KeysetParams, request.query_params)
+        if any(name in request.query_params for name in KeysetParams.base_fields):
+            query = read_api(KeysetParams, request.query_params)
+        else:  # no page asked for (most requests): the first page, without validating a form
+            query = dict.fromkeys(KeysetParams.base_fields)
         after, before = query["after"], query["before"]
         values = getattr(view, "list_values", None)
         if values == ("id",) and not after and not before and (query["page"] or 1) == 1:
