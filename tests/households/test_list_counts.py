@@ -114,3 +114,27 @@ class SearchIdsTest(CastTestCase):
         self.assertEqual(self.search("张*[?"), {starred})
         for wildcard in ("%", "_", "*", "?", "[", "张?", "张%"):
             self.assertEqual(self.search(wildcard), set(), wildcard)
+
+    def test_a_county_officers_probe_is_one_range_of_the_county_name_indexes(self):
+        """(county, name) serves the probe kept to a county, whatever the planner thinks of the prefix
+        (tiny tables here: sequential scans are turned off so that the indexes are what is weighed)."""
+        from unittest import SkipTest
+
+        from django.db import transaction
+        from django.test.utils import CaptureQueriesContext
+
+        from households import selectors
+
+        if connection.vendor != "postgresql":
+            raise SkipTest("PostgreSQL's plan")
+        with CaptureQueriesContext(connection) as seen:
+            selectors.application_ids_matching("张伟", user=self.dave)
+        (probe,) = [q["sql"] for q in seen.captured_queries if "LIKE" in q["sql"]]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("ANALYZE households_person; ANALYZE households_household")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + probe)  # no parameters: the captured text as it ran
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("person_county_name_prefix", plan)
+        self.assertIn("household_county_head_prefix", plan)
+        self.assertNotIn("households_person_county_id", plan)  # not the county's every person
