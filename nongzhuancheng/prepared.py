@@ -1,16 +1,17 @@
 """Statements PostgreSQL keeps planned: a hot, fixed query prepared once a connection.
 
-Planning the application list's JSON statement (``households.api.list_json``: a dozen joins and
-expressions a row) took about as long as running it. A statement run through ``prepared_cursor`` is
-prepared on the connection the first time (psycopg's server-side binding, ``prepare=True``) and later
-runs only execute it. Only statements whose best plan does not depend on their parameters belong
-here (``id = ANY(%s)``, a primary key): the server may keep one generic plan for every value, which
-for a ``LIKE %s`` or a skewed filter could be the wrong one; every other query keeps Django's
-client-side binding and is planned each time.
+Planning the application list's JSON statement (``households.api.list_json``: four tables, a
+subquery and a dozen expressions a row) took about as long as running it. A statement run through
+``prepared_cursor`` is prepared on the connection the first time (psycopg's server-side binding,
+``prepare=True``) and later runs only execute it; psycopg forgets and deallocates them when the
+connection's transaction is rolled back, and the next run prepares again. Only statements whose best
+plan does not depend on their parameters belong here (``id = ANY(%s)``, a primary key): the server
+may keep one generic plan for every value, which for a ``LIKE %s`` or a skewed filter could be the
+wrong one; every other query keeps Django's client-side binding and is planned each time.
 
 Django turns psycopg's automatic preparation off (``prepare_threshold`` None); the settings set a
-threshold no query reaches (``OPTIONS["prepare_threshold"]``), so that only the statements asked for here are
-prepared. ``DB_PREPARED_STATEMENTS=0`` turns it off (a connection pooler in transaction mode without
+threshold no query reaches (``OPTIONS["prepare_threshold"]``), so that only the statements asked for
+here are prepared. ``DB_PREPARED_STATEMENTS=0`` turns it off (a connection pooler in transaction mode without
 prepared-statement support), and on SQLite the cursor is Django's own.
 """
 
