@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from django.db import connections
 
 
@@ -30,20 +31,12 @@ def enabled(using: str = "default") -> bool:
             and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None)
 
 
-def _preparing_cursor_class() -> type:
-    import psycopg
+class PreparingCursor(psycopg.Cursor):
+    """psycopg's server-side binding cursor, preparing every statement it runs."""
 
-    class PreparingCursor(psycopg.Cursor):
-        """psycopg's server-side binding cursor, preparing every statement it runs."""
-
-        def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None,
-                    binary: bool | None = None) -> Any:
-            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
-
-    return PreparingCursor
-
-
-_cursor_class: type | None = None
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None,
+                binary: bool | None = None) -> Any:
+        return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
 
 
 @contextmanager
@@ -52,19 +45,16 @@ def prepared_cursor(using: str = "default") -> Iterator[Any]:
     placeholders as usual); Django's own cursor where that is off. It goes through Django's cursor
     wrapper, so query logging, the execute wrappers (/metrics, assertNumQueries) and the error
     translation see it as any other query."""
-    global _cursor_class
     connection = connections[using]
     if not enabled(using):
         with connection.cursor() as cursor:
             yield cursor
         return
-    if _cursor_class is None:
-        _cursor_class = _preparing_cursor_class()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
-        raw = _cursor_class(connection.connection)
+        raw: Any = PreparingCursor(connection.connection)  # the DB-API cursor Django wraps
     wrapped = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with wrapped as cursor:
         yield cursor

@@ -1,6 +1,6 @@
 """nongzhuancheng.prepared: a statement prepared on the connection, or Django's cursor where that is off."""
 
-from unittest import SkipTest
+from unittest import SkipTest, mock
 
 from django.db import connection
 from django.test import TestCase
@@ -41,23 +41,10 @@ class PreparedCursorTest(TestCase):
 
     def test_turned_off_it_is_djangos_own_cursor(self):
         options = {k: v for k, v in connection.settings_dict["OPTIONS"].items() if k != "prepare_threshold"}
-        with _options(options):
+        with mock.patch.dict(connection.settings_dict, {"OPTIONS": options}):  # DB_PREPARED_STATEMENTS=0
             self.assertFalse(prepared.enabled())
             with prepared.prepared_cursor() as cursor:
                 cursor.execute("SELECT %s::int AS nzc_prepared_off", [5])
                 self.assertEqual(cursor.fetchone()[0], 5)
         self.assertEqual(_prepared_count("nzc_prepared_off"), 0)
 
-
-class _options:
-    """The connection's OPTIONS replaced for a block (what DB_PREPARED_STATEMENTS=0 leaves)."""
-
-    def __init__(self, options):
-        self.options = options
-
-    def __enter__(self):
-        self.saved = connection.settings_dict["OPTIONS"]
-        connection.settings_dict["OPTIONS"] = self.options
-
-    def __exit__(self, *exc):
-        connection.settings_dict["OPTIONS"] = self.saved
