@@ -154,8 +154,11 @@ class TransferApplication(NeedToKnowMixin, models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="applications", verbose_name=_("户")
     )
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"))
-    station = models.ForeignKey(PoliceStation, on_delete=models.PROTECT, related_name="+", verbose_name=_("受理派出所"))
+    # indexed by (county, id) and (station, id) in Meta
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"),
+                               db_index=False)
+    station = models.ForeignKey(PoliceStation, on_delete=models.PROTECT, related_name="+", verbose_name=_("受理派出所"),
+                                db_index=False)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     received_on = models.DateField(_("受理日期"))
     due_on = models.DateField(_("办结时限"))
@@ -178,6 +181,11 @@ class TransferApplication(NeedToKnowMixin, models.Model):
         verbose_name = _("转户申请")
         verbose_name_plural = _("转户申请")
         indexes = [
+            # a county's or a station's list, newest first: its first page (and every keyset page) is
+            # one range of these, whatever the size of the county (the primary key walked backwards
+            # reads past the other counties' rows: a hundred times more for the smallest)
+            models.Index(fields=["county", "id"], name="app_county_id"),
+            models.Index(fields=["station", "id"], name="app_station_id"),
             models.Index(fields=["county", "status", "id"], name="app_county_status_id"),
             models.Index(fields=["station", "status", "id"], name="app_station_status_id"),
             models.Index(fields=["status", "due_on"], name="app_status_due"),
@@ -244,8 +252,11 @@ class Person(NeedToKnowMixin, models.Model):
     # in the database, even when two clerks submit at the same moment.
     holds_claim = models.BooleanField(_("占用身份号码"), default=True, editable=False)
     # Denormalised from the application so that counting is one indexed table scan.
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"))
-    station = models.ForeignKey(PoliceStation, on_delete=models.PROTECT, related_name="+", verbose_name=_("受理派出所"))
+    # indexed by (county, id) and (station, id) in Meta
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("原户籍县区"),
+                               db_index=False)
+    station = models.ForeignKey(PoliceStation, on_delete=models.PROTECT, related_name="+", verbose_name=_("受理派出所"),
+                                db_index=False)
     completed_on = models.DateField(_("办结日期"), null=True, blank=True, editable=False)
     # How the name sounds (households.names.name_key), kept by save(); the duplicate scan's blocking key
     name_key = models.CharField(_("姓名拼音"), max_length=80, blank=True, default="", db_default="", editable=False)
@@ -263,6 +274,9 @@ class Person(NeedToKnowMixin, models.Model):
             models.UniqueConstraint(fields=["id_number"], condition=Q(holds_claim=True), name="one_claim_per_id_number"),
         ]
         indexes = [
+            # the people list of a county or a station, newest first (as app_county_id)
+            models.Index(fields=["county", "id"], name="person_county_id"),
+            models.Index(fields=["station", "id"], name="person_station_id"),
             models.Index(fields=["completed_on", "county", "category"], name="person_completed_county_cat"),
             models.Index(fields=["county", "completed_on"], name="person_county_completed"),
             models.Index(fields=["station", "completed_on"], name="person_station_completed"),
