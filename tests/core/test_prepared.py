@@ -48,3 +48,13 @@ class PreparedCursorTest(TestCase):
                 self.assertEqual(cursor.fetchone()[0], 5)
         self.assertEqual(_prepared_count("nzc_prepared_off"), 0)
 
+
+    def test_a_logged_statement_reads_with_its_values_as_any_other(self):
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as seen, prepared.prepared_cursor() as cursor:
+            cursor.execute("SELECT %s::int + 1 AS nzc_prepared_logged, %s::text", [41, "张'伟"])
+            self.assertEqual(cursor.fetchone(), (42, "张'伟"))
+        (query,) = seen.captured_queries
+        self.assertIn("SELECT 41::int + 1 AS nzc_prepared_logged, '张''伟'::text", query["sql"])
+        self.assertEqual(_prepared_count("nzc_prepared_logged"), 1)
