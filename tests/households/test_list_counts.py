@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 
-from households.models import TransferApplication
+from households.models import Person, TransferApplication
 from nongzhuancheng.pagination import bounded_count, first_ids_counted
 from tests.base import CastTestCase
 
@@ -115,29 +115,58 @@ class SearchIdsTest(CastTestCase):
         for wildcard in ("%", "_", "*", "?", "[", "张?", "张%"):
             self.assertEqual(self.search(wildcard), set(), wildcard)
 
+    def test_the_prefix_range_holds_exactly_the_names_that_start_with_the_text(self):
+        """``__prefix`` on PostgreSQL is the range [text, successor): next to the last code points,
+        the surrogates and the top of Unicode, it still finds exactly the names that start with it."""
+        from nongzhuancheng.lookups import _successor
+        from tests.base import person_data
+
+        self.assertEqual(_successor("张伟"), "张传")
+        self.assertEqual(_successor("a\ud7ff"), "a\ue000")  # the surrogates are no characters
+        self.assertEqual(_successor("a\U0010ffff"), "b")
+        self.assertIsNone(_successor("\U0010ffff\U0010ffff"))
+        names = ["张伟", "张伟明", "张传", "张伊", "张", "a\ud7ff", "a\ud7ffz", "a\ue000", "a\U0010ffff",
+                 "a\U0010ffffb", "b", "\U0010ffff", "\U0010ffff\U0010ffff", "\U0010ffffq"]
+        for name in names:
+            self.receive(self.alice, members=[person_data(name=name)])
+        for text in ("张伟", "张", "a\ud7ff", "a\U0010ffff", "\U0010ffff", "\U0010ffff\U0010ffff", "b", "c"):
+            found = set(Person.objects.filter(name__prefix=text, name__in=names).values_list("name", flat=True))
+            self.assertEqual(found, {name for name in names if name.startswith(text)}, text)
+
     def test_a_county_officers_probe_is_one_range_of_the_county_name_indexes(self):
-        """(county, name) serves the probe kept to a county: both conditions are its index range. Tiny
-        tables leave the planner's choice to chance, so the other indexes of the two tables are
-        dropped for the EXPLAIN (in a savepoint rolled back) and sequential scans turned off: what
-        is left is whether these two indexes can serve the probe."""
-        from unittest import SkipTest
+        """(county, name) serves the probe kept to a county: both conditions are its index range, in
+        the generic plan the prepared probe keeps too (the range is written out: ``LIKE $1`` has no
+        prefix to range over). Tiny tables leave the planner's choice to chance, so the other indexes
+        of the two tables are dropped for the EXPLAIN (in a savepoint rolled back) and sequential scans
+        turned off: what is left is whether these two indexes can serve the probe."""
+        import re
+        from unittest import SkipTest, mock
 
         from django.db import transaction
-        from django.test.utils import CaptureQueriesContext
 
         from households import selectors
         from households.models import Household, Person
+        from nongzhuancheng.prepared import PreparingCursor
 
         if connection.vendor != "postgresql":
             raise SkipTest("PostgreSQL's plan")
-        with CaptureQueriesContext(connection) as seen:
+        seen = []
+        original = PreparingCursor.execute
+
+        def execute(cursor, query, params=None, **kwargs):
+            seen.append((query, params))
+            return original(cursor, query, params, **kwargs)
+
+        with mock.patch.object(PreparingCursor, "execute", execute):
             selectors.application_ids_matching("张伟", user=self.dave)
-        (probe,) = [q["sql"] for q in seen.captured_queries if "LIKE" in q["sql"]]
+        (probe, params), = [(q, p) for q, p in seen if "~>=~" in q]
+        numbered = iter(range(1, len(params) + 1))
         kept = {"person_county_name_prefix", "household_county_head_prefix"}
 
         class Rollback(Exception):
             pass
 
+        plans = {}
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 for model in (Person, Household):
@@ -148,11 +177,16 @@ class SearchIdsTest(CastTestCase):
                         if name not in kept:
                             cursor.execute(f'DROP INDEX "{name}"')
                 cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute("EXPLAIN " + probe)  # no parameters: the captured text as it ran
-                plan = "\n".join(row[0] for row in cursor.fetchall())
+                cursor.execute("PREPARE nzc_probe AS " + re.sub("%s", lambda _m: f"${next(numbered)}", probe))
+                for mode in ("force_custom_plan", "force_generic_plan"):
+                    cursor.execute(f"SET LOCAL plan_cache_mode = {mode}")
+                    cursor.execute(f"EXPLAIN EXECUTE nzc_probe({', '.join(['%s'] * len(params))})", params)
+                    plans[mode] = "\n".join(row[0] for row in cursor.fetchall())
                 raise Rollback
         except Rollback:
             pass
-        for index, column in (("person_county_name_prefix", "name"), ("household_county_head_prefix", "head_name")):
-            self.assertRegex(plan, rf"{index} on .*\n.*Index Cond: \(\(county_id = \d+\) AND \(\({column}\)::text ~>=~ '张伟'",
-                             plan)
+        for mode, plan in plans.items():
+            for index, column in (("person_county_name_prefix", "name"), ("household_county_head_prefix", "head_name")):
+                self.assertRegex(plan, rf"{index} on .*\n.*Index Cond: \(\(county_id = [^)]+\) AND "
+                                       rf"\(\({column}\)::text ~>=~ ('张伟'|\$\d+)", f"{mode}\n{plan}")
+        self.assertIn("$", plans["force_generic_plan"])  # the generic plan knew no value
