@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import json
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -68,27 +69,61 @@ def _seen(queryset: QuerySet[Any], seen: int, limit: int, key: str) -> tuple[int
     return total, False
 
 
-def first_ids_counted(queryset: QuerySet[Any], size: int, limit: int | None = None) -> tuple[list[int], int, bool]:
-    """The ids of the first ``size`` rows of ``queryset``, newest (highest id) first, and
-    bounded_count's (total, exact) of it, in one statement: the page is read with a window count
+PageFetch = Callable[[str, Sequence[Any], bool], list[tuple[Any, ...]]]
+"""Runs a statement of a page's ids and returns its rows, each as the statement's columns (``pk``,
+``n``: the window count or NULL) and then what the fetcher adds; ordered by ``pk``, ascending when
+told (``households.api.list_json.page_fetch`` adds each row's JSON: the page and its body in one
+statement)."""
+
+
+def fetch_ids(using: str) -> PageFetch:
+    """The plain fetcher: the statement's own rows, on the ``using`` database."""
+
+    def fetch(sql: str, params: Sequence[Any], ascending: bool) -> list[tuple[Any, ...]]:
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({sql}) ids ORDER BY 1 {'ASC' if ascending else 'DESC'}", params)
+            return cursor.fetchall()
+
+    return fetch
+
+
+def ids_statement(queryset: QuerySet[Any]) -> tuple[str, list[Any]] | None:
+    """A page statement of ``queryset`` (ordered and sliced) for a ``PageFetch``: its ids as ``pk``,
+    ``n`` NULL; None when it can match nothing (e.g. ``pk__in=[]``)."""
+    try:
+        sql, params = queryset.values_list("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"SELECT page.pk, NULL::bigint AS n FROM ({sql}) page(pk)", list(params)
+
+
+def first_rows_counted(queryset: QuerySet[Any], size: int, limit: int | None = None,
+                       fetch: PageFetch | None = None) -> tuple[list[tuple[Any, ...]], int, bool]:
+    """The first ``size`` rows of ``queryset``, newest (highest id) first, as ``fetch`` gives them,
+    and bounded_count's (total, exact) of it, in one statement: the page is read with a window count
     over at most ``limit`` + 1 rows (``COUNT(*) OVER ()``), or, when an estimate is kept for this
     list, on its own. A first page of a search costs one query instead of two."""
     limit = settings.LIST_EXACT_COUNT_UP_TO if limit is None else limit
+    fetch = fetch or fetch_ids(queryset.db)
     try:
         sql, params = queryset.order_by("-pk").values_list("pk", flat=True).query.sql_with_params()
     except EmptyResultSet:
         return [], 0, True
     key = _count_key(queryset.db, limit, "first:" + sql, params)
     total = cache.get(key)
-    with connections[queryset.db].cursor() as cursor:
-        if total is not None:
-            cursor.execute(f"{sql} LIMIT {int(size)}", params)
-            return [row[0] for row in cursor.fetchall()], total, False
-        cursor.execute(f"SELECT page.*, COUNT(*) OVER () FROM ({sql} LIMIT {int(limit) + 1}) page "
-                       f"ORDER BY 1 DESC LIMIT {int(size)}", params)
-        rows = cursor.fetchall()
+    if total is not None:
+        return fetch(f"SELECT page.pk, NULL::bigint AS n FROM ({sql} LIMIT {int(size)}) page(pk)",
+                     list(params), False), total, False
+    rows = fetch(f"SELECT page.pk, COUNT(*) OVER () AS n FROM ({sql} LIMIT {int(limit) + 1}) page(pk) "
+                 f"ORDER BY 1 DESC LIMIT {int(size)}", list(params), False)
     seen = rows[0][1] if rows else 0
     total, exact = _seen(queryset, seen, limit, key)
+    return rows, total, exact
+
+
+def first_ids_counted(queryset: QuerySet[Any], size: int, limit: int | None = None) -> tuple[list[int], int, bool]:
+    """first_rows_counted's ids: the first ``size`` ids of ``queryset`` and (total, exact)."""
+    rows, total, exact = first_rows_counted(queryset, size, limit)
     return [row[0] for row in rows], total, exact
 
 
@@ -108,6 +143,11 @@ def estimated_count(queryset: QuerySet[Any]) -> int:
 def _pk(row: Any) -> Any:
     """The id of a page row: a model instance, or a dict of values (a hand-built list)."""
     return row["id"] if isinstance(row, dict) else row.pk
+
+
+def _fetched(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """A ``PageFetch``'s rows as page rows: the id, and what the fetcher added."""
+    return [{"id": row[0], "built": row[2:]} for row in rows]
 
 
 def _positive_int(value: Any) -> int | None:
@@ -136,8 +176,9 @@ class KeysetPagination(BasePagination):
     max_offset_pages = 20  # ?page=n beyond this answers the last of these pages: deeper, follow next
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
-        """The page's rows: model instances, or dicts of the view's ``list_values`` (counted on the
-        queryset as given, so that the joins those values need stay out of the count)."""
+        """The page's rows: model instances, dicts of the view's ``list_values`` (counted on the
+        queryset as given, so that the joins those values need stay out of the count), or, when the
+        view has a ``page_fetch`` (``PageFetch``), ``{"id": …, "built": (what it added, …)}``."""
         self.request = request
         self.page_number: int | None = None
         if any(name in request.query_params for name in KeysetParams.base_fields):
@@ -145,23 +186,31 @@ class KeysetPagination(BasePagination):
         else:  # no page asked for (most requests): the first page, without validating a form
             query = dict.fromkeys(KeysetParams.base_fields)
         after, before = query["after"], query["before"]
-        values = getattr(view, "list_values", None)
-        if values == ("id",) and not after and not before and (query["page"] or 1) == 1:
-            # a first page of ids (the list built by the database): the page and its count in one query
-            ids, self.count, self.count_is_exact = first_ids_counted(queryset, self.page_size + 1)
+        fetch = getattr(view, "page_fetch", None)
+        if fetch is not None and not after and not before and (query["page"] or 1) == 1:
+            # a first page built by the database: the page, its count and its rows in one statement
+            first, self.count, self.count_is_exact = first_rows_counted(queryset, self.page_size + 1, fetch=fetch)
             self.has_previous, self.page_number = False, 1
-            self.has_next = len(ids) > self.page_size
-            self.rows = [{"id": pk} for pk in ids[: self.page_size]]
+            self.has_next = len(first) > self.page_size
+            self.rows = _fetched(first[: self.page_size])
             return self.rows
         self.count, self.count_is_exact = bounded_count(queryset)
-        if values:
+        values = getattr(view, "list_values", None)
+        if values and fetch is None:
             queryset = queryset.values(*values)
+
+        def take(part: QuerySet[Any], ascending: bool = False) -> list[Any]:
+            if fetch is None:
+                return list(part)
+            statement = ids_statement(part)
+            return _fetched(fetch(*statement, ascending)) if statement else []
+
         ordered = queryset.order_by("-pk")
         if after:
-            rows = list(ordered.filter(pk__lt=after)[: self.page_size + 1])
+            rows = take(ordered.filter(pk__lt=after)[: self.page_size + 1])
             self.has_previous = True
         elif before:
-            rows = list(queryset.order_by("pk").filter(pk__gt=before)[: self.page_size + 1])
+            rows = take(queryset.order_by("pk").filter(pk__gt=before)[: self.page_size + 1], ascending=True)
             has_more = len(rows) > self.page_size
             rows = rows[: self.page_size][::-1]
             self.has_next, self.has_previous = True, has_more
@@ -170,7 +219,7 @@ class KeysetPagination(BasePagination):
         else:
             number = min(query["page"] or 1, self.max_offset_pages)
             offset = (number - 1) * self.page_size
-            rows = list(ordered[offset: offset + self.page_size + 1])
+            rows = take(ordered[offset: offset + self.page_size + 1])
             self.has_previous = number > 1
             self.page_number = number
         self.has_next = len(rows) > self.page_size

@@ -3,7 +3,9 @@
 ``serializers.application_list_representation`` builds a page from plain values in Python; on
 PostgreSQL the same objects come out of one query (``json_build_object`` a row, the members with
 ``json_agg``), so a list request costs about what the query costs: no model instances, no Python
-dicts, no JSON encoding. The fields, their order, the masks (``masking.mask_sql``, the rule of
+dicts, no JSON encoding. The query is the pagination's own statement of the page's ids
+(``pagination.PageFetch``) with each row's JSON added: the page, its count and its body in one
+round trip. The fields, their order, the masks (``masking.mask_sql``, the rule of
 ``mask()``), the birth year instead of the birth date and the labels in the user's language are
 those of the Python representation; tests/households/test_api_list_rows.py checks the two agree.
 """
@@ -20,6 +22,7 @@ from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
 from nongzhuancheng.masking import mask_sql
+from nongzhuancheng.pagination import PageFetch
 from nongzhuancheng.prepared import prepared_cursor
 
 from ..models import Household, Person, TransferApplication
@@ -59,8 +62,8 @@ def _day(column: str) -> str:
 
 
 @cache
-def _sql(language: str | None) -> str:
-    """The query's text in ``language`` (its labels), built once a language."""
+def _sql(language: str | None) -> tuple[str, str]:
+    """The text around a statement of ids in ``language`` (its labels), built once a language."""
     a = TransferApplication._meta.db_table
     h = Household._meta.db_table
     p = Person._meta.db_table
@@ -73,7 +76,7 @@ def _sql(language: str | None) -> str:
         'category_display', {_label('p.category', Category.choices)},
         'completed_on', {_day('p.completed_on')})"""
     return f"""
-        SELECT a.id, json_build_object(
+        SELECT page.pk, page.n, json_build_object(
             'id', a.id, 'number', a.number, 'status', a.status,
             'status_display', {_label('a.status', TransferApplication.Status.choices)},
             'household', json_build_object('id', h.id, 'number', h.number, 'head_name', h.head_name,
@@ -84,19 +87,25 @@ def _sql(language: str | None) -> str:
             'members', coalesce((SELECT json_agg({member} ORDER BY p.id) FROM {p} p WHERE p.application_id = a.id),
                                 '[]'::json)
         )::text
-        FROM {a} a JOIN {h} h ON h.id = a.household_id JOIN {county} c ON c.id = a.county_id
-             JOIN {station} s ON s.id = a.station_id
-        WHERE a.id = ANY(%(ids)s)"""
+        FROM (""", f""") page JOIN {a} a ON a.id = page.pk JOIN {h} h ON h.id = a.household_id
+             JOIN {county} c ON c.id = a.county_id JOIN {station} s ON s.id = a.station_id
+        ORDER BY page.pk """
 
 
-def page_json(ids: Sequence[int]) -> list[str]:
-    """The JSON text of each application of ``ids``, in the order given."""
-    if not ids:
-        return []
-    with prepared_cursor() as cursor:  # planned once a connection (its plan does not depend on the ids)
-        cursor.execute(_sql(translation.get_language()), {"ids": list(ids)})
-        by_id = dict(cursor.fetchall())
-    return [by_id[pk] for pk in ids if pk in by_id]
+def page_fetch(*, prepare: bool) -> PageFetch:
+    """The pagination's fetcher (``PageFetch``) adding each application's JSON text to the rows of a
+    statement of its ids. ``prepare``: the statement is planned once a connection (``prepared``),
+    for a statement of ids whose plan does not depend on its values (the scope's, a search's ids);
+    a list filtered by status or dates is planned each time, as any query."""
+
+    def fetch(sql: str, params: Sequence[Any], ascending: bool) -> list[tuple[Any, ...]]:
+        head, tail = _sql(translation.get_language())
+        statement = head + sql + tail + ("ASC" if ascending else "DESC")
+        with prepared_cursor() if prepare else connection.cursor() as cursor:
+            cursor.execute(statement, list(params))
+            return cursor.fetchall()
+
+    return fetch
 
 
 def paginated_body(envelope: dict[str, Any], rows: list[str]) -> PrebuiltJSON:

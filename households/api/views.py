@@ -207,15 +207,23 @@ class ApplicationViewSet(
 
     @property
     def list_values(self):
-        if self.action != "list":
+        return s.LIST_APPLICATION_VALUES if self.action == "list" and not self.prebuilt_list else None
+
+    @property
+    def page_fetch(self):
+        """The prebuilt page's fetcher (list_json): prepared unless a filter beyond the search box is
+        given (a plan for one status or date range may be wrong for another)."""
+        if not self.prebuilt_list:
             return None
-        return ("id",) if self.prebuilt_list else s.LIST_APPLICATION_VALUES
+        params = self.request.query_params
+        return list_json.page_fetch(prepare=not any(name in params for name in ApplicationFilter.base_filters
+                                                    if name != "q"))
 
     def list(self, request, *args, **kwargs):
         """Plain values and a hand-built representation (serializers.application_list_representation,
         documented by ApplicationListSerializer): one query for the page, one for its members. On
-        PostgreSQL, for the roles that see every field, the page's ids, then its JSON in one query
-        (list_json)."""
+        PostgreSQL, for the roles that see every field, the page and its JSON in one statement
+        (list_json; a first page's count in it too)."""
         if any(name in request.query_params for name in ApplicationFilter.base_filters):
             queryset = self.filter_queryset(self.get_queryset())  # validated by the FilterSet
         else:  # no filter given: the FilterSet (deep-copied a request) would only hand on this
@@ -224,7 +232,7 @@ class ApplicationViewSet(
         if self.prebuilt_list:
             response = self.get_paginated_response([])
             envelope = {key: value for key, value in response.data.items() if key != "results"}
-            response.data = list_json.paginated_body(envelope, list_json.page_json([row["id"] for row in page]))
+            response.data = list_json.paginated_body(envelope, [row["built"][0] for row in page])
             return response
         members = (Person.objects.for_user(request.user).filter(application_id__any_of=[row["id"] for row in page])
                    .order_by("id").values_list(*s.LIST_MEMBER_VALUES))

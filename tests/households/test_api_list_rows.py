@@ -12,6 +12,7 @@ from households import services
 from households.api import list_json
 from households.api import serializers as s
 from households.models import Person, TransferApplication
+from nongzhuancheng.pagination import ids_statement
 from tests.base import CastTestCase, person_data
 
 
@@ -29,9 +30,7 @@ class ListRepresentationTest(CastTestCase):
         TransferApplication.objects.filter(pk=apps[3].pk).update(number=None)  # a number may be missing
 
     def serializer_output(self, ids):
-        rows = (TransferApplication.objects.filter(pk__in=ids).select_related("household", "county", "station")
-                .prefetch_related("members").order_by("-id"))
-        return [dict(row) for row in s.ApplicationListSerializer(rows, many=True, context={"full_id": False}).data]
+        return _serializer_output(ids)
 
     def test_the_list_answers_exactly_what_the_list_serializer_gives(self):
         body = self.api.get("/api/v1/applications/").json()
@@ -69,6 +68,19 @@ class ListRepresentationTest(CastTestCase):
         self.assertIsNone(before["previous"])  # nothing newer
 
 
+def _serializer_output(ids):
+    """The documented serializer's rows of these applications, newest first."""
+    rows = (TransferApplication.objects.filter(pk__in=ids).select_related("household", "county", "station")
+            .prefetch_related("members").order_by("-id"))
+    return [dict(row) for row in s.ApplicationListSerializer(rows, many=True, context={"full_id": False}).data]
+
+
+def _page(ids, prepare=True):
+    """The rows (id, count, JSON) list_json's fetcher gives for a statement of these ids, newest first."""
+    statement = ids_statement(TransferApplication.objects.filter(pk__in=ids).order_by("-pk"))
+    return list_json.page_fetch(prepare=prepare)(*statement, False)
+
+
 def _json_roundtrip(data):
     from rest_framework.utils.encoders import JSONEncoder
 
@@ -95,10 +107,40 @@ class PrebuiltPageTest(CastTestCase):
                 members = (Person.objects.filter(application_id__in=ids).order_by("id")
                            .values_list(*s.LIST_MEMBER_VALUES))
                 expected = _json_roundtrip(s.application_list_representation(rows, members))
-                built = [json.loads(text) for text in list_json.page_json(ids)]
+                built = [json.loads(row[2]) for row in _page(ids)]
             self.assertEqual(built, expected, language)
         self.assertEqual(built[1]["household"]["head_name"], odd)
         self.assertEqual(built[0]["status_display"], "Completed")
+
+    def test_a_page_filtered_beyond_the_search_box_is_built_the_same_and_planned_each_time(self):
+        """A status or a date range may want another plan for another value: that page is built in
+        the same statement, not prepared; the unfiltered list and a search are."""
+        if connection.vendor != "postgresql":
+            raise SkipTest("the prebuilt page is PostgreSQL's")
+        api = APIClient()
+        api.force_authenticate(self.dave)
+        apps = [self.receive(self.alice, members=[person_data(name=f"张伟{i}")], received_on=datetime.date(2012, 3, 1 + i))
+                for i in range(4)]
+        services.application_complete(application=apps[1], actor=self.alice, on=datetime.date(2012, 3, 9))
+
+        def prepared_pages():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                               ["%json_build_object(%"])
+                return [row[0] for row in cursor.fetchall()]
+
+        before = len(prepared_pages())
+        filtered = api.get("/api/v1/applications/", {"status": "received", "received_from": "2012-03-02"}).json()
+        self.assertEqual([row["id"] for row in filtered["results"]], [apps[3].pk, apps[2].pk])
+        self.assertEqual(len(prepared_pages()), before)  # planned each time
+        with translation.override("zh-hans"):
+            expected = _serializer_output([apps[3].pk, apps[2].pk])
+        self.assertEqual(filtered["results"], _json_roundtrip(expected))
+        searched = api.get("/api/v1/applications/", {"q": "张伟"}).json()
+        self.assertEqual({row["id"] for row in searched["results"]}, {app.pk for app in apps})
+        self.assertEqual(len(prepared_pages()), before + 1)  # the search's page: prepared
+        after = api.get("/api/v1/applications/", {"q": "张伟", "after": apps[2].pk}).json()
+        self.assertEqual([row["id"] for row in after["results"]], [apps[1].pk, apps[0].pk])
 
     def test_the_page_statement_is_prepared_once_a_connection_and_answers_the_current_rows(self):
         if connection.vendor != "postgresql":
@@ -114,13 +156,13 @@ class PrebuiltPageTest(CastTestCase):
         before = prepared()
         with translation.override("zh-hans"):
             with self.assertNumQueries(1):  # seen by Django's wrappers like any query
-                first = json.loads(list_json.page_json([app.pk])[0])
+                first = json.loads(_page([app.pk])[0][2])
             self.assertEqual(prepared(), before + 1)
             services.person_update(person=app.members.get(), actor=self.dave, name="李新名")
-            again = json.loads(list_json.page_json([app.pk])[0])
+            again = json.loads(_page([app.pk])[0][2])
             self.assertEqual(prepared(), before + 1)  # executed again, not prepared again
         self.assertNotEqual(first["members"][0]["name"], "李新名")
         self.assertEqual(again["members"][0]["name"], "李新名")  # the prepared plan reads the rows as they are now
         with translation.override("en"):
-            list_json.page_json([app.pk])
+            _page([app.pk])
         self.assertEqual(prepared(), before + 2)  # another language, another statement

@@ -3,6 +3,7 @@ box by name prefix and by a whole ID number (straight to the ID index)."""
 
 from unittest import mock
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -49,7 +50,8 @@ class KeysetPagesTest(CastTestCase):
         self.assertEqual((body["count"], body["count_is_exact"]), (7, True))
 
     def test_a_page_after_an_id_is_one_probe_whatever_its_depth(self):
-        with self.assertNumQueries(3):  # bounded count, the page, its members
+        # bounded count, then the page and its members (in one statement where PostgreSQL builds the JSON)
+        with self.assertNumQueries(2 if connection.vendor == "postgresql" else 3):
             body = self.api.get(URL, {"after": self.newest_first[4]}).json()
         self.assertEqual(self.ids(body), self.newest_first[5:])
         self.assertIsNone(body["next"])
