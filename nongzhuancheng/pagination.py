@@ -94,7 +94,7 @@ def ids_statement(queryset: QuerySet[Any]) -> tuple[str, list[Any]] | None:
         sql, params = queryset.values_list("pk").query.sql_with_params()
     except EmptyResultSet:
         return None
-    return f"SELECT page.pk, NULL::bigint AS n FROM ({sql}) page(pk)", list(params)
+    return f"SELECT page.pk, CAST(NULL AS BIGINT) AS n FROM ({sql}) page", list(params)
 
 
 def first_rows_counted(queryset: QuerySet[Any], size: int, limit: int | None = None,
@@ -112,19 +112,13 @@ def first_rows_counted(queryset: QuerySet[Any], size: int, limit: int | None = N
     key = _count_key(queryset.db, limit, "first:" + sql, params)
     total = cache.get(key)
     if total is not None:
-        return fetch(f"SELECT page.pk, NULL::bigint AS n FROM ({sql} LIMIT {int(size)}) page(pk)",
+        return fetch(f"SELECT page.pk, CAST(NULL AS BIGINT) AS n FROM ({sql} LIMIT {int(size)}) page",
                      list(params), False), total, False
-    rows = fetch(f"SELECT page.pk, COUNT(*) OVER () AS n FROM ({sql} LIMIT {int(limit) + 1}) page(pk) "
+    rows = fetch(f"SELECT page.pk, COUNT(*) OVER () AS n FROM ({sql} LIMIT {int(limit) + 1}) page "
                  f"ORDER BY 1 DESC LIMIT {int(size)}", list(params), False)
     seen = rows[0][1] if rows else 0
     total, exact = _seen(queryset, seen, limit, key)
     return rows, total, exact
-
-
-def first_ids_counted(queryset: QuerySet[Any], size: int, limit: int | None = None) -> tuple[list[int], int, bool]:
-    """first_rows_counted's ids: the first ``size`` ids of ``queryset`` and (total, exact)."""
-    rows, total, exact = first_rows_counted(queryset, size, limit)
-    return [row[0] for row in rows], total, exact
 
 
 def estimated_count(queryset: QuerySet[Any]) -> int:

@@ -5,8 +5,14 @@ from django.db import connection
 from django.test import override_settings
 
 from households.models import Person, TransferApplication
-from nongzhuancheng.pagination import bounded_count, first_ids_counted
+from nongzhuancheng.pagination import bounded_count, first_rows_counted
 from tests.base import CastTestCase
+
+
+def first_ids_counted(queryset, size, limit=None):
+    """first_rows_counted with the plain fetcher: the first ids, and (total, exact)."""
+    rows, total, exact = first_rows_counted(queryset, size, limit)
+    return [row[0] for row in rows], total, exact
 
 
 class BoundedCountCacheTest(CastTestCase):
